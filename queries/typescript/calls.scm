@@ -1,0 +1,3 @@
+; Every call and constructor call; sinks are chosen from rules/sinks.yaml.
+(call_expression) @call
+(new_expression) @call

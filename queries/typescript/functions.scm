@@ -1,0 +1,5 @@
+(function_declaration) @function
+(generator_function_declaration) @function
+(method_definition) @function
+(arrow_function) @function
+(function_expression) @function

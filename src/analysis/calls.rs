@@ -1,0 +1,217 @@
+//! Finds network sinks among a file's calls and reconstructs their URLs:
+//! direct API calls (`fetch`, `axios.get`) and methods of clients created
+//! with a base URL (`axios.create({ baseURL })`).
+
+use std::collections::HashMap;
+
+use super::host;
+use super::scope::Project;
+use super::url::{resolve, Piece, Value};
+use super::{EndpointHit, Origin, OutboundCall};
+use crate::model::{CallSite, Expr};
+use crate::rules::{RuleSet, SinkKind, UrlSpec};
+
+/// A sink call with its resolved URL.
+pub struct Sink<'a> {
+    pub site: &'a CallSite,
+    pub value: Option<Value>,
+    pub call: OutboundCall,
+    pub endpoint: Option<EndpointHit>,
+}
+
+/// A client created by a factory, by the name it is bound to.
+struct Client {
+    api: String,
+    kind: SinkKind,
+    base: Option<Value>,
+    methods: Vec<String>,
+}
+
+pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec<Sink<'a>> {
+    let facts = &project.files[file];
+    let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
+    let catalog = &rules.sinks;
+
+    // Clients: `const api = axios.create({...})`, `this.http = got.extend(...)`.
+    let mut clients: HashMap<String, Client> = HashMap::new();
+    for site in &facts.calls {
+        let Some(factory) = catalog.match_factory(facts.lang, &site.callee, &imports) else {
+            continue;
+        };
+        let Some(name) = &site.assigned_to else { continue };
+        let scope = project.scope(file, site.function.as_deref());
+        let base = url_expr(&factory.base, site).map(|e| resolve(e, &scope, 0));
+        let client = Client {
+            api: factory.api.clone(),
+            kind: factory.kind,
+            base,
+            methods: factory.methods.clone(),
+        };
+        let short = name
+            .trim_start_matches("this.")
+            .trim_start_matches("self.")
+            .to_string();
+        clients.insert(
+            format!("this.{short}"),
+            Client {
+                base: client.base.clone(),
+                methods: client.methods.clone(),
+                api: client.api.clone(),
+                kind: client.kind,
+            },
+        );
+        clients.insert(name.clone(), client);
+    }
+
+    let mut sinks = Vec::new();
+    for site in &facts.calls {
+        let scope = project.scope(file, site.function.as_deref());
+        if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
+            let value = spec.url.as_ref().and_then(|u| url_value(u, site, &scope));
+            sinks.push(make_sink(site, &facts.path, &spec.api, spec.kind, value));
+            continue;
+        }
+        // Methods of known clients.
+        if let Some((object, method)) = site.callee.rsplit_once('.') {
+            if let Some(client) = clients.get(object) {
+                if client.methods.iter().any(|m| m == method) {
+                    let path = site.call.args.first().map(|a| resolve(&a.value, &scope, 0));
+                    let value = match (&client.base, path) {
+                        (Some(base), Some(path)) if !starts_with_scheme(&path) => Some(join_base(base, path)),
+                        (_, Some(path)) => Some(path),
+                        (base, None) => base.clone(),
+                    };
+                    let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value);
+                    // The literal part is the client's base, reported at the factory.
+                    if let Some(e) = sink.endpoint.as_mut() {
+                        e.literal_site = false;
+                    }
+                    sinks.push(sink);
+                }
+            }
+        }
+    }
+    // Client factories with a literal base are endpoints too.
+    for site in &facts.calls {
+        if let Some(factory) = catalog.match_factory(facts.lang, &site.callee, &imports) {
+            let scope = project.scope(file, site.function.as_deref());
+            let value = url_expr(&factory.base, site).map(|e| resolve(e, &scope, 0));
+            if value.as_ref().is_some_and(|v| host_of(v).is_some()) {
+                sinks.push(make_sink(site, &facts.path, &factory.api, factory.kind, value));
+            }
+        }
+    }
+    sinks
+}
+
+fn starts_with_scheme(value: &Value) -> bool {
+    matches!(value.pieces.first(), Some(Piece::Lit { text, .. }) if text.contains("://"))
+}
+
+fn join_base(base: &Value, path: Value) -> Value {
+    let base_text = base.render();
+    let path_text = path.render();
+    let mut pieces = base.pieces.clone();
+    if !base_text.ends_with('/') && !path_text.starts_with('/') && !path_text.is_empty() {
+        pieces.push(Piece::Lit {
+            text: "/".into(),
+            name: None,
+        });
+    }
+    pieces.extend(path.pieces);
+    Value {
+        pieces,
+        origin: base.origin,
+    }
+}
+
+/// The expression holding the URL per the sink's [`UrlSpec`].
+fn url_expr<'e>(spec: &UrlSpec, site: &'e CallSite) -> Option<&'e Expr> {
+    let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
+    match (arg, &spec.field) {
+        (Expr::Object(_), Some(field)) => arg.field(field),
+        (Expr::Object(_), None) => None,
+        _ => Some(arg),
+    }
+}
+
+fn url_value(spec: &UrlSpec, site: &CallSite, scope: &super::scope::Scope) -> Option<Value> {
+    let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
+    if let (Expr::Object(_), Some(host_field)) = (arg, &spec.host_field) {
+        // `http.request({ hostname, path })`, `net.connect({ host, port })`.
+        let host = arg.field(host_field).or_else(|| arg.field("host"))?;
+        let mut value = resolve(host, scope, 0);
+        let proto = match arg.field("protocol") {
+            Some(Expr::Str(p)) => p.trim_end_matches(':').to_string(),
+            _ => {
+                if site.callee.starts_with("http.") {
+                    "http".into()
+                } else {
+                    "https".into()
+                }
+            }
+        };
+        value.pieces.insert(
+            0,
+            Piece::Lit {
+                text: format!("{proto}://"),
+                name: None,
+            },
+        );
+        if let Some(path) = spec.path_field.as_ref().and_then(|f| arg.field(f)) {
+            let path = resolve(path, scope, 0);
+            value.pieces.extend(path.pieces);
+        }
+        return Some(value);
+    }
+    url_expr(spec, site).map(|e| resolve(e, scope, 0))
+}
+
+fn host_of(value: &Value) -> Option<(String, String)> {
+    let rendered = value.render();
+    let parts = host::split(&rendered)?;
+    if parts.host.starts_with('{') {
+        return None;
+    }
+    Some((parts.scheme.to_ascii_lowercase(), parts.host.to_ascii_lowercase()))
+}
+
+fn make_sink<'a>(
+    site: &'a CallSite,
+    file: &str,
+    api: &str,
+    kind: SinkKind,
+    value: Option<Value>,
+) -> Sink<'a> {
+    let rendered = value.as_ref().map(Value::render).filter(|r| !r.is_empty());
+    let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
+    let host_parts = value.as_ref().and_then(host_of);
+    let endpoint = match (&rendered, &host_parts) {
+        (Some(url), Some((scheme, host))) => Some(EndpointHit {
+            url: url.clone(),
+            scheme: scheme.clone(),
+            host: host.clone(),
+            origin,
+            file: file.to_string(),
+            span: site.span,
+            literal_site: origin == Origin::Literal,
+        }),
+        _ => None,
+    };
+    Sink {
+        site,
+        call: OutboundCall {
+            file: file.to_string(),
+            line: site.span.line,
+            column: site.span.column,
+            api: api.to_string(),
+            kind,
+            url: rendered,
+            host: host_parts.map(|(_, h)| h),
+            origin,
+            function: site.function.clone(),
+        },
+        value,
+        endpoint,
+    }
+}

@@ -1,0 +1,259 @@
+//! Name lookup for URL reconstruction: parameters of the enclosing function,
+//! local and module-level bindings, class fields, and constants exported by
+//! other files of the project.
+
+use std::collections::HashMap;
+
+use crate::lang::Lang;
+use crate::model::{Expr, FileFacts, Function, Param};
+
+/// Per-file name tables, built once.
+pub struct FileIndex {
+    bindings: HashMap<String, Vec<usize>>,
+    functions: HashMap<String, usize>,
+    imported: std::collections::HashSet<String>,
+}
+
+impl FileIndex {
+    pub fn new(facts: &FileFacts) -> FileIndex {
+        let mut bindings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, b) in facts.bindings.iter().enumerate() {
+            bindings.entry(b.name.clone()).or_default().push(i);
+            // `this.x = …` is also reachable as `self.x` and vice versa.
+            if let Some(field) = b
+                .name
+                .strip_prefix("this.")
+                .or_else(|| b.name.strip_prefix("self."))
+            {
+                bindings.entry(format!("this.{field}")).or_default().push(i);
+                bindings.entry(format!("self.{field}")).or_default().push(i);
+            }
+        }
+        let mut functions = HashMap::new();
+        for (i, f) in facts.functions.iter().enumerate() {
+            functions.entry(f.name.clone()).or_insert(i);
+        }
+        let imported = facts
+            .imports
+            .iter()
+            .flat_map(|i| i.names.iter().cloned())
+            .collect();
+        FileIndex {
+            bindings,
+            functions,
+            imported,
+        }
+    }
+}
+
+/// All files' facts and indices, plus exported names across files.
+pub struct Project<'a> {
+    pub files: &'a [FileFacts],
+    pub indices: Vec<FileIndex>,
+    /// Exported binding name → (file, binding) pairs.
+    exports: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl<'a> Project<'a> {
+    pub fn new(files: &'a [FileFacts]) -> Project<'a> {
+        use rayon::prelude::*;
+        let indices: Vec<FileIndex> = files.par_iter().map(FileIndex::new).collect();
+        let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (fi, facts) in files.iter().enumerate() {
+            for (bi, b) in facts.bindings.iter().enumerate() {
+                if b.exported && b.function.is_none() {
+                    exports.entry(b.name.clone()).or_default().push((fi, bi));
+                }
+            }
+        }
+        Project {
+            files,
+            indices,
+            exports,
+        }
+    }
+
+    /// The file a relative import (`./config`, `../lib/settings.js`) names.
+    pub fn resolve_module(&self, importer: &str, source: &str) -> Option<usize> {
+        if !source.starts_with('.') {
+            return None;
+        }
+        let dir = importer.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut parts: Vec<&str> = if dir.is_empty() {
+            Vec::new()
+        } else {
+            dir.split('/').collect()
+        };
+        for seg in source.split('/') {
+            match seg {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let base = parts.join("/");
+        let stem = base
+            .strip_suffix(".js")
+            .or_else(|| base.strip_suffix(".mjs"))
+            .or_else(|| base.strip_suffix(".cjs"))
+            .unwrap_or(&base);
+        const EXTS: &[&str] = &[
+            "",
+            ".ts",
+            ".tsx",
+            ".js",
+            ".mjs",
+            ".cjs",
+            ".jsx",
+            ".mts",
+            ".cts",
+            "/index.ts",
+            "/index.js",
+            "/index.tsx",
+        ];
+        EXTS.iter().find_map(|ext| {
+            let wanted = format!("{stem}{ext}");
+            let exact = format!("{base}{ext}");
+            self.files
+                .iter()
+                .position(|f| f.path == wanted || f.path == exact)
+        })
+    }
+
+    pub fn scope(&'a self, file: usize, function: Option<&'a str>) -> Scope<'a> {
+        Scope {
+            project: self,
+            file,
+            function,
+        }
+    }
+}
+
+/// The view from one point of one file.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub project: &'a Project<'a>,
+    pub file: usize,
+    pub function: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn facts(&self) -> &'a FileFacts {
+        &self.project.files[self.file]
+    }
+
+    fn index(&self) -> &'a FileIndex {
+        &self.project.indices[self.file]
+    }
+
+    pub fn function(&self) -> Option<&'a Function> {
+        let name = self.function?;
+        self.index()
+            .functions
+            .get(name)
+            .map(|&i| &self.facts().functions[i])
+    }
+
+    pub fn param(&self, name: &str) -> Option<&'a Param> {
+        self.function()?.params.iter().find(|p| p.name == name)
+    }
+
+    /// The value bound to `name`, with the scope to resolve it in.
+    pub fn lookup(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
+        let facts = self.facts();
+        if let Some(candidates) = self.index().bindings.get(name) {
+            let pick = |pred: &dyn Fn(Option<&str>) -> bool| {
+                candidates
+                    .iter()
+                    .map(|&i| &facts.bindings[i])
+                    .find(|b| pred(b.function.as_deref()))
+            };
+            let local = pick(&|f| f.is_some() && f == self.function);
+            let module = pick(&|f| f.is_none());
+            // Fields assigned in a constructor or any method of the class.
+            let anywhere = || pick(&|_| true);
+            let chosen = local.or(module).or_else(|| {
+                if name.starts_with("this.") || name.starts_with("self.") {
+                    anywhere()
+                } else {
+                    None
+                }
+            });
+            if let Some(b) = chosen {
+                let scope = Scope {
+                    project: self.project,
+                    file: self.file,
+                    function: b.function.as_deref(),
+                };
+                return Some((&b.value, scope));
+            }
+        }
+        if let Some(field) = name.strip_prefix("this.").or_else(|| name.strip_prefix("self.")) {
+            // Class fields are module-level bindings named by the field.
+            if let Some(found) = self.module_binding(field) {
+                return Some(found);
+            }
+        }
+        self.lookup_exported(name)
+    }
+
+    fn module_binding(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
+        let facts = self.facts();
+        let candidates = self.index().bindings.get(name)?;
+        candidates
+            .iter()
+            .map(|&i| &facts.bindings[i])
+            .find(|b| b.function.is_none() || b.function.as_deref() == self.function)
+            .map(|b| {
+                (
+                    &b.value,
+                    Scope {
+                        project: self.project,
+                        file: self.file,
+                        function: None,
+                    },
+                )
+            })
+    }
+
+    /// A constant exported by another file. TypeScript needs an import of the
+    /// name; Swift and Kotlin see every top-level or static declaration of
+    /// the module.
+    fn lookup_exported(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
+        let facts = self.facts();
+        let root = name.split('.').next().unwrap_or(name);
+        let visible = match facts.lang {
+            Lang::Typescript => self.index().imported.contains(root),
+            Lang::Swift | Lang::Kotlin => true,
+        };
+        if !visible {
+            return None;
+        }
+        let candidates = self.project.exports.get(name)?;
+        // Prefer the file the name is imported from.
+        let source_file = facts
+            .imports
+            .iter()
+            .find(|i| i.names.iter().any(|n| n == root))
+            .and_then(|i| self.project.resolve_module(&facts.path, &i.source));
+        let &(fi, bi) = candidates
+            .iter()
+            .find(|(fi, _)| Some(*fi) == source_file)
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find(|(fi, _)| *fi != self.file && self.project.files[*fi].lang == facts.lang)
+            })?;
+        let binding = &self.project.files[fi].bindings[bi];
+        Some((
+            &binding.value,
+            Scope {
+                project: self.project,
+                file: fi,
+                function: None,
+            },
+        ))
+    }
+}

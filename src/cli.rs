@@ -1,0 +1,116 @@
+//! Command-line definition (SPEC §2).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "egress-scan",
+    version,
+    about = "Inventory and audit every outbound network communication of a TypeScript/JavaScript, Swift and Kotlin codebase",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a directory (the default command).
+    Scan(ScanArgs),
+    /// List or test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Show a rule's documentation.
+    Explain {
+        rule_id: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the loaded rules.
+    List {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Run every rule's embedded `bad`/`good` examples.
+    Test {
+        /// Extra rules directory to load and test.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Extra or overriding rule files (merged with the built-ins).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Configuration file (default: PATH/.egress-scan.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Exit with status 1 when a finding at or above this severity is present.
+    #[arg(long, value_name = "LEVEL", default_value = "none")]
+    pub fail_on: FailOn,
+    /// Scan test code too (test folders and *.test.* / *Tests.swift files).
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Languages to scan: ts,swift,kotlin.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub lang: Vec<String>,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Parse every file, even those without any trigger word (for benchmarks
+    /// and for checking the prefilter).
+    #[arg(long)]
+    pub no_prefilter: bool,
+    /// Maximum file size in bytes; larger files are skipped and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Print nothing but the report and errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Option<crate::rules::Severity> {
+        use crate::rules::Severity;
+        match self {
+            FailOn::None => None,
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+        }
+    }
+}

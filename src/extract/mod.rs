@@ -1,0 +1,295 @@
+//! Extraction: runs the language's queries over a syntax tree and lowers the
+//! captured nodes into [`FileFacts`]. One query pass per file.
+
+mod builtin;
+
+use std::collections::BTreeMap;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, Query, QueryCursor, Tree};
+
+use crate::lang::{self, enclosing_function, span, Grammar, Lang};
+use crate::model::{
+    Binding, CallSite, Expr, FileFacts, Function, Import, QueryMatch, StringContext, StringLit, Suppression,
+};
+
+pub use builtin::builtin_query_source;
+
+/// A user rule's query, compiled for one grammar.
+pub struct RuleQuery {
+    pub rule_index: usize,
+    pub query: Query,
+    pub match_capture: u32,
+}
+
+/// Queries compiled once per grammar and shared by all threads.
+pub struct CompiledQueries {
+    builtin: Query,
+    rules: Vec<RuleQuery>,
+}
+
+impl CompiledQueries {
+    pub fn new(grammar: Grammar, rules: Vec<RuleQuery>) -> Result<Self, tree_sitter::QueryError> {
+        let source = builtin_query_source(grammar.lang());
+        let builtin = Query::new(&grammar.language(), &source)?;
+        Ok(CompiledQueries { builtin, rules })
+    }
+}
+
+/// Extracts facts from a parsed file.
+pub fn extract(
+    path: &str,
+    grammar: Grammar,
+    tree: &Tree,
+    src: &[u8],
+    queries: &CompiledQueries,
+) -> FileFacts {
+    let lang = grammar.lang();
+    let syntax = lang.syntax();
+    let root = tree.root_node();
+    let mut facts = FileFacts {
+        path: path.to_string(),
+        lang,
+        calls: Vec::new(),
+        bindings: Vec::new(),
+        functions: Vec::new(),
+        strings: Vec::new(),
+        imports: Vec::new(),
+        query_matches: Vec::new(),
+        suppressions: Vec::new(),
+        parse_error: root.has_error(),
+        lines: snippet_lines(src),
+    };
+
+    let query = &queries.builtin;
+    let names = query.capture_names();
+    let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, src);
+    while let Some(m) = matches.next() {
+        let mut primary: Option<(&str, Node)> = None;
+        let mut parts: Vec<(&str, Node)> = Vec::new();
+        for capture in m.captures {
+            let name = names[capture.index as usize];
+            if name.starts_with('_') {
+                continue;
+            }
+            if name.contains('.') {
+                parts.push((name, capture.node));
+            } else {
+                primary = Some((name, capture.node));
+            }
+        }
+        let Some((kind, node)) = primary else { continue };
+        let part = |wanted: &str| parts.iter().find(|(n, _)| *n == wanted).map(|(_, node)| *node);
+        match kind {
+            "call" => {
+                if let Expr::Call(call) = syntax.lower(node, src, 0) {
+                    let callee = call.callee.path().unwrap_or_default();
+                    facts.calls.push(CallSite {
+                        call: *call,
+                        callee,
+                        span: span(node),
+                        function: enclosing_function(syntax, node, src),
+                        assigned_to: syntax.assigned_name(node, src),
+                    });
+                }
+            }
+            "binding" => {
+                let (Some(name), Some(value)) = (part("binding.name"), part("binding.value")) else {
+                    continue;
+                };
+                facts.bindings.push(Binding {
+                    name: lang::text(name, src).trim().to_string(),
+                    value: syntax.lower(value, src, 0),
+                    exported: syntax.is_exported(node, src),
+                    function: enclosing_function(syntax, node, src),
+                    span: span(node),
+                });
+            }
+            "function" => {
+                if let Some(name) = syntax.function_name(node, src) {
+                    facts.functions.push(Function {
+                        name,
+                        params: syntax.params(node, src),
+                        span: span(node),
+                    });
+                }
+            }
+            "string" => {
+                if let Expr::Str(value) | Expr::Unknown(value) = string_value(syntax.lower(node, src, 0)) {
+                    facts.strings.push(StringLit {
+                        value,
+                        span: span(node),
+                        context: StringContext {
+                            key: syntax.assigned_name(node, src),
+                            in_call: enclosing_call(syntax, node, src),
+                        },
+                        function: enclosing_function(syntax, node, src),
+                    });
+                }
+            }
+            "import" => {
+                let Some(source) = part("import.source") else {
+                    continue;
+                };
+                let source_text = import_source(lang, lang::text(source, src));
+                let entry = imports.entry(node.start_byte()).or_insert_with(|| Import {
+                    source: source_text,
+                    names: Vec::new(),
+                    span: span(node),
+                });
+                for (name, n) in &parts {
+                    if *name == "import.name" {
+                        let local = lang::text(*n, src).to_string();
+                        if !entry.names.contains(&local) {
+                            entry.names.push(local);
+                        }
+                    }
+                }
+            }
+            "comment" => {
+                let line = node.start_position().row + 1;
+                facts
+                    .suppressions
+                    .extend(parse_suppressions(lang::text(node, src), line));
+            }
+            _ => {}
+        }
+    }
+    // Nested `require` patterns match twice: keep one import per statement.
+    let mut seen = std::collections::HashSet::new();
+    facts.imports = imports
+        .into_values()
+        .filter(|i| seen.insert((i.source.clone(), i.span.line, i.names.clone())))
+        .collect();
+
+    for rule in &queries.rules {
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&rule.query, root, src);
+        while let Some(m) = matches.next() {
+            for capture in m.captures.iter().filter(|c| c.index == rule.match_capture) {
+                facts.query_matches.push(QueryMatch {
+                    rule_index: rule.rule_index,
+                    span: span(capture.node),
+                    text: lang::short_text(capture.node, src),
+                    function: enclosing_function(syntax, capture.node, src),
+                });
+            }
+        }
+    }
+    facts
+}
+
+/// A string fact keeps literal text only; template parts become `{…}`.
+fn string_value(expr: Expr) -> Expr {
+    match expr {
+        Expr::Str(s) => Expr::Str(s),
+        Expr::Concat(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    Expr::Str(s) => out.push_str(&s),
+                    other => {
+                        out.push('{');
+                        out.push_str(other.last_name().unwrap_or("…"));
+                        out.push('}');
+                    }
+                }
+            }
+            Expr::Str(out)
+        }
+        _ => Expr::Function,
+    }
+}
+
+fn import_source(lang: Lang, raw: &str) -> String {
+    match lang {
+        Lang::Typescript => raw
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+            .to_string(),
+        _ => raw.trim().to_string(),
+    }
+}
+
+/// Name of the call a literal is a (possibly nested) argument of.
+fn enclosing_call(syntax: &dyn crate::lang::Syntax, node: Node, src: &[u8]) -> Option<String> {
+    let mut current = node.parent();
+    for _ in 0..5 {
+        let n = current?;
+        if syntax.is_function(n) {
+            return None;
+        }
+        if let Expr::Call(call) = shallow_call(syntax, n, src) {
+            return call.callee.path();
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Lowers only call nodes (cheap check by kind name shared by the grammars).
+fn shallow_call(syntax: &dyn crate::lang::Syntax, node: Node, src: &[u8]) -> Expr {
+    match node.kind() {
+        "call_expression" | "new_expression" | "constructor_invocation" => {
+            syntax.lower(node, src, crate::lang::MAX_DEPTH - 2)
+        }
+        _ => Expr::Unknown(String::new()),
+    }
+}
+
+/// Per-line snippets, trimmed and capped, for reports.
+fn snippet_lines(src: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(src)
+        .lines()
+        .map(|line| {
+            let line = line.trim();
+            let mut end = line.len().min(160);
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            line[..end].to_string()
+        })
+        .collect()
+}
+
+/// Parses `egress-scan: ignore[rule-a, rule-b] reason` from a comment.
+pub fn parse_suppressions(comment: &str, line: usize) -> Vec<Suppression> {
+    let Some(pos) = comment.find("egress-scan: ignore[") else {
+        return Vec::new();
+    };
+    let rest = &comment[pos + "egress-scan: ignore[".len()..];
+    let Some(close) = rest.find(']') else {
+        return Vec::new();
+    };
+    let reason = rest[close + 1..].trim().trim_end_matches("*/").trim().to_string();
+    rest[..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|rule| Suppression {
+            line,
+            rule: rule.to_string(),
+            reason: reason.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comment() {
+        let s = parse_suppressions("// egress-scan: ignore[egress/token-in-url] legacy API", 7);
+        assert_eq!(
+            s,
+            vec![Suppression {
+                line: 7,
+                rule: "egress/token-in-url".into(),
+                reason: "legacy API".into()
+            }]
+        );
+        assert!(parse_suppressions("// nothing here", 1).is_empty());
+    }
+}

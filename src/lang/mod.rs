@@ -1,0 +1,278 @@
+//! Supported languages: file detection, grammars, per-thread parsers and the
+//! lowering of each grammar's nodes into [`crate::model::Expr`].
+
+mod kotlin;
+mod swift;
+mod typescript;
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::{Language, Node, Parser, Tree};
+
+use crate::model::{Arg, Expr, Param, Span};
+
+/// A source language. TypeScript covers JavaScript as well; `.tsx`/`.jsx`
+/// and plain `.js` files use the TSX grammar, which accepts JSX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[serde(alias = "ts", alias = "javascript", alias = "js")]
+    Typescript,
+    Swift,
+    #[serde(alias = "kt")]
+    Kotlin,
+}
+
+/// The grammar variant a file is parsed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grammar {
+    TypeScript,
+    Tsx,
+    Swift,
+    Kotlin,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Typescript, Lang::Swift, Lang::Kotlin];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Typescript => "typescript",
+            Lang::Swift => "swift",
+            Lang::Kotlin => "kotlin",
+        }
+    }
+
+    pub fn parse_name(name: &str) -> Option<Lang> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "ts" | "typescript" | "js" | "javascript" | "tsx" | "jsx" => Some(Lang::Typescript),
+            "swift" => Some(Lang::Swift),
+            "kotlin" | "kt" | "kts" => Some(Lang::Kotlin),
+            _ => None,
+        }
+    }
+
+    pub fn grammars(self) -> &'static [Grammar] {
+        match self {
+            Lang::Typescript => &[Grammar::TypeScript, Grammar::Tsx],
+            Lang::Swift => &[Grammar::Swift],
+            Lang::Kotlin => &[Grammar::Kotlin],
+        }
+    }
+
+    pub fn syntax(self) -> &'static dyn Syntax {
+        match self {
+            Lang::Typescript => &typescript::TypeScript,
+            Lang::Swift => &swift::Swift,
+            Lang::Kotlin => &kotlin::Kotlin,
+        }
+    }
+}
+
+impl Grammar {
+    /// Detects the grammar from a file extension.
+    pub fn for_path(path: &Path) -> Option<Grammar> {
+        let ext = path.extension()?.to_str()?;
+        Some(match ext {
+            "ts" | "mts" | "cts" => Grammar::TypeScript,
+            "tsx" | "jsx" | "js" | "mjs" | "cjs" => Grammar::Tsx,
+            "swift" => Grammar::Swift,
+            "kt" | "kts" => Grammar::Kotlin,
+            _ => return None,
+        })
+    }
+
+    pub fn lang(self) -> Lang {
+        match self {
+            Grammar::TypeScript | Grammar::Tsx => Lang::Typescript,
+            Grammar::Swift => Lang::Swift,
+            Grammar::Kotlin => Lang::Kotlin,
+        }
+    }
+
+    pub fn language(self) -> Language {
+        match self {
+            Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Grammar::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Grammar::Swift => tree_sitter_swift::LANGUAGE.into(),
+            Grammar::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+thread_local! {
+    /// One parser per grammar per thread: parsers are not `Sync` and are
+    /// expensive enough to create that reuse matters on large repositories.
+    static PARSERS: RefCell<[Option<Parser>; 4]> = const { RefCell::new([None, None, None, None]) };
+}
+
+/// Parses `source` with this thread's parser for `grammar`.
+pub fn parse(grammar: Grammar, source: &[u8]) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let slot = &mut parsers[grammar.index()];
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&grammar.language()).ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        parser.reset();
+        parser.parse(source, None)
+    })
+}
+
+/// Per-language knowledge the extractor needs beyond the `.scm` queries:
+/// how to turn a captured node into the neutral expression model.
+pub trait Syntax: Sync {
+    /// Lowers an expression node. `depth` bounds recursion on hostile input.
+    fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr;
+    /// Lowers the arguments node captured as `@call.args`.
+    fn args(&self, node: Node, src: &[u8], depth: usize) -> Vec<Arg>;
+    /// True for nodes that start a function body (for enclosing-function names).
+    fn is_function(&self, node: Node) -> bool;
+    /// Qualified name of a function node (`Class.method`), when it has one.
+    fn function_name(&self, node: Node, src: &[u8]) -> Option<String>;
+    /// Parameters of a function node.
+    fn params(&self, node: Node, src: &[u8]) -> Vec<Param>;
+    /// The object key or binding name a value node is assigned to, if any.
+    fn assigned_name(&self, node: Node, src: &[u8]) -> Option<String>;
+    /// True when the binding node is exported/visible to other files.
+    fn is_exported(&self, node: Node, src: &[u8]) -> bool;
+}
+
+/// Maximum lowering depth: deeper expressions become `Unknown`.
+pub const MAX_DEPTH: usize = 48;
+
+pub fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
+    std::str::from_utf8(&src[node.byte_range()]).unwrap_or("")
+}
+
+/// Source text capped to a readable length for `Expr::Unknown`.
+pub fn short_text(node: Node, src: &[u8]) -> String {
+    let text = text(node, src);
+    let mut end = text.len().min(80);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
+pub fn span(node: Node) -> Span {
+    let start = node.start_position();
+    let end = node.end_position();
+    Span {
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
+        line: start.row + 1,
+        column: start.column + 1,
+        end_line: end.row + 1,
+        end_column: end.column + 1,
+    }
+}
+
+/// Walks up from `node` to the nearest enclosing function and names it.
+/// Iterative, so deep trees cannot overflow the stack.
+pub fn enclosing_function(syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option<String> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if syntax.is_function(n) {
+            if let Some(name) = syntax.function_name(n, src) {
+                return Some(name);
+            }
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Concatenation that folds adjacent literals and flattens nested concats.
+pub fn concat(parts: Vec<Expr>) -> Expr {
+    let mut out: Vec<Expr> = Vec::new();
+    for part in parts {
+        let items = match part {
+            Expr::Concat(inner) => inner,
+            other => vec![other],
+        };
+        for item in items {
+            match (out.last_mut(), item) {
+                (Some(Expr::Str(prev)), Expr::Str(s)) => prev.push_str(&s),
+                (_, item) => out.push(item),
+            }
+        }
+    }
+    if out.len() == 1 {
+        out.pop().unwrap_or(Expr::Str(String::new()))
+    } else {
+        Expr::Concat(out)
+    }
+}
+
+/// Resolves the common escapes of a quoted string body.
+pub fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar_from_extension() {
+        assert_eq!(Grammar::for_path(Path::new("a/b.ts")), Some(Grammar::TypeScript));
+        assert_eq!(Grammar::for_path(Path::new("a/b.mjs")), Some(Grammar::Tsx));
+        assert_eq!(Grammar::for_path(Path::new("App.swift")), Some(Grammar::Swift));
+        assert_eq!(
+            Grammar::for_path(Path::new("build.gradle.kts")),
+            Some(Grammar::Kotlin)
+        );
+        assert_eq!(Grammar::for_path(Path::new("README.md")), None);
+    }
+
+    #[test]
+    fn concat_folds_literals() {
+        let e = concat(vec![
+            Expr::Str("https://".into()),
+            Expr::Concat(vec![Expr::Str("a.com".into()), Expr::Ident("p".into())]),
+            Expr::Str("/x".into()),
+        ]);
+        assert_eq!(
+            e,
+            Expr::Concat(vec![
+                Expr::Str("https://a.com".into()),
+                Expr::Ident("p".into()),
+                Expr::Str("/x".into())
+            ])
+        );
+    }
+
+    #[test]
+    fn unescape_simple() {
+        assert_eq!(unescape(r"a\/b\n"), "a/b\n");
+    }
+}

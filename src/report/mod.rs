@@ -1,0 +1,122 @@
+//! The report model (SPEC §6, schema version 1) and its renderers.
+//!
+//! The JSON shape is a contract: fields are only ever added. Everything is
+//! sorted before rendering so output is byte-identical across runs and
+//! thread counts; nothing time-dependent is stored.
+
+pub mod json;
+pub mod table;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Origin, OutboundCall};
+use crate::rules::Severity;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub root: String,
+    pub stats: Stats,
+    pub endpoints: Vec<Endpoint>,
+    pub communications: Vec<Communication>,
+    pub findings: Vec<Finding>,
+    /// Every network call site (additive to SPEC §6).
+    #[serde(default)]
+    pub calls: Vec<OutboundCall>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Stats {
+    /// Source files of a supported language found by the walk.
+    pub files_seen: usize,
+    /// Files parsed with tree-sitter.
+    pub files_parsed: usize,
+    pub files_skipped: Skipped,
+    /// Files read but not parsed because no rule could match them.
+    #[serde(default)]
+    pub files_without_triggers: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Skipped {
+    pub binary: usize,
+    pub too_large: usize,
+    pub minified: usize,
+    /// Files with a syntax error somewhere; what parsed is still analysed.
+    pub parse_error: usize,
+    pub unreadable: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Endpoint {
+    pub url: String,
+    pub host: String,
+    pub scheme: String,
+    pub origin: Origin,
+    pub service: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Communication {
+    pub title: String,
+    pub category: String,
+    pub purpose: String,
+    pub files: Vec<String>,
+    pub hosts: Vec<String>,
+    pub auth: Option<String>,
+    pub data_sent: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub host: Option<String>,
+    pub snippet: String,
+    pub fingerprint: String,
+    pub suppressed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+impl Report {
+    /// Findings that count for `--fail-on`: unsuppressed, at or above `level`.
+    pub fn failing(&self, level: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| !f.suppressed && f.severity >= level)
+            .count()
+    }
+}

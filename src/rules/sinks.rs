@@ -1,0 +1,226 @@
+//! The sink catalog (`rules/sinks.yaml`): which calls reach the network and
+//! which argument carries the URL. Data, so users can add their own clients.
+
+use serde::{Deserialize, Serialize};
+
+use super::{RuleError, RuleSource};
+use crate::lang::Lang;
+use crate::model::{CallExpr, Expr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SinkKind {
+    Http,
+    Websocket,
+    Sse,
+    Socket,
+    Grpc,
+    Beacon,
+    Subprocess,
+    Discovery,
+}
+
+impl SinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkKind::Http => "http",
+            SinkKind::Websocket => "websocket",
+            SinkKind::Sse => "sse",
+            SinkKind::Socket => "socket",
+            SinkKind::Grpc => "grpc",
+            SinkKind::Beacon => "beacon",
+            SinkKind::Subprocess => "subprocess",
+            SinkKind::Discovery => "discovery",
+        }
+    }
+}
+
+/// Which argument holds the URL: by Swift/Kotlin label, else by index; when
+/// the argument is an options object, its `field` (or `host_field` plus
+/// `path_field`) holds it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlSpec {
+    #[serde(default)]
+    pub arg: usize,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub host_field: Option<String>,
+    #[serde(default)]
+    pub path_field: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinkSpec {
+    pub lang: Lang,
+    /// Display name of the API (`fetch`, `axios`, `URLSession`).
+    pub api: String,
+    pub kind: SinkKind,
+    /// Dotted callee paths; `*` matches any one segment.
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub url: Option<UrlSpec>,
+    /// When non-empty, the file must import one of these modules.
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// When set, this argument must be a literal HTTP method (XMLHttpRequest.open).
+    #[serde(default)]
+    pub method_arg: Option<usize>,
+    /// Prefilter words, when the callee names are too generic to serve.
+    #[serde(default)]
+    pub triggers: Vec<String>,
+}
+
+/// A call that creates a client bound to a base URL (`axios.create`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFactory {
+    pub lang: Lang,
+    pub api: String,
+    pub kind: SinkKind,
+    pub factories: Vec<String>,
+    pub base: UrlSpec,
+    /// Methods of the created client that send requests; their first
+    /// argument is a path relative to the base.
+    pub methods: Vec<String>,
+    #[serde(default)]
+    pub imports: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinkCatalog {
+    #[serde(default)]
+    pub sinks: Vec<SinkSpec>,
+    #[serde(default)]
+    pub clients: Vec<ClientFactory>,
+}
+
+impl SinkCatalog {
+    pub fn parse(source: &RuleSource) -> Result<SinkCatalog, RuleError> {
+        serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))
+    }
+
+    pub fn extend(&mut self, other: SinkCatalog) {
+        self.sinks.extend(other.sinks);
+        self.clients.extend(other.clients);
+    }
+
+    /// The first sink matching a call, given the file's imported modules.
+    pub fn match_call<'a>(
+        &'a self,
+        lang: Lang,
+        callee: &str,
+        call: &CallExpr,
+        imports: &[String],
+    ) -> Option<&'a SinkSpec> {
+        self.sinks.iter().find(|s| {
+            s.lang == lang
+                && s.callees.iter().any(|p| path_matches(p, callee))
+                && imports_ok(&s.imports, imports)
+                && s.method_arg.is_none_or(|i| is_http_method(call.arg(None, i)))
+        })
+    }
+
+    pub fn match_factory<'a>(
+        &'a self,
+        lang: Lang,
+        callee: &str,
+        imports: &[String],
+    ) -> Option<&'a ClientFactory> {
+        self.clients.iter().find(|c| {
+            c.lang == lang
+                && c.factories.iter().any(|p| path_matches(p, callee))
+                && imports_ok(&c.imports, imports)
+        })
+    }
+
+    /// Prefilter words: explicit `triggers`, else required imports, else the
+    /// first literal segment of each callee (`axios` of `axios.get`).
+    pub fn trigger_words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        let first_segment = |p: &String| {
+            p.split('.')
+                .find(|seg| *seg != "*" && *seg != "**" && !seg.is_empty())
+                .map(|w| w.trim_end_matches("()").to_string())
+        };
+        for sink in &self.sinks {
+            if !sink.triggers.is_empty() {
+                words.extend(sink.triggers.iter().cloned());
+            } else if !sink.imports.is_empty() {
+                words.extend(sink.imports.iter().map(|i| i.trim_end_matches('*').to_string()));
+            } else {
+                words.extend(sink.callees.iter().filter_map(first_segment));
+            }
+        }
+        for client in &self.clients {
+            words.extend(client.factories.iter().filter_map(first_segment));
+            words.extend(client.imports.iter().map(|i| i.trim_end_matches('*').to_string()));
+        }
+        words
+    }
+}
+
+fn imports_ok(required: &[String], imports: &[String]) -> bool {
+    required.is_empty()
+        || required.iter().any(|r| {
+            imports
+                .iter()
+                .any(|i| i == r || (r.ends_with('*') && i.starts_with(r.trim_end_matches('*'))))
+        })
+}
+
+fn is_http_method(expr: Option<&Expr>) -> bool {
+    matches!(expr, Some(Expr::Str(m)) if matches!(m.to_ascii_uppercase().as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"))
+}
+
+/// Matches a dotted callee against a pattern where `*` is one segment and a
+/// leading `**.` matches any prefix.
+pub fn path_matches(pattern: &str, callee: &str) -> bool {
+    if let Some(suffix) = pattern.strip_prefix("**.") {
+        return callee == suffix
+            || callee.ends_with(&format!(".{suffix}"))
+            || segments_match(suffix, callee.rsplit_once('.').map_or(callee, |(_, last)| last));
+    }
+    segments_match(pattern, callee)
+}
+
+fn segments_match(pattern: &str, callee: &str) -> bool {
+    let mut p = pattern.split('.');
+    let mut c = callee.split('.');
+    loop {
+        match (p.next(), c.next()) {
+            (None, None) => return true,
+            (Some("*"), Some(_)) => {}
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_paths() {
+        assert!(path_matches("axios.get", "axios.get"));
+        assert!(path_matches("*.dataTask", "session.dataTask"));
+        assert!(!path_matches("*.dataTask", "a.b.dataTask"));
+        assert!(path_matches("**.dataTask", "URLSession.shared.dataTask"));
+        assert!(!path_matches("fetch", "fetcher"));
+    }
+
+    #[test]
+    fn import_requirements() {
+        assert!(imports_ok(&[], &[]));
+        assert!(imports_ok(&["undici".into()], &["undici".into()]));
+        assert!(!imports_ok(&["undici".into()], &["axios".into()]));
+        assert!(imports_ok(&["@aws-sdk/*".into()], &["@aws-sdk/client-s3".into()]));
+    }
+}

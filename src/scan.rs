@@ -1,0 +1,361 @@
+//! The scan driver: walk → prefilter → parse → extract → analyse → report.
+//! Each stage is called through its typed interface; this module only wires
+//! them and gathers statistics.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::analysis::{self, AnalysisOptions, Project, RawFinding};
+use crate::config::Config;
+use crate::extract::{self, CompiledQueries, RuleQuery};
+use crate::lang::{self, Grammar, Lang};
+use crate::model::FileFacts;
+use crate::prefilter::Prefilter;
+use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
+use crate::rules::{RuleSet, Severity};
+use crate::walk::{self, Candidate, WalkOptions};
+use crate::{inventory, Error};
+
+/// Default maximum file size (bytes); larger files are counted as too large.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub root: PathBuf,
+    /// The root as the user wrote it, shown in reports.
+    pub root_label: String,
+    pub excludes: Vec<String>,
+    pub include_tests: bool,
+    pub langs: Vec<Lang>,
+    pub threads: usize,
+    pub prefilter: bool,
+    pub max_file_size: u64,
+}
+
+/// Why a file was not analysed.
+enum Outcome {
+    Facts(Box<FileFacts>),
+    NoTrigger,
+    Binary,
+    Minified,
+    Unreadable,
+}
+
+/// Runs a scan and returns the report.
+pub fn scan(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<Report, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| scan_in_pool(options, rules, config))
+}
+
+fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<Report, Error> {
+    let mut excludes = options.excludes.clone();
+    excludes.extend(config.exclude.iter().cloned());
+    let walked = walk::walk(&WalkOptions {
+        root: options.root.clone(),
+        excludes,
+        include_tests: options.include_tests || config.include_tests.unwrap_or(false),
+        langs: options.langs.clone(),
+        max_file_size: options.max_file_size,
+        threads: options.threads,
+    })
+    .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
+
+    let queries = compile_queries(rules)?;
+    let prefilter = if options.prefilter {
+        Prefilter::new(rules)
+    } else {
+        Prefilter::disabled()
+    };
+
+    let outcomes: Vec<Outcome> = walked
+        .files
+        .par_iter()
+        .map(|candidate| process_file(candidate, &queries, &prefilter))
+        .collect();
+
+    let mut stats = Stats {
+        files_seen: walked.files.len() + walked.too_large,
+        files_skipped: Skipped {
+            too_large: walked.too_large,
+            unreadable: walked.unreadable,
+            ..Skipped::default()
+        },
+        ..Stats::default()
+    };
+    let mut files: Vec<FileFacts> = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Facts(facts) => {
+                stats.files_parsed += 1;
+                if facts.parse_error {
+                    stats.files_skipped.parse_error += 1;
+                }
+                files.push(*facts);
+            }
+            Outcome::NoTrigger => stats.files_without_triggers += 1,
+            Outcome::Binary => stats.files_skipped.binary += 1,
+            Outcome::Minified => stats.files_skipped.minified += 1,
+            Outcome::Unreadable => stats.files_skipped.unreadable += 1,
+        }
+    }
+    Ok(build_report(
+        options.root_label.clone(),
+        stats,
+        &files,
+        rules,
+        config,
+    ))
+}
+
+/// Analyses extracted facts and assembles the sorted report.
+pub fn build_report(
+    root: String,
+    stats: Stats,
+    files: &[FileFacts],
+    rules: &RuleSet,
+    config: &Config,
+) -> Report {
+    let project = Project::new(files);
+    let analysis_options = AnalysisOptions {
+        allowed_hosts: config.allowed_hosts.clone(),
+    };
+    let results: Vec<_> = (0..files.len())
+        .into_par_iter()
+        .map(|i| analysis::analyse_file(&project, i, rules, &analysis_options))
+        .collect();
+
+    let mut calls = Vec::new();
+    let mut hits = Vec::new();
+    let mut raw_findings = Vec::new();
+    for r in results {
+        calls.extend(r.calls);
+        hits.extend(r.endpoints);
+        raw_findings.extend(r.findings);
+    }
+    calls.sort();
+    calls.dedup();
+
+    let catalog = inventory::Catalog::builtin();
+    let mut by_url: BTreeMap<(String, String), Endpoint> = BTreeMap::new();
+    for hit in hits {
+        let entry = by_url
+            .entry((hit.host.clone(), hit.url.clone()))
+            .or_insert_with(|| Endpoint {
+                url: hit.url.clone(),
+                host: hit.host.clone(),
+                scheme: hit.scheme.clone(),
+                origin: hit.origin,
+                service: catalog.service_for_host(&hit.host).map(|s| s.name.clone()),
+                locations: Vec::new(),
+            });
+        entry.origin = entry.origin.min(hit.origin);
+        entry.locations.push(Location {
+            file: hit.file,
+            line: hit.span.line,
+            column: hit.span.column,
+        });
+    }
+    let mut endpoints: Vec<Endpoint> = by_url.into_values().collect();
+    for e in &mut endpoints {
+        e.locations.sort();
+        e.locations.dedup();
+    }
+
+    let mut findings: Vec<Finding> = raw_findings
+        .into_iter()
+        .filter_map(|raw| to_finding(raw, files, rules, config))
+        .collect();
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule_id, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
+    });
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
+
+    let communications = inventory::communications(&endpoints, &catalog);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "egress-scan".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        root,
+        stats,
+        endpoints,
+        communications,
+        findings,
+        calls,
+    }
+}
+
+fn to_finding(raw: RawFinding, files: &[FileFacts], rules: &RuleSet, config: &Config) -> Option<Finding> {
+    let rule = rules.get(&raw.rule_id)?;
+    let severity = config
+        .severity
+        .get(&raw.rule_id)
+        .copied()
+        .unwrap_or(rule.severity);
+    if severity == Severity::Info {
+        return None;
+    }
+    let facts = files.iter().find(|f| f.path == raw.file);
+    let snippet = facts.map(|f| f.snippet(raw.span.line)).unwrap_or_default();
+    let suppression = facts.and_then(|f| {
+        f.suppressions.iter().find(|s| {
+            (s.line == raw.span.line || s.line + 1 == raw.span.line)
+                && (s.rule == raw.rule_id || s.rule == "*" || s.rule == "all")
+        })
+    });
+    Some(Finding {
+        fingerprint: fingerprint(&raw),
+        rule_id: raw.rule_id,
+        severity,
+        message: raw.message,
+        file: raw.file,
+        line: raw.span.line,
+        column: raw.span.column,
+        end_line: raw.span.end_line,
+        end_column: raw.span.end_column,
+        host: raw.host,
+        snippet,
+        suppressed: suppression.is_some(),
+        suppression_reason: suppression.map(|s| s.reason.clone()),
+    })
+}
+
+/// Stable across line moves and unrelated edits: rule, file, enclosing
+/// function and the whitespace-normalised matched text.
+pub fn fingerprint(raw: &RawFinding) -> String {
+    let normalized: String = raw.matched.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut hasher = Sha256::new();
+    for part in [
+        raw.rule_id.as_str(),
+        raw.file.as_str(),
+        raw.function.as_deref().unwrap_or(""),
+        normalized.as_str(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Built-in queries plus user query rules, compiled for every grammar.
+fn compile_queries(rules: &RuleSet) -> Result<BTreeMap<usize, CompiledQueries>, Error> {
+    let mut out = BTreeMap::new();
+    for grammar in [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin] {
+        let lang = grammar.lang();
+        let mut rule_queries = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate() {
+            let Some(text) = rule.query.get(&lang) else {
+                continue;
+            };
+            let query = tree_sitter::Query::new(&grammar.language(), text)
+                .map_err(|e| Error::Other(format!("rule {}: invalid query: {e}", rule.id)))?;
+            let Some(match_capture) = query.capture_index_for_name("match") else {
+                continue;
+            };
+            rule_queries.push(RuleQuery {
+                rule_index: index,
+                query,
+                match_capture,
+            });
+        }
+        let compiled = CompiledQueries::new(grammar, rule_queries)
+            .map_err(|e| Error::Other(format!("built-in {} queries do not compile: {e}", lang.name())))?;
+        out.insert(grammar as usize, compiled);
+    }
+    Ok(out)
+}
+
+fn process_file(
+    candidate: &Candidate,
+    queries: &BTreeMap<usize, CompiledQueries>,
+    prefilter: &Prefilter,
+) -> Outcome {
+    let Ok(bytes) = std::fs::read(&candidate.path) else {
+        return Outcome::Unreadable;
+    };
+    if is_binary(&bytes) {
+        return Outcome::Binary;
+    }
+    if is_minified(&bytes) {
+        return Outcome::Minified;
+    }
+    if !prefilter.may_match(&bytes) {
+        return Outcome::NoTrigger;
+    }
+    let Some(compiled) = queries.get(&(candidate.grammar as usize)) else {
+        return Outcome::Unreadable;
+    };
+    analyse_source(&candidate.rel, candidate.grammar, &bytes, compiled)
+        .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)))
+}
+
+/// Parses and extracts one file's facts. The tree is dropped on return.
+pub fn analyse_source(
+    rel: &str,
+    grammar: Grammar,
+    bytes: &[u8],
+    queries: &CompiledQueries,
+) -> Option<FileFacts> {
+    let tree = lang::parse(grammar, bytes)?;
+    Some(extract::extract(rel, grammar, &tree, bytes, queries))
+}
+
+/// NUL in the first 8 KiB, as git and ripgrep decide.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Bundled or minified code: long average lines in a file of some size.
+pub fn is_minified(bytes: &[u8]) -> bool {
+    if bytes.len() < 4096 {
+        return false;
+    }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    bytes.len() / lines > 300
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_minified() {
+        assert!(is_binary(b"abc\0def"));
+        assert!(!is_binary(b"const a = 1;\n"));
+        let long_line = "a".repeat(5000);
+        assert!(is_minified(long_line.as_bytes()));
+        let normal = "const x = 1;\n".repeat(1000);
+        assert!(!is_minified(normal.as_bytes()));
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_and_whitespace() {
+        let raw = |line, matched: &str| RawFinding {
+            rule_id: "egress/token-in-url".into(),
+            message: "m".into(),
+            file: "a.ts".into(),
+            span: crate::model::Span {
+                line,
+                ..Default::default()
+            },
+            host: None,
+            function: Some("send".into()),
+            matched: matched.into(),
+        };
+        assert_eq!(fingerprint(&raw(3, "a  b")), fingerprint(&raw(40, "a b")));
+        assert_ne!(fingerprint(&raw(3, "a b")), fingerprint(&raw(3, "a c")));
+    }
+}

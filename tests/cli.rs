@@ -1,0 +1,4 @@
+//! CLI tests over `fixtures/`, built as one test binary.
+
+mod common;
+mod scan_cli;

@@ -1,0 +1,39 @@
+//! Helpers shared by the CLI tests.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+pub fn egress_scan() -> Command {
+    let mut cmd = Command::cargo_bin("egress-scan").expect("binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Runs a scan with `-f json` and returns the parsed report.
+pub fn scan_json(args: &[&str]) -> serde_json::Value {
+    let out = egress_scan()
+        .args(args)
+        .args(["-f", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+pub fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
+}

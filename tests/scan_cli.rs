@@ -1,0 +1,265 @@
+//! `egress-scan scan` over the fixtures.
+
+use predicates::prelude::*;
+
+use crate::common::{egress_scan, findings, fixture, scan_json};
+
+#[test]
+fn chatbot_token_in_url_is_high_with_location() {
+    let report = scan_json(&["fixtures/chatbot"]);
+    let tokens = findings(&report, "egress/token-in-url");
+    let locations: Vec<String> = tokens
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+        .collect();
+    assert!(
+        locations.contains(&"src/channels/telegram.ts:13".to_string()),
+        "{locations:?}"
+    );
+    assert!(
+        locations.contains(&"src/channels/telegram.ts:19".to_string()),
+        "{locations:?}"
+    );
+    assert!(
+        locations.contains(&"src/providers/search.ts:20".to_string()),
+        "{locations:?}"
+    );
+    assert!(tokens.iter().all(|f| f["severity"] == "high"));
+    // The key sent as a header must not be reported.
+    assert!(!tokens
+        .iter()
+        .any(|f| f["message"].as_str().unwrap().contains("braveKey")));
+}
+
+#[test]
+fn chatbot_endpoints_resolve_constants_across_files() {
+    let report = scan_json(&["fixtures/chatbot"]);
+    let urls: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        urls.contains(&"https://api.telegram.org/bot{this.botToken}/sendMessage"),
+        "{urls:?}"
+    );
+    assert!(
+        urls.contains(&"https://api.openai.com/v1/chat/completions"),
+        "{urls:?}"
+    );
+    assert!(
+        urls.contains(&"https://api.search.brave.com/res/v1/web/search"),
+        "{urls:?}"
+    );
+    // References (help text, docs links) are not endpoints.
+    assert!(!urls.iter().any(|u| u.contains("docs.example.dev")), "{urls:?}");
+    // Test code is excluded by default.
+    assert_eq!(report["stats"]["files_seen"], 7);
+}
+
+#[test]
+fn include_tests_brings_test_files_back() {
+    let report = scan_json(&["fixtures/chatbot", "--include-tests"]);
+    assert_eq!(report["stats"]["files_seen"], 8);
+}
+
+#[test]
+fn relay_suppression_and_tls() {
+    let report = scan_json(&["fixtures/webhook-relay"]);
+    let insecure = findings(&report, "egress/insecure-transport");
+    assert!(insecure.iter().any(|f| f["message"]
+        .as_str()
+        .unwrap()
+        .contains("TLS certificate verification")));
+    let plaintext: Vec<_> = insecure
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().starts_with("Plaintext"))
+        .collect();
+    assert_eq!(plaintext.len(), 1);
+    assert_eq!(plaintext[0]["suppressed"], true);
+    assert_eq!(report["stats"]["files_skipped"]["parse_error"], 1);
+    // What parsed in the broken file is still reported.
+    let urls: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["url"].as_str().unwrap())
+        .collect();
+    assert!(urls.contains(&"https://api.partner-platform.com/v2/ok"));
+}
+
+#[test]
+fn fail_on_sets_exit_code() {
+    egress_scan()
+        .args(["fixtures/chatbot", "--fail-on", "high"])
+        .assert()
+        .code(1);
+    egress_scan()
+        .args(["fixtures/chatbot", "--fail-on", "critical"])
+        .assert()
+        .code(0);
+    egress_scan().args(["fixtures/chatbot"]).assert().code(0);
+}
+
+#[test]
+fn json_is_identical_across_thread_counts() {
+    for fixture_name in ["chatbot", "webhook-relay"] {
+        let path = format!("fixtures/{fixture_name}");
+        let one = egress_scan()
+            .args([path.as_str(), "-f", "json", "-j", "1"])
+            .output()
+            .unwrap()
+            .stdout;
+        let four = egress_scan()
+            .args([path.as_str(), "-f", "json", "-j", "4"])
+            .output()
+            .unwrap()
+            .stdout;
+        assert_eq!(one, four, "{fixture_name}");
+    }
+}
+
+#[test]
+fn json_snapshot_chatbot() {
+    let out = egress_scan()
+        .args(["fixtures/chatbot", "-f", "json"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("chatbot_json", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn table_snapshot_relay() {
+    let out = egress_scan().args(["fixtures/webhook-relay"]).output().unwrap();
+    insta::assert_snapshot!("relay_table", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn output_file_and_scan_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    egress_scan()
+        .args(["scan", "fixtures/chatbot", "-f", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"schema_version\": 1"));
+}
+
+#[test]
+fn missing_directory_is_usage_error() {
+    egress_scan()
+        .args(["no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+}
+
+#[test]
+fn broken_rule_file_is_exit_2_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "id: team/x\nseverity: loud\nlanguages: [typescript]\n",
+    )
+    .unwrap();
+    egress_scan()
+        .args(["fixtures/chatbot", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml").and(predicate::str::contains("severity")));
+}
+
+#[test]
+fn user_query_rule_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("no-get-updates.yaml"),
+        r#"id: team/no-long-polling
+severity: medium
+languages: [typescript]
+title: Long polling
+message: "Long polling call: {match}"
+help: Use webhooks.
+triggers: [getUpdates]
+query:
+  typescript: |
+    ((string_fragment) @match (#match? @match "getUpdates"))
+examples:
+  bad:
+    - lang: typescript
+      code: 'fetch(`https://x.io/getUpdates`)'
+  good:
+    - lang: typescript
+      code: 'fetch("https://x.io/send")'
+"#,
+    )
+    .unwrap();
+    let report = scan_json(&["fixtures/chatbot", "--rules", dir.path().to_str().unwrap()]);
+    assert!(!findings(&report, "team/no-long-polling").is_empty());
+    egress_scan()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 failed"));
+}
+
+#[test]
+fn bad_input_is_counted_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("latin1.ts"),
+        b"const s = \"caf\xe9\";\nfetch(\"https://api.vendor-one.com/x\");\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("binary.js"), b"\x00\x01\x02fetch").unwrap();
+    std::fs::write(root.join("empty.ts"), b"").unwrap();
+    std::fs::write(
+        root.join("broken.ts"),
+        b"function ( { fetch(\"https://api.vendor-two.com\"",
+    )
+    .unwrap();
+    let big = "// padding line for a large file\n".repeat(100_000);
+    std::fs::write(root.join("big.ts"), big).unwrap();
+    let minified = format!("var a=1;{}", "fetch(\"https://cdn.vendor.io\");".repeat(400));
+    std::fs::write(root.join("bundle.js"), minified).unwrap();
+    let report = scan_json(&[root.to_str().unwrap()]);
+    let skipped = &report["stats"]["files_skipped"];
+    assert_eq!(skipped["binary"], 1);
+    assert_eq!(skipped["too_large"], 1);
+    assert_eq!(skipped["minified"], 1);
+    assert!(skipped["parse_error"].as_u64().unwrap() >= 1);
+    let hosts: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["host"].as_str().unwrap())
+        .collect();
+    assert!(hosts.contains(&"api.vendor-one.com"), "{hosts:?}");
+}
+
+#[test]
+fn explain_and_list() {
+    egress_scan()
+        .args(["explain", "egress/token-in-url"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Authorization"));
+    egress_scan()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("egress/hardcoded-endpoint"));
+    egress_scan().args(["explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn fixture_paths_exist() {
+    assert!(fixture("chatbot").is_dir());
+}
