@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+mod embedded;
 pub mod extract;
 pub mod inventory;
 pub mod lang;

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
 
-pub use builtin::{BUILTIN_RULES, BUILTIN_SINKS};
 pub use error::RuleError;
 pub use sinks::{ClientFactory, SinkCatalog, SinkKind, SinkSpec, UrlSpec};
 
@@ -135,25 +134,40 @@ impl RuleSet {
     /// with a built-in id replaces it; two user files with one id are an error.
     pub fn load(extra: Option<&Path>) -> Result<RuleSet, RuleError> {
         let mut rules: Vec<Rule> = Vec::new();
-        for (name, text) in BUILTIN_RULES {
-            let source = RuleSource {
-                name: format!("rules/{name}"),
-                text: text.to_string(),
-            };
-            rules.push(parse_rule(&source)?);
+        for (name, text) in builtin::rule_files() {
+            rules.push(parse_rule(&RuleSource {
+                name: name.into(),
+                text: text.into(),
+            })?);
         }
-        let mut sinks = SinkCatalog::parse(&RuleSource {
-            name: "rules/sinks.yaml".into(),
-            text: BUILTIN_SINKS.to_string(),
-        })?;
+        for (name, text) in builtin::EXAMPLE_FILES {
+            add_examples(
+                &mut rules,
+                &RuleSource {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                },
+            )?;
+        }
+        let mut sinks = SinkCatalog::default();
+        for (name, text) in builtin::sink_files() {
+            sinks.extend(SinkCatalog::parse(&RuleSource {
+                name: name.into(),
+                text: text.into(),
+            })?);
+        }
         if let Some(dir) = extra {
             let mut user_ids: Vec<(String, String)> = Vec::new();
             for source in read_rule_dir(dir)? {
-                if source.name.ends_with("sinks.yaml") || source.name.ends_with("sinks.yml") {
+                let file_name = Path::new(&source.name)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("");
+                if file_name.starts_with("sinks") {
                     sinks.extend(SinkCatalog::parse(&source)?);
                     continue;
                 }
-                if source.name.ends_with("services.yaml") || source.name.ends_with("services.yml") {
+                if builtin::is_catalog(file_name) {
                     continue;
                 }
                 let rule = parse_rule(&source)?;
@@ -199,6 +213,28 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
             })
         })
         .collect()
+}
+
+/// Extra examples for one rule: `rule: <id>` plus `bad`/`good` lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleFile {
+    rule: String,
+    #[serde(default)]
+    bad: Vec<Example>,
+    #[serde(default)]
+    good: Vec<Example>,
+}
+
+fn add_examples(rules: &mut [Rule], source: &RuleSource) -> Result<(), RuleError> {
+    let file: ExampleFile = serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))?;
+    let rule = rules
+        .iter_mut()
+        .find(|r| r.id == file.rule)
+        .ok_or_else(|| RuleError::invalid(source, "rule", &format!("no rule `{}`", file.rule)))?;
+    rule.examples.bad.extend(file.bad);
+    rule.examples.good.extend(file.good);
+    Ok(())
 }
 
 /// Parses and validates one rule file.

@@ -1,0 +1,70 @@
+//! Embeds the data files (`rules/**/*.yaml`, `queries/<lang>/*.scm`) into the
+//! binary, so an installed egress-scan works alone and adding a rule or query
+//! file needs no Rust change.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn entry(path: &Path, root: &Path) -> String {
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    format!("    ({rel:?}, include_str!({:?})),\n", path.display().to_string())
+}
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let mut code = String::new();
+
+    code.push_str("/// `(path, text)` of every built-in rule file (`rules/*.yaml`).\n");
+    code.push_str("pub const RULE_FILES: &[(&str, &str)] = &[\n");
+    for path in files(&root.join("rules"), "yaml") {
+        code.push_str(&entry(&path, &root));
+    }
+    code.push_str("];\n\n");
+
+    code.push_str("/// `(path, text)` of extra rule examples (`rules/examples/*.yaml`).\n");
+    code.push_str("pub const EXAMPLE_FILES: &[(&str, &str)] = &[\n");
+    for path in files(&root.join("rules/examples"), "yaml") {
+        code.push_str(&entry(&path, &root));
+    }
+    code.push_str("];\n\n");
+
+    for lang in ["typescript", "swift", "kotlin"] {
+        let _ = writeln!(
+            code,
+            "pub const QUERIES_{}: &[(&str, &str)] = &[",
+            lang.to_uppercase()
+        );
+        for path in files(&root.join("queries").join(lang), "scm") {
+            code.push_str(&entry(&path, &root));
+        }
+        code.push_str("];\n\n");
+    }
+    println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=rules/examples");
+    println!("cargo:rerun-if-changed=queries");
+    for lang in ["typescript", "swift", "kotlin"] {
+        println!("cargo:rerun-if-changed=queries/{lang}");
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    fs::write(out, code).expect("write embedded.rs");
+}
