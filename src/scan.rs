@@ -124,11 +124,9 @@ pub fn build_report(
     let project = Project::new(files);
     let analysis_options = AnalysisOptions {
         allowed_hosts: config.allowed_hosts.clone(),
+        guards: config.guards.clone(),
     };
-    let results: Vec<_> = (0..files.len())
-        .into_par_iter()
-        .map(|i| analysis::analyse_file(&project, i, rules, &analysis_options))
-        .collect();
+    let results = analysis::analyse_project(&project, rules, &analysis_options);
 
     let mut calls = Vec::new();
     let mut hits = Vec::new();

@@ -98,6 +98,10 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
     }
     let overrides = overrides.build()?;
     let include_tests = options.include_tests;
+    // Scanning installed packages on purpose (`egress-scan node_modules`):
+    // their shipped code lives in `dist/`, `build/`, `lib/`, so only nested
+    // `node_modules` stay excluded.
+    let scanning_dependencies = root.components().any(|c| c.as_os_str() == "node_modules");
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(true)
@@ -115,7 +119,9 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
             let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir {
-                if DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref()) {
+                if DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref())
+                    && !(scanning_dependencies && name != "node_modules" && name != ".git")
+                {
                     return false;
                 }
                 return include_tests || !TEST_DIRS.contains(&name.as_ref());

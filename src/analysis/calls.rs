@@ -176,7 +176,7 @@ fn host_of(value: &Value) -> Option<(String, String)> {
     Some((parts.scheme.to_ascii_lowercase(), parts.host.to_ascii_lowercase()))
 }
 
-fn make_sink<'a>(
+pub fn make_sink<'a>(
     site: &'a CallSite,
     file: &str,
     api: &str,
@@ -210,6 +210,9 @@ fn make_sink<'a>(
             host: host_parts.map(|(_, h)| h),
             origin,
             function: site.function.clone(),
+            via: Vec::new(),
+            guard: None,
+            redirects: None,
         },
         value,
         endpoint,

@@ -28,6 +28,14 @@ pub fn run(
     if let Some(rule) = enabled("insecure-transport") {
         insecure_transport(rule, facts, options, out);
     }
+    super::ssrf::run(
+        rules,
+        &|r: &Rule| r.languages.contains(&facts.lang),
+        project,
+        file,
+        sinks,
+        out,
+    );
     user_queries(rules, facts, out);
 }
 
@@ -40,7 +48,7 @@ pub fn message(rule: &Rule, fields: &[(&str, &str)]) -> String {
     text
 }
 
-fn finding(
+pub fn finding_at(
     rule: &Rule,
     facts: &FileFacts,
     span: Span,
@@ -82,7 +90,7 @@ fn hardcoded_endpoints(rule: &Rule, facts: &FileFacts, options: &AnalysisOptions
             continue;
         }
         let msg = message(rule, &[("url", &hit.url), ("host", &hit.host)]);
-        found.push(finding(
+        found.push(finding_at(
             rule,
             facts,
             hit.span,
@@ -143,6 +151,16 @@ fn credential_place(value: &Value) -> Option<(String, &'static str)> {
     None
 }
 
+/// True when an argument (or a part of a concatenated argument) is the
+/// variable or field named `credential`.
+fn passes_name(args: &[crate::model::Arg], credential: &str) -> bool {
+    let wanted = credential.rsplit('.').next().unwrap_or(credential);
+    args.iter().any(|a| match &a.value {
+        Expr::Concat(parts) => parts.iter().any(|p| p.last_name() == Some(wanted)),
+        other => other.last_name() == Some(wanted),
+    })
+}
+
 /// `…?api_key=` or `…&token=` immediately before an interpolation.
 fn query_param_before(text: &str) -> Option<&str> {
     let before = text.strip_suffix('=')?;
@@ -174,7 +192,7 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
                 ("url", &rendered),
             ],
         );
-        out.findings.push(finding(
+        out.findings.push(finding_at(
             rule,
             facts,
             span,
@@ -197,18 +215,23 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
 
     // Sink URLs joined with a client's base URL.
     for sink in sinks {
-        if let Some(value) = &sink.value {
-            if let Some((credential, place)) = credential_place(value) {
-                report(
-                    sink.site.span,
-                    sink.site.function.as_deref(),
-                    value,
-                    credential,
-                    place,
-                    out,
-                );
-            }
+        let Some(value) = &sink.value else { continue };
+        let Some((credential, place)) = credential_place(value) else {
+            continue;
+        };
+        // Through a wrapper, report only credentials this call site passes in;
+        // the wrapper's own URL template is reported inside the wrapper.
+        if !sink.call.via.is_empty() && !passes_name(&sink.site.call.args, &credential) {
+            continue;
         }
+        report(
+            sink.site.span,
+            sink.site.function.as_deref(),
+            value,
+            credential,
+            place,
+            out,
+        );
     }
     for site in &facts.calls {
         for arg in &site.call.args {
@@ -287,6 +310,7 @@ fn insecure_transport(rule: &Rule, facts: &FileFacts, options: &AnalysisOptions,
         if !plaintext
             || !hit.literal_site
             || host::is_loopback(&hit.host)
+            || host::is_metadata_service(&hit.host)
             || host::is_documentation(&hit.host)
             || host_allowed(&hit.host, &options.allowed_hosts)
             || !seen.insert((hit.host.clone(), hit.span.line))
@@ -298,7 +322,7 @@ fn insecure_transport(rule: &Rule, facts: &FileFacts, options: &AnalysisOptions,
             rule,
             &[("detail", &detail), ("host", &hit.host), ("url", &hit.url)],
         );
-        found.push(finding(
+        found.push(finding_at(
             rule,
             facts,
             hit.span,
@@ -332,7 +356,7 @@ fn insecure_transport(rule: &Rule, facts: &FileFacts, options: &AnalysisOptions,
     for (span, function) in tls_off {
         let detail = "TLS certificate verification is disabled".to_string();
         let msg = message(rule, &[("detail", &detail), ("host", "any host"), ("url", "")]);
-        found.push(finding(
+        found.push(finding_at(
             rule,
             facts,
             span,
@@ -368,7 +392,7 @@ fn user_queries(rules: &RuleSet, facts: &FileFacts, out: &mut FileAnalysis) {
             rule,
             &[("match", &m.text), ("detail", &m.text), ("host", ""), ("url", "")],
         );
-        out.findings.push(finding(
+        out.findings.push(finding_at(
             rule,
             facts,
             m.span,

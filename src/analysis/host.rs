@@ -58,6 +58,13 @@ pub fn is_loopback(host: &str) -> bool {
         || h == "host.docker.internal"
 }
 
+/// Cloud instance-metadata services: reachable only from the host itself and
+/// served over plain HTTP by design, so not a plaintext-transport finding.
+pub fn is_metadata_service(host: &str) -> bool {
+    let h = hostname(host);
+    h == "169.254.169.254" || h == "metadata.google.internal" || h == "169.254.170.2" || h == "fd00:ec2::254"
+}
+
 /// RFC 1918 / link-local / mDNS names: category `local` in the inventory.
 pub fn is_private(host: &str) -> bool {
     let h = hostname(host);

@@ -12,7 +12,10 @@ pub mod url;
 
 mod calls;
 mod detectors;
+mod guards;
 mod literals;
+mod ssrf;
+mod wrappers;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +30,8 @@ pub use scope::Project;
 pub struct AnalysisOptions {
     /// Hosts (exact or `*.suffix`) that are intended destinations.
     pub allowed_hosts: Vec<String>,
+    /// Configured guard function names.
+    pub guards: Vec<String>,
 }
 
 /// A network call site with its reconstructed URL.
@@ -43,6 +48,16 @@ pub struct OutboundCall {
     pub origin: Origin,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
+    /// Project wrappers between this call site and the network API,
+    /// outermost first (`["Client.doFetch", "fetch"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
+    /// The host guard applied to this URL, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<String>,
+    /// How redirects are handled: `follow (default)`, `manual`, `error`, `not followed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirects: Option<String>,
 }
 
 /// One occurrence of an endpoint URL.
@@ -79,26 +94,87 @@ pub struct FileAnalysis {
     pub findings: Vec<RawFinding>,
 }
 
-/// Analyses one file of the project.
-pub fn analyse_file(
+/// Analyses every file of the project: direct sinks first, then call sites
+/// of project wrappers (transitively), then endpoints and detectors per file.
+pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOptions) -> Vec<FileAnalysis> {
+    use rayon::prelude::*;
+    use std::collections::HashSet;
+
+    let n = project.files.len();
+    let guards = guards::Guards::new(project.files, &options.guards);
+    fn annotate<'p>(
+        project: &'p Project,
+        guards: &guards::Guards,
+        i: usize,
+        mut found: Vec<calls::Sink<'p>>,
+    ) -> Vec<calls::Sink<'p>> {
+        for sink in &mut found {
+            ssrf::annotate(project, i, sink, guards);
+        }
+        found
+    }
+    let mut sinks: Vec<Vec<calls::Sink>> = (0..n)
+        .into_par_iter()
+        .map(|i| annotate(project, &guards, i, calls::find_sinks(project, i, rules)))
+        .collect();
+    let mut wrappers: Vec<wrappers::Wrapper> = (0..n)
+        .flat_map(|i| wrappers::wrappers_from(project, i, &sinks[i]))
+        .collect();
+    let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
+    for _ in 0..wrappers::MAX_DEPTH {
+        if wrappers.is_empty() {
+            break;
+        }
+        let found: Vec<Vec<calls::Sink>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let known: HashSet<usize> = sinks[i].iter().map(|s| s.site.span.start_byte).collect();
+                annotate(
+                    project,
+                    &guards,
+                    i,
+                    wrappers::wrapper_calls(project, i, &wrappers, &known),
+                )
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (i, new_sinks) in found.into_iter().enumerate() {
+            for w in wrappers::wrappers_from(project, i, &new_sinks) {
+                if seen_wrappers.insert(w.function.clone()) {
+                    next.push(w);
+                }
+            }
+            sinks[i].extend(new_sinks);
+        }
+        wrappers.extend(next);
+    }
+    sinks
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, file_sinks)| analyse_file(project, i, rules, options, &file_sinks))
+        .collect()
+}
+
+/// Analyses one file given its sinks.
+fn analyse_file(
     project: &Project,
     file: usize,
     rules: &RuleSet,
     options: &AnalysisOptions,
+    sinks: &[calls::Sink],
 ) -> FileAnalysis {
     let mut out = FileAnalysis::default();
-    let sinks = calls::find_sinks(project, file, rules);
-    for sink in &sinks {
+    for sink in sinks {
         out.calls.push(sink.call.clone());
         if let Some(hit) = &sink.endpoint {
             out.endpoints.push(hit.clone());
         }
     }
     out.endpoints
-        .extend(literals::endpoint_literals(project, file, &sinks));
+        .extend(literals::endpoint_literals(project, file, sinks));
     out.endpoints.sort();
     out.endpoints.dedup();
-    detectors::run(project, file, rules, options, &sinks, &mut out);
+    detectors::run(project, file, rules, options, sinks, &mut out);
     out
 }
 

@@ -160,6 +160,24 @@ impl<'a> Scope<'a> {
         self.function()?.params.iter().find(|p| p.name == name)
     }
 
+    /// Default value of a constructor parameter property (`constructor(private
+    /// baseUrl = "https://…")`, Kotlin/Swift init defaults) for `this.field`.
+    pub fn constructor_default(&self, field: &str) -> Option<(&'a Expr, Scope<'a>)> {
+        let class = self.function?.rsplit_once('.')?.0;
+        let facts = self.facts();
+        ["constructor", "init", "<init>"].iter().find_map(|ctor| {
+            let index = *self.index().functions.get(&format!("{class}.{ctor}"))?;
+            let function = &facts.functions[index];
+            let param = function.params.iter().find(|p| p.name == field)?;
+            let scope = Scope {
+                project: self.project,
+                file: self.file,
+                function: Some(&function.name),
+            };
+            param.default.as_ref().map(|d| (d, scope))
+        })
+    }
+
     /// The value bound to `name`, with the scope to resolve it in.
     pub fn lookup(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
         let facts = self.facts();

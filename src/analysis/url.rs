@@ -189,6 +189,15 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
             }
         }
     }
+    if matches!(object, Expr::Ident(o) if o == "this" || o == "self") {
+        if let Some((default, inner)) = scope.constructor_default(prop) {
+            let mut value = resolve(default, &inner, hops + 1);
+            if has_literal_host(&value) {
+                value.origin = Origin::Config;
+                return value;
+            }
+        }
+    }
     if prop.eq_ignore_ascii_case("location") && path.contains("headers") {
         return Value::hole("location", Origin::Response);
     }

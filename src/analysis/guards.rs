@@ -1,0 +1,162 @@
+//! Host guards: functions that validate or pin a hostname before a request
+//! (SPEC §4 "Guards").
+//!
+//! A function is a guard when
+//! - its name is configured (`guards = [...]` in `.egress-scan.toml`);
+//! - its name reads as one: `ssrf` anywhere, or a checking verb (`assert`,
+//!   `ensure`, `validate`, `verify`, `check`, `is`, `guard`, `pin`) with a
+//!   destination noun (`url`, `host`, `origin`, `domain`, `ip`, `address`,
+//!   `destination`, `target`) — `assertPublicHost`, `isAllowedUrl`;
+//! - or it is auto-detected: a project function whose body resolves DNS
+//!   (`dns.lookup`, `getaddrinfo`, `InetAddress.getByName`…) or checks IP
+//!   ranges (`isPrivate`, `ipaddr.parse`, `net.isIP`…), or compares against at
+//!   least two private-range literals (`127.`, `10.`, `192.168.`, `169.254.`,
+//!   `localhost`, `::1`…).
+
+use std::collections::HashSet;
+
+use super::names;
+use crate::model::FileFacts;
+
+pub struct Guards {
+    configured: HashSet<String>,
+    detected: HashSet<String>,
+}
+
+const DNS_CALLS: &[&str] = &[
+    "lookup",
+    "resolve",
+    "resolve4",
+    "resolve6",
+    "getaddrinfo",
+    "getByName",
+    "getAllByName",
+    "isPrivate",
+    "isLoopback",
+    "isPrivateIp",
+    "isPrivateIP",
+    "isSiteLocalAddress",
+    "isLoopbackAddress",
+    "isLinkLocalAddress",
+    "isAnyLocalAddress",
+    "isIP",
+    "isIPv4",
+    "isIPv6",
+    "parse",
+    "check",
+];
+
+const PRIVATE_MARKERS: &[&str] = &[
+    "127.",
+    "10.",
+    "192.168.",
+    "169.254.",
+    "172.16.",
+    "localhost",
+    "::1",
+    "fc00",
+    "fe80",
+    "0.0.0.0",
+    "metadata.google.internal",
+];
+
+impl Guards {
+    pub fn new(files: &[FileFacts], configured: &[String]) -> Guards {
+        let mut detected = HashSet::new();
+        for facts in files {
+            for function in &facts.functions {
+                let inside = |s: crate::model::Span| {
+                    function.span.start_byte <= s.start_byte && s.end_byte <= function.span.end_byte
+                };
+                let dns = facts.calls.iter().filter(|c| inside(c.span)).any(|c| {
+                    let last = c.callee.rsplit('.').next().unwrap_or("");
+                    DNS_CALLS.contains(&last)
+                        && (last != "parse" || c.callee.starts_with("ipaddr"))
+                        && (last != "check" || c.callee.to_ascii_lowercase().contains("block"))
+                        && (last != "lookup" && last != "resolve"
+                            || c.callee.starts_with("dns")
+                            || facts.imports.iter().any(|i| i.source.contains("dns")))
+                });
+                let markers = facts
+                    .strings
+                    .iter()
+                    .filter(|s| inside(s.span))
+                    .filter(|s| {
+                        PRIVATE_MARKERS
+                            .iter()
+                            .any(|m| s.value.starts_with(m) || s.value == *m)
+                    })
+                    .count();
+                if dns || markers >= 2 {
+                    detected.insert(simple(&function.name).to_string());
+                }
+            }
+        }
+        Guards {
+            configured: configured.iter().map(|g| simple(g).to_string()).collect(),
+            detected,
+        }
+    }
+
+    /// True when a call to `callee` validates a host.
+    pub fn is_guard(&self, callee: &str) -> bool {
+        let name = simple(callee);
+        self.configured.contains(name) || self.detected.contains(name) || name_reads_as_guard(name)
+    }
+}
+
+fn simple(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+pub fn name_reads_as_guard(name: &str) -> bool {
+    let words = names::words(name);
+    if words.iter().any(|w| w == "ssrf") {
+        return true;
+    }
+    let verb = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "assert" | "ensure" | "validate" | "verify" | "check" | "is" | "guard" | "pin" | "require"
+        )
+    });
+    let noun = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "url"
+                | "uri"
+                | "host"
+                | "hostname"
+                | "origin"
+                | "domain"
+                | "ip"
+                | "address"
+                | "destination"
+                | "target"
+                | "redirect"
+        )
+    });
+    verb && noun
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_names() {
+        for yes in [
+            "assertPublicHost",
+            "isAllowedUrl",
+            "validateUrl",
+            "ssrfGuard",
+            "checkHostname",
+            "ensureSafeUrl",
+        ] {
+            assert!(name_reads_as_guard(yes), "{yes}");
+        }
+        for no in ["fetchUrl", "buildUrl", "getHost", "parseUrl", "isReady"] {
+            assert!(!name_reads_as_guard(no), "{no}");
+        }
+    }
+}
