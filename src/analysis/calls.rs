@@ -186,6 +186,7 @@ pub fn make_sink<'a>(
     let rendered = value.as_ref().map(Value::render).filter(|r| !r.is_empty());
     let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
     let host_parts = value.as_ref().and_then(host_of);
+    let payload = super::payload::describe(&site.call);
     let endpoint = match (&rendered, &host_parts) {
         (Some(url), Some((scheme, host))) => Some(EndpointHit {
             url: url.clone(),
@@ -213,6 +214,9 @@ pub fn make_sink<'a>(
             via: Vec::new(),
             guard: None,
             redirects: None,
+            auth: payload.auth,
+            headers: payload.headers,
+            data_sent: payload.data_sent,
         },
         value,
         endpoint,

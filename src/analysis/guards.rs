@@ -133,7 +133,6 @@ pub fn name_reads_as_guard(name: &str) -> bool {
                 | "address"
                 | "destination"
                 | "target"
-                | "redirect"
         )
     });
     verb && noun
@@ -155,7 +154,14 @@ mod tests {
         ] {
             assert!(name_reads_as_guard(yes), "{yes}");
         }
-        for no in ["fetchUrl", "buildUrl", "getHost", "parseUrl", "isReady"] {
+        for no in [
+            "fetchUrl",
+            "buildUrl",
+            "getHost",
+            "parseUrl",
+            "isReady",
+            "isRedirect",
+        ] {
             assert!(!name_reads_as_guard(no), "{no}");
         }
     }

@@ -14,6 +14,7 @@ mod calls;
 mod detectors;
 mod guards;
 mod literals;
+mod payload;
 mod ssrf;
 mod wrappers;
 
@@ -58,6 +59,15 @@ pub struct OutboundCall {
     /// How redirects are handled: `follow (default)`, `manual`, `error`, `not followed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirects: Option<String>,
+    /// Where the credential goes: `Bearer in Authorization header`, `` `x-api-key` header ``.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<String>,
+    /// Header names sent (literal options only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+    /// Body keys sent, with a sensitive kind when recognised by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sent: Vec<String>,
 }
 
 /// One occurrence of an endpoint URL.
