@@ -1,4 +1,6 @@
 //! CLI tests over `fixtures/`, built as one test binary.
 
 mod common;
+mod gate_cli;
+mod report_cli;
 mod scan_cli;
