@@ -69,6 +69,10 @@ pub struct ScanArgs {
     /// Exit with status 1 when a finding at or above this severity is present.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     pub fail_on: FailOn,
+    /// A previous JSON report: only findings whose fingerprint is not in it
+    /// count for --fail-on.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// Scan test code too (test folders and *.test.* / *Tests.swift files).
     #[arg(long)]
     pub include_tests: bool,

@@ -48,6 +48,9 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(egress_scan::usage))]
     Usage(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Baseline(#[from] report::baseline::BaselineError),
     #[error("{0}")]
     #[diagnostic(code(egress_scan::error))]
     Other(String),
@@ -164,16 +167,27 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         prefilter: !args.no_prefilter,
         max_file_size: args.max_file_size,
     };
+    // Read the baseline before scanning so a bad file fails fast.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::Baseline::load)
+        .transpose()?;
     let report = scan::scan(&options, &rules, &config)?;
     let rendered = match args.format {
         Format::Json => report::json::render(&report),
         Format::Table => report::table::render(&report),
+        Format::Sarif => report::sarif::render(&report, &rules),
+        Format::Markdown => report::markdown::render(&report, config.report.title.as_deref()),
     };
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,
     }
-    let failing = args.fail_on.severity().map_or(0, |level| report.failing(level));
+    let failing = args.fail_on.severity().map_or(0, |level| match &baseline {
+        Some(b) => b.new_failing(&report, level),
+        None => report.failing(level),
+    });
     Ok(if failing > 0 {
         Outcome::FindingsAboveThreshold
     } else {

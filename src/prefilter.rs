@@ -13,7 +13,14 @@ pub struct Prefilter {
 
 impl Prefilter {
     pub fn new(rules: &RuleSet) -> Prefilter {
-        let mut words: Vec<String> = vec!["://".into()];
+        Prefilter::with_words(rules, Vec::new())
+    }
+
+    /// Also lets through files containing any of `extra` (the service
+    /// catalog's client library names, so SDK imports reach the inventory).
+    pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
+        let mut words: Vec<String> = extra;
+        words.push("://".into());
         for rule in &rules.rules {
             words.extend(rule.triggers.iter().cloned());
         }

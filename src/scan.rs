@@ -68,7 +68,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
 
     let queries = compile_queries(rules)?;
     let prefilter = if options.prefilter {
-        Prefilter::new(rules)
+        Prefilter::with_words(rules, inventory::Catalog::builtin().library_words())
     } else {
         Prefilter::disabled()
     };
@@ -175,7 +175,13 @@ pub fn build_report(
     });
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
 
-    let communications = inventory::communications(&endpoints, &catalog);
+    let communications = inventory::communications(&inventory::InventoryInput {
+        endpoints: &endpoints,
+        findings: &findings,
+        calls: &calls,
+        files,
+        catalog: &catalog,
+    });
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {

@@ -2,4 +2,6 @@
 
 mod analysis_cli;
 mod common;
+mod gate_cli;
+mod report_cli;
 mod scan_cli;

@@ -7,6 +7,7 @@
 pub mod host;
 pub mod names;
 pub mod origin;
+pub mod request_info;
 pub mod scope;
 pub mod url;
 

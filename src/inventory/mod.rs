@@ -1,66 +1,251 @@
-//! The inventory: groups endpoints into communications using the service
-//! catalog (`rules/services.yaml`).
+//! The inventory: groups endpoints and SDK imports into communications using
+//! the service catalog (`rules/services.yaml`).
+//!
+//! - an endpoint whose host is in the catalog joins that service's group;
+//! - loopback and LAN hosts join "Local and LAN services";
+//! - other hosts are grouped by the module (top source folder) calling them;
+//! - importing a catalog client library is a communication "via library",
+//!   even when no URL appears in the code.
 
 mod catalog;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub use catalog::{Catalog, Service};
+pub use catalog::{Catalog, Service, CATEGORIES};
 
-use crate::analysis::host;
-use crate::report::{Communication, Endpoint};
+use crate::analysis::request_info::request_info;
+use crate::analysis::{host, OutboundCall};
+use crate::model::FileFacts;
+use crate::report::{Communication, Endpoint, Finding};
 
-/// One communication per catalog service; unknown hosts one each; loopback
-/// and LAN hosts together as "Local services".
-pub fn communications(endpoints: &[Endpoint], catalog: &Catalog) -> Vec<Communication> {
-    let mut groups: BTreeMap<String, Communication> = BTreeMap::new();
-    for e in endpoints {
-        let (key, title, category, purpose, note) = match catalog.service_for_host(&e.host) {
-            Some(s) => (
-                s.name.clone(),
-                s.name.clone(),
-                s.category.clone(),
-                s.purpose.clone(),
-                s.privacy.clone(),
-            ),
-            None if host::is_loopback(&e.host) || host::is_private(&e.host) => (
-                "~local".into(),
-                "Local and LAN services".into(),
-                "local".into(),
-                "Services on this machine or the local network".into(),
-                None,
-            ),
-            None => (
-                format!("~host:{}", e.host),
-                e.host.clone(),
-                "unknown".into(),
-                "Not in the service catalog".into(),
-                None,
-            ),
-        };
-        let entry = groups.entry(key).or_insert_with(|| Communication {
-            title,
-            category,
-            purpose,
-            files: Vec::new(),
-            hosts: Vec::new(),
-            auth: None,
-            data_sent: Vec::new(),
-            notes: note.into_iter().collect(),
-        });
-        if !entry.hosts.contains(&e.host) {
-            entry.hosts.push(e.host.clone());
-        }
+/// What the inventory is built from.
+pub struct InventoryInput<'a> {
+    pub endpoints: &'a [Endpoint],
+    pub findings: &'a [Finding],
+    pub calls: &'a [OutboundCall],
+    pub files: &'a [FileFacts],
+    pub catalog: &'a Catalog,
+}
+
+/// Group key; the order of the variants is the order of sections.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Service(String),
+    Local,
+    Module(String),
+}
+
+#[derive(Default)]
+struct Group {
+    title: String,
+    category: String,
+    purpose: String,
+    privacy: Option<String>,
+    files: BTreeSet<String>,
+    hosts: BTreeSet<String>,
+    library_hosts: BTreeSet<String>,
+    libraries: BTreeSet<String>,
+}
+
+/// The module of a file: its top source folder (`src/channels/x.ts` →
+/// `channels`, `lib/a.js` → `lib`, `packages/api/src/x.ts` → `packages/api`).
+pub fn module_of(file: &str) -> String {
+    let dirs: Vec<&str> = file.split('/').collect();
+    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    if dirs.is_empty() {
+        return "(root)".into();
+    }
+    if matches!(dirs[0], "packages" | "apps" | "libs" | "modules") && dirs.len() >= 2 {
+        return format!("{}/{}", dirs[0], dirs[1]);
+    }
+    let generic = [
+        "src", "source", "Sources", "lib", "app", "main", "java", "kotlin", "swift",
+    ];
+    dirs.iter()
+        .find(|d| !generic.contains(d))
+        .or(dirs.first())
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "(root)".into())
+}
+
+pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
+    let catalog = input.catalog;
+    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
+
+    for e in input.endpoints {
+        let service = catalog.service_for_host(&e.host);
+        let local = host::is_loopback(&e.host) || host::is_private(&e.host);
         for l in &e.locations {
-            if !entry.files.contains(&l.file) {
-                entry.files.push(l.file.clone());
+            let key = match service {
+                Some(s) => Key::Service(s.name.clone()),
+                None if local => Key::Local,
+                None => Key::Module(module_of(&l.file)),
+            };
+            let g = groups
+                .entry(key.clone())
+                .or_insert_with(|| new_group(&key, service));
+            g.hosts.insert(e.host.clone());
+            g.files.insert(l.file.clone());
+        }
+    }
+
+    for f in input.files {
+        for import in &f.imports {
+            let Some((s, _)) = catalog.service_for_library(&import.source) else {
+                continue;
+            };
+            let key = Key::Service(s.name.clone());
+            let g = groups
+                .entry(key.clone())
+                .or_insert_with(|| new_group(&key, Some(s)));
+            g.files.insert(f.path.clone());
+            g.libraries.insert(import.source.clone());
+            g.library_hosts.extend(s.hosts.iter().cloned());
+        }
+    }
+
+    let requests = request_details(input);
+    groups
+        .into_values()
+        .map(|g| finish(g, input, &requests))
+        .collect()
+}
+
+fn new_group(key: &Key, service: Option<&Service>) -> Group {
+    match (key, service) {
+        (Key::Service(_), Some(s)) => Group {
+            title: s.name.clone(),
+            category: s.category.clone(),
+            purpose: s.purpose.clone(),
+            privacy: s.privacy.clone(),
+            ..Group::default()
+        },
+        (Key::Local, _) => Group {
+            title: "Local and LAN services".into(),
+            category: "local".into(),
+            purpose: "Services on this machine or the local network".into(),
+            ..Group::default()
+        },
+        (Key::Module(m), _) | (Key::Service(m), None) => Group {
+            title: format!("Other hosts called from {m}"),
+            category: "unknown".into(),
+            purpose: format!("Hosts not in the service catalog, called from module {m}"),
+            ..Group::default()
+        },
+    }
+}
+
+/// Auth and body details per (file, host), from the calls that reach a host.
+type Requests = BTreeMap<(String, String), (Vec<String>, Vec<String>)>;
+
+fn request_details(input: &InventoryInput<'_>) -> Requests {
+    let mut out: Requests = BTreeMap::new();
+    // Lines (per file) at which each host is reached.
+    let mut host_lines: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for c in input.calls {
+        if let Some(h) = &c.host {
+            host_lines.entry(&c.file).or_default().push((c.line, h));
+        }
+    }
+    for e in input.endpoints {
+        for l in &e.locations {
+            host_lines.entry(&l.file).or_default().push((l.line, &e.host));
+        }
+    }
+    for f in input.files {
+        let Some(lines) = host_lines.get(f.path.as_str()) else {
+            continue;
+        };
+        for site in &f.calls {
+            let hosts: BTreeSet<&str> = lines
+                .iter()
+                .filter(|(line, _)| (site.span.line..=site.span.end_line).contains(line))
+                .map(|(_, h)| *h)
+                .collect();
+            if hosts.is_empty() {
+                continue;
+            }
+            let info = request_info(&site.call, &site.callee);
+            for h in hosts {
+                let entry = out.entry((f.path.clone(), h.to_string())).or_default();
+                entry.0.extend(info.auth.iter().cloned());
+                entry.1.extend(info.data.iter().cloned());
             }
         }
     }
-    let mut out: Vec<Communication> = groups.into_values().collect();
-    for c in &mut out {
-        c.files.sort();
-        c.hosts.sort();
-    }
     out
+}
+
+fn finish(g: Group, input: &InventoryInput<'_>, requests: &Requests) -> Communication {
+    let mut auth: Vec<String> = Vec::new();
+    let mut data: BTreeSet<String> = BTreeSet::new();
+    for ((file, h), (a, d)) in requests {
+        if g.files.contains(file) && g.hosts.contains(h) {
+            for x in a {
+                if !auth.contains(x) {
+                    auth.push(x.clone());
+                }
+            }
+            data.extend(d.iter().cloned());
+        }
+    }
+    let hostnames: BTreeSet<String> = g.hosts.iter().map(|h| host::hostname(h)).collect();
+    let mut notes: Vec<String> = g.privacy.iter().cloned().collect();
+    let mut seen = BTreeSet::new();
+    for f in input.findings {
+        if f.suppressed || !g.files.contains(&f.file) {
+            continue;
+        }
+        let relevant = match &f.host {
+            Some(h) => hostnames.contains(&host::hostname(h)),
+            None => true,
+        };
+        if relevant && f.rule_id == "egress/token-in-url" {
+            let a = "Credential in the URL (see findings)".to_string();
+            if !auth.contains(&a) {
+                auth.push(a);
+            }
+        }
+        if relevant && seen.insert(f.fingerprint.clone()) {
+            notes.push(format!(
+                "{} ({}): {} — {}:{}",
+                f.rule_id,
+                f.severity.as_str(),
+                f.message,
+                f.file,
+                f.line
+            ));
+        }
+    }
+    let hosts: Vec<String> = if g.hosts.is_empty() {
+        g.library_hosts.into_iter().collect()
+    } else {
+        g.hosts.into_iter().collect()
+    };
+    Communication {
+        title: g.title,
+        category: g.category,
+        purpose: g.purpose,
+        files: g.files.into_iter().collect(),
+        hosts,
+        auth: (!auth.is_empty()).then(|| auth.join("; ")),
+        data_sent: data.into_iter().collect(),
+        notes,
+        via_library: g.libraries.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules() {
+        assert_eq!(module_of("src/channels/telegram.ts"), "channels");
+        assert_eq!(module_of("src/daemon.ts"), "src");
+        assert_eq!(module_of("lib/forward.js"), "lib");
+        assert_eq!(module_of("routes/hooks.js"), "routes");
+        assert_eq!(module_of("packages/api/src/x.ts"), "packages/api");
+        assert_eq!(module_of("index.ts"), "(root)");
+    }
 }

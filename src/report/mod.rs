@@ -4,7 +4,10 @@
 //! sorted before rendering so output is byte-identical across runs and
 //! thread counts; nothing time-dependent is stored.
 
+pub mod baseline;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 pub mod text;
 
@@ -84,6 +87,10 @@ pub struct Communication {
     pub auth: Option<String>,
     pub data_sent: Vec<String>,
     pub notes: Vec<String>,
+    /// Client libraries (catalog SDKs) imported by `files`: the communication
+    /// happens "via library", possibly with no URL in the code (additive).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via_library: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -109,6 +116,8 @@ pub struct Finding {
 pub enum Format {
     Table,
     Json,
+    Sarif,
+    Markdown,
 }
 
 impl Report {
