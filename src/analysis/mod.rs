@@ -7,7 +7,6 @@
 pub mod host;
 pub mod names;
 pub mod origin;
-pub mod request_info;
 pub mod scope;
 pub mod url;
 
@@ -15,7 +14,7 @@ mod calls;
 mod detectors;
 mod guards;
 mod literals;
-mod payload;
+pub mod payload;
 mod ssrf;
 mod wrappers;
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use catalog::{Catalog, Service, CATEGORIES};
 
-use crate::analysis::request_info::request_info;
+use crate::analysis::payload;
 use crate::analysis::{host, OutboundCall};
 use crate::model::FileFacts;
 use crate::report::{Communication, Endpoint, Finding};
@@ -165,11 +165,11 @@ fn request_details(input: &InventoryInput<'_>) -> Requests {
             if hosts.is_empty() {
                 continue;
             }
-            let info = request_info(&site.call, &site.callee);
+            let info = payload::describe(&site.call);
             for h in hosts {
                 let entry = out.entry((f.path.clone(), h.to_string())).or_default();
                 entry.0.extend(info.auth.iter().cloned());
-                entry.1.extend(info.data.iter().cloned());
+                entry.1.extend(info.data_sent.iter().cloned());
             }
         }
     }

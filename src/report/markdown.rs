@@ -260,8 +260,8 @@ fn ssrf_section(out: &mut String, report: &Report) {
         return;
     }
     out.push_str(
-        "Calls whose URL is not fixed in the code. Guard and redirect columns come from the findings; \
-         \"not analysed\" means this scan has no data for it.\n\n",
+        "Calls whose URL is not fixed in the code, with the host guard applied to that URL in the \
+         calling function (or inside the wrapper it goes through) and how redirects are handled.\n\n",
     );
     out.push_str("| Component | URL source | Guard used | Redirects | Verdict |\n|---|---|---|---|---|\n");
     for call in variable {
@@ -270,20 +270,15 @@ fn ssrf_section(out: &mut String, report: &Report) {
             .iter()
             .filter(|f| f.file == call.file && f.line == call.line)
             .collect();
-        let unguarded = here.iter().find(|f| f.rule_id == "egress/unvalidated-url-fetch");
-        let redirect = report.findings.iter().find(|f| {
-            f.rule_id == "egress/redirect-without-host-check" && f.file == call.file && f.line == call.line
-        });
-        let guard = if unguarded.is_some() {
-            "none found".to_string()
-        } else {
-            "not analysed".to_string()
+        let guard = match &call.guard {
+            Some(g) => code(g),
+            None => "none found".to_string(),
         };
-        let redirects = if redirect.is_some() {
-            "followed without host check".to_string()
-        } else {
-            "not analysed".to_string()
-        };
+        let redirects = call
+            .redirects
+            .as_deref()
+            .map(text)
+            .unwrap_or_else(|| "unknown".into());
         let verdict = match here.iter().filter(|f| !f.suppressed).max_by_key(|f| f.severity) {
             Some(f) => format!("{} ({})", code(&f.rule_id), f.severity.as_str()),
             None if call.origin == Origin::Config => "configured URL: review the configuration source".into(),
