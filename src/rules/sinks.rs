@@ -51,6 +51,12 @@ pub struct UrlSpec {
     pub host_field: Option<String>,
     #[serde(default)]
     pub path_field: Option<String>,
+    /// The URL is the receiver of the call: `URL(u).openConnection()`.
+    #[serde(default)]
+    pub receiver: bool,
+    /// `arg` is a host and this argument its port: `Socket(host, port)`.
+    #[serde(default)]
+    pub port_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
