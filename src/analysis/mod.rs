@@ -12,6 +12,7 @@ pub mod url;
 
 mod calls;
 mod detectors;
+mod kotlin_checks;
 mod literals;
 
 use serde::{Deserialize, Serialize};
