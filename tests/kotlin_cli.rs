@@ -169,3 +169,43 @@ fn json_snapshot_android_app() {
         .unwrap();
     insta::assert_snapshot!("android_app_json", String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn kotlin_real_code_false_positives_stay_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dev.kt"),
+        r#"import okhttp3.OkHttpClient
+import okhttp3.Request
+
+object Dev {
+    const val METRO_HOST_PROP_NAME: String = "metro.host"
+
+    fun log(call: okhttp3.Call): String = call.request().url().toString()
+
+    fun fetch(client: OkHttpClient, url: String?) {
+        val request = try {
+            Request.Builder().url(requireNotNull(url)).build()
+        } catch (e: IllegalArgumentException) {
+            null
+        }
+        client.newCall(request!!).execute()
+    }
+
+    fun exec(): Process = Runtime.getRuntime().exec(arrayOf("/system/bin/getprop", METRO_HOST_PROP_NAME))
+}
+"#,
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    let calls = calls(&report);
+    // The `.url()` getter (line 7) and a non-network subprocess are not calls.
+    assert_eq!(
+        calls,
+        vec!["Dev.kt:11 OkHttp {url}", "Dev.kt:15 OkHttp {url}"],
+        "{calls:#?}"
+    );
+    // A property *name* under a host-like key is not an endpoint.
+    assert!(report["endpoints"].as_array().unwrap().is_empty(), "{report:#}");
+    assert!(findings(&report, "egress/subprocess-network").is_empty());
+}

@@ -380,6 +380,23 @@ fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut Fil
             .iter()
             .filter(|a| !a.starts_with('-'))
             .find_map(|a| target_host(a));
+        // The URL argument, when there is one, for the inventory.
+        let url = argv[tool_index + 1..].iter().find(|a| a.contains("://")).cloned();
+        let url_host = url
+            .as_deref()
+            .and_then(host::split)
+            .map(|p| p.host.to_ascii_lowercase());
+        out.calls.push(OutboundCall {
+            file: facts.path.clone(),
+            line: site.span.line,
+            column: site.span.column,
+            api: tool.clone(),
+            kind: SinkKind::Subprocess,
+            url,
+            host: url_host.or_else(|| host.clone()),
+            origin: super::Origin::Unknown,
+            function: site.function.clone(),
+        });
         let detail = match &host {
             Some(h) => format!("Runs `{tool}` to {h}"),
             None => format!("Runs the network tool `{tool}`"),

@@ -139,6 +139,30 @@ impl Kotlin {
                 return Self::built_string(body, src, depth);
             }
         }
+        // Null checks and conversions that pass their value through.
+        let pass_through = match &callee {
+            Expr::Ident(name) if matches!(name.as_str(), "requireNotNull" | "checkNotNull") => {
+                args.first().map(|a| a.value.clone())
+            }
+            // `StringBuilder(base)`: the builder's initial text.
+            Expr::Ident(name) if name == "StringBuilder" && args.len() == 1 => {
+                args.first().map(|a| a.value.clone())
+            }
+            Expr::Member(object, method)
+                if args.is_empty()
+                    && lambda.is_none()
+                    && matches!(
+                        method.as_str(),
+                        "orEmpty" | "toHttpUrl" | "toHttpUrlOrNull" | "toUri" | "trim"
+                    ) =>
+            {
+                Some((**object).clone())
+            }
+            _ => None,
+        };
+        if let Some(value) = pass_through {
+            return value;
+        }
         let has_closure = lambda.is_some() || args.iter().any(|a| a.value == Expr::Function);
         Expr::Call(Box::new(CallExpr {
             callee,
@@ -268,6 +292,14 @@ impl Syntax for Kotlin {
             "collection_literal" => {
                 let mut walker = node.walk();
                 Expr::Array(node.named_children(&mut walker).map(lower).collect())
+            }
+            // `try { Request.Builder().url(u).build() } catch …`: the value of the try block.
+            "try_expression" => {
+                let block = node.named_child(0).filter(|b| b.kind() == "block");
+                match block.and_then(|b| b.named_child(b.named_child_count().saturating_sub(1))) {
+                    Some(last) => lower(last),
+                    None => Expr::Unknown(short_text(node, src)),
+                }
             }
             "lambda_literal" | "anonymous_function" => Expr::Function,
             _ => Expr::Unknown(short_text(node, src)),
