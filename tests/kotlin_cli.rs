@@ -209,3 +209,19 @@ object Dev {
     assert!(report["endpoints"].as_array().unwrap().is_empty(), "{report:#}");
     assert!(findings(&report, "egress/subprocess-network").is_empty());
 }
+
+#[test]
+fn kotlin_wrapped_calls_are_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Wrap.kt"),
+        r#"import okhttp3.OkHttpClient
+import okhttp3.Request
+
+fun send(client: OkHttpClient, request: Request) = requireNotNull(client.newCall(request)).execute()
+"#,
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(report["calls"].as_array().unwrap().len(), 1, "{report:#}");
+}
