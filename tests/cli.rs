@@ -3,5 +3,6 @@
 mod analysis_cli;
 mod common;
 mod gate_cli;
+mod kotlin_cli;
 mod report_cli;
 mod scan_cli;

@@ -127,6 +127,12 @@ fn join_base(base: &Value, path: Value) -> Value {
 
 /// The expression holding the URL per the sink's [`UrlSpec`].
 fn url_expr<'e>(spec: &UrlSpec, site: &'e CallSite) -> Option<&'e Expr> {
+    if spec.receiver {
+        return match &site.call.callee {
+            Expr::Member(object, _) => Some(object),
+            _ => None,
+        };
+    }
     let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
     match (arg, &spec.field) {
         (Expr::Object(_), Some(field)) => arg.field(field),
@@ -161,6 +167,26 @@ fn url_value(spec: &UrlSpec, site: &CallSite, scope: &super::scope::Scope) -> Op
         if let Some(path) = spec.path_field.as_ref().and_then(|f| arg.field(f)) {
             let path = resolve(path, scope, 0);
             value.pieces.extend(path.pieces);
+        }
+        return Some(value);
+    }
+    if let Some(port_index) = spec.port_arg {
+        // `Socket(host, port)`: shown as `tcp://host:port`.
+        let host = site.call.arg(spec.label.as_deref(), spec.arg)?;
+        let mut value = resolve(host, scope, 0);
+        value.pieces.insert(
+            0,
+            Piece::Lit {
+                text: "tcp://".into(),
+                name: None,
+            },
+        );
+        if let Some(port) = site.call.arg(None, port_index) {
+            value.pieces.push(Piece::Lit {
+                text: ":".into(),
+                name: None,
+            });
+            value.pieces.extend(resolve(port, scope, 0).pieces);
         }
         return Some(value);
     }

@@ -37,6 +37,7 @@ pub fn run(
         out,
     );
     user_queries(rules, facts, out);
+    super::kotlin_checks::run(project, file, rules, out);
 }
 
 /// Fills `{placeholders}` of a rule message.
@@ -106,11 +107,14 @@ fn hardcoded_endpoints(rule: &Rule, facts: &FileFacts, options: &AnalysisOptions
 /// Where in a URL a credential sits.
 fn credential_place(value: &Value) -> Option<(String, &'static str)> {
     let mut text = String::new();
+    // `${baseUrl}/bot${token}`: an unresolved base URL, then a path.
+    let url_base =
+        matches!(value.pieces.first(), Some(Piece::Hole { label, .. }) if names::is_url_key(label));
     for piece in &value.pieces {
         // Before the scheme or inside scheme://authority: not path or query.
         let in_authority = match text.split_once("://") {
             Some((_, after)) => !after.contains(['/', '?', '#']),
-            None => true,
+            None => !(url_base && text.contains(['/', '?'])),
         };
         let place = if text.contains('?') { "query" } else { "path" };
         match piece {

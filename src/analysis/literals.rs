@@ -74,7 +74,16 @@ pub fn classify(lit: &StringLit) -> Option<(String, String, String)> {
             "host" | "hostname" | "domain" | "server" | "endpoint" | "baseurl" | "url" | "origin"
         )
     });
-    if host_key && plausible_host(value) && !host::is_documentation(value) && value.contains('.') {
+    // `METRO_HOST_PROP_NAME = "metro.host"`: the name of a host setting, not a host.
+    let names_a_setting = key_words
+        .iter()
+        .any(|w| matches!(w.as_str(), "name" | "prop" | "property" | "key" | "env" | "pref"));
+    if host_key
+        && !names_a_setting
+        && plausible_host(value)
+        && !host::is_documentation(value)
+        && value.contains('.')
+    {
         return Some((value.to_string(), String::new(), value.to_ascii_lowercase()));
     }
     None

@@ -13,6 +13,7 @@ pub mod url;
 mod calls;
 mod detectors;
 mod guards;
+mod kotlin_checks;
 mod literals;
 pub mod payload;
 mod ssrf;

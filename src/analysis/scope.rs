@@ -249,7 +249,9 @@ impl<'a> Scope<'a> {
         if !visible {
             return None;
         }
-        let candidates = self.project.exports.get(name)?;
+        let Some(candidates) = self.project.exports.get(name) else {
+            return self.lookup_type_member(name);
+        };
         // Prefer the file the name is imported from.
         let source_file = facts
             .imports
@@ -264,6 +266,47 @@ impl<'a> Scope<'a> {
                     .iter()
                     .find(|(fi, _)| *fi != self.file && self.project.files[*fi].lang == facts.lang)
             })?;
+        let binding = &self.project.files[fi].bindings[bi];
+        Some((
+            &binding.value,
+            Scope {
+                project: self.project,
+                file: fi,
+                function: None,
+            },
+        ))
+    }
+
+    /// Kotlin `ApiConfig.BASE_URL` / Swift `Config.baseURL`: a member of an
+    /// object or companion object, exported under its bare name. Prefers the
+    /// file that declares the type.
+    fn lookup_type_member(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
+        let facts = self.facts();
+        if facts.lang == Lang::Typescript {
+            return None;
+        }
+        let (root, member) = name.rsplit_once('.')?;
+        let type_name = root.rsplit('.').next()?;
+        if !type_name.starts_with(|c: char| c.is_ascii_uppercase()) || member.contains('(') {
+            return None;
+        }
+        let candidates = self.project.exports.get(member)?;
+        let declares = |fi: usize| {
+            let wanted = [
+                format!("object {type_name}"),
+                format!("class {type_name}"),
+                format!("struct {type_name}"),
+                format!("enum {type_name}"),
+            ];
+            self.project.files[fi]
+                .lines
+                .iter()
+                .any(|l| wanted.iter().any(|w| l.contains(w.as_str())))
+        };
+        let &(fi, bi) = candidates
+            .iter()
+            .filter(|(fi, _)| self.project.files[*fi].lang == facts.lang)
+            .find(|(fi, _)| declares(*fi))?;
         let binding = &self.project.files[fi].bindings[bi];
         Some((
             &binding.value,

@@ -272,6 +272,39 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 _ => Value::hole("url", Origin::Unknown),
             }
         }
+        // Builder chains (OkHttp, Retrofit, Ktor): the URL set on the chain.
+        "url" | "baseUrl" if matches!(call.callee, Expr::Member(ref o, _) if matches!(**o, Expr::Call(_))) => {
+            match first_arg {
+                Some(arg) => resolve(arg, scope, hops + 1),
+                None => Value::hole(last, Origin::Unknown),
+            }
+        }
+        "build"
+        | "header"
+        | "addHeader"
+        | "removeHeader"
+        | "post"
+        | "put"
+        | "patch"
+        | "delete"
+        | "get"
+        | "method"
+        | "cacheControl"
+        | "tag"
+        | "openConnection"
+        | "toHttpUrl"
+        | "toURL"
+        | "newBuilder"
+        | "addConverterFactory"
+        | "client"
+        | "addCallAdapterFactory"
+            if matches!(call.callee, Expr::Member(ref o, _) if chain_sets_url(o)) =>
+        {
+            match &call.callee {
+                Expr::Member(object, _) => resolve(object, scope, hops + 1),
+                _ => Value::hole(last, Origin::Unknown),
+            }
+        }
         "encodeURIComponent" | "encodeURI" | "String" | "toString" | "trim" | "toLowerCase"
         | "String.valueOf" | "decodeURIComponent" => match first_arg {
             Some(arg) => resolve(arg, scope, hops + 1),
@@ -305,6 +338,25 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
             Value::hole(if last.is_empty() { "…" } else { last }, origin)
         }
     }
+}
+
+/// True when a builder chain below `expr` sets a URL (`.url(u)`, `URL(u)`).
+fn chain_sets_url(expr: &Expr) -> bool {
+    let mut current = expr;
+    for _ in 0..16 {
+        let Expr::Call(call) = current else { return false };
+        match &call.callee {
+            Expr::Member(object, method) => {
+                if matches!(method.as_str(), "url" | "baseUrl") {
+                    return true;
+                }
+                current = object;
+            }
+            Expr::Ident(name) => return matches!(name.as_str(), "URL" | "URI"),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `new URL(path, base)`: the base's scheme and host with the path appended.

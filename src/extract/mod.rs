@@ -157,6 +157,7 @@ pub fn extract(
             _ => {}
         }
     }
+    dedup_wrapped_calls(&mut facts.calls);
     // Nested `require` patterns match twice: keep one import per statement.
     let mut seen = std::collections::HashSet::new();
     facts.imports = imports
@@ -179,6 +180,37 @@ pub fn extract(
         }
     }
     facts
+}
+
+/// A wrapper that lowers to the call it wraps (Kotlin `requireNotNull(c.newCall(r))`)
+/// yields the same call twice: keep the inner site.
+fn dedup_wrapped_calls(calls: &mut Vec<CallSite>) {
+    let mut groups: std::collections::HashMap<&crate::model::CallExpr, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, site) in calls.iter().enumerate() {
+        groups.entry(&site.call).or_default().push(i);
+    }
+    let mut drop = std::collections::HashSet::new();
+    for indices in groups.values().filter(|g| g.len() > 1) {
+        for &outer in indices {
+            let o = calls[outer].span;
+            let wraps = indices.iter().any(|&inner| {
+                let s = calls[inner].span;
+                inner != outer && o.start_byte <= s.start_byte && s.end_byte <= o.end_byte && s != o
+            });
+            if wraps {
+                drop.insert(outer);
+            }
+        }
+    }
+    if !drop.is_empty() {
+        let mut index = 0;
+        calls.retain(|_| {
+            let keep = !drop.contains(&index);
+            index += 1;
+            keep
+        });
+    }
 }
 
 /// A string fact keeps literal text only; template parts become `{…}`.

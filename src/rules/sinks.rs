@@ -51,6 +51,12 @@ pub struct UrlSpec {
     pub host_field: Option<String>,
     #[serde(default)]
     pub path_field: Option<String>,
+    /// The URL is the receiver of the call: `URL(u).openConnection()`.
+    #[serde(default)]
+    pub receiver: bool,
+    /// `arg` is a host and this argument its port: `Socket(host, port)`.
+    #[serde(default)]
+    pub port_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +79,9 @@ pub struct SinkSpec {
     /// Prefilter words, when the callee names are too generic to serve.
     #[serde(default)]
     pub triggers: Vec<String>,
+    /// Minimum number of arguments: tells the setter `.url(u)` from the getter `.url()`.
+    #[serde(default)]
+    pub min_args: usize,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
@@ -123,6 +132,7 @@ impl SinkCatalog {
                 && s.callees.iter().any(|p| path_matches(p, callee))
                 && imports_ok(&s.imports, imports)
                 && s.method_arg.is_none_or(|i| is_http_method(call.arg(None, i)))
+                && call.args.len() >= s.min_args
         })
     }
 

@@ -1,0 +1,2 @@
+(string_literal) @string
+(multiline_string_literal) @string
