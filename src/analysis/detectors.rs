@@ -29,6 +29,7 @@ pub fn run(
         insecure_transport(rule, facts, options, out);
     }
     user_queries(rules, facts, out);
+    super::swift_checks::run(project, file, rules, out);
 }
 
 /// Fills `{placeholders}` of a rule message.

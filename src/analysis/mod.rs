@@ -13,6 +13,7 @@ pub mod url;
 mod calls;
 mod detectors;
 mod literals;
+mod swift_checks;
 
 use serde::{Deserialize, Serialize};
 

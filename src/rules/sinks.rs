@@ -51,6 +51,12 @@ pub struct UrlSpec {
     pub host_field: Option<String>,
     #[serde(default)]
     pub path_field: Option<String>,
+    /// For host-only arguments (`NWConnection(host:port:)`): the scheme put
+    /// in front of the host, and the label of the port argument.
+    #[serde(default)]
+    pub scheme: Option<String>,
+    #[serde(default)]
+    pub port_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +79,10 @@ pub struct SinkSpec {
     /// Prefilter words, when the callee names are too generic to serve.
     #[serde(default)]
     pub triggers: Vec<String>,
+    /// When non-empty, the call must have an argument with one of these
+    /// labels (Swift `data(for:)` but not `"x".data(using:)`).
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
@@ -123,6 +133,11 @@ impl SinkCatalog {
                 && s.callees.iter().any(|p| path_matches(p, callee))
                 && imports_ok(&s.imports, imports)
                 && s.method_arg.is_none_or(|i| is_http_method(call.arg(None, i)))
+                && (s.labels.is_empty()
+                    || call
+                        .args
+                        .iter()
+                        .any(|a| a.label.as_ref().is_some_and(|l| s.labels.contains(l))))
         })
     }
 
