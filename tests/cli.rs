@@ -2,3 +2,4 @@
 
 mod common;
 mod scan_cli;
+mod swift_cli;
