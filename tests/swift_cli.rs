@@ -159,3 +159,45 @@ fn ios_app_json_snapshot() {
         .expect("runs");
     insta::assert_snapshot!("ios_app_json", String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn guard_let_computed_properties_and_nwconnection_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("API.swift"),
+        concat!(
+            "import Foundation\n",
+            "enum API {\n",
+            "    static var baseURLString: String {\n",
+            "        return \"https://api.shapes.example-corp.io/v1/\"\n",
+            "    }\n",
+            "}\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Client.swift"),
+        concat!(
+            "import Foundation\n",
+            "import Network\n",
+            "func load(name: String) {\n",
+            "    guard let url = URL(string: API.baseURLString + name) else { return }\n",
+            "    URLSession.shared.dataTask(with: url) { _, _, _ in }.resume()\n",
+            "    if let text = \"x\".data(using: .utf8) { print(text) }\n",
+            "}\n",
+            "func open(parts: Parts) {\n",
+            "    let c = NWConnection(host: NWEndpoint.Host.name(parts.host, nil), port: NWEndpoint.Port(rawValue: UInt16(parts.port))!, using: .tcp)\n",
+            "    c.start(queue: .main)\n",
+            "}\n",
+        ),
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    let task = calls_at(&report, "Client.swift", 5);
+    assert_eq!(task.len(), 1, "{report}");
+    assert_eq!(task[0]["url"], "https://api.shapes.example-corp.io/v1/{name}");
+    assert!(calls_at(&report, "Client.swift", 6).is_empty());
+    let conn = calls_at(&report, "Client.swift", 9);
+    assert_eq!(conn[0]["kind"], "socket");
+    assert_eq!(conn[0]["url"], "tcp://{parts.host}:{parts.port}");
+}

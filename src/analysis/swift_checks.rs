@@ -337,6 +337,8 @@ const TRUST_EVALUATION: &[&str] = &[
     "SecTrustGetCertificateAtIndex",
     "SecCertificateCopyData",
     "SecTrustCopyKey",
+    "SecCertificateCopyKey",
+    "SecKeyCopyExternalRepresentation",
     "SecTrustCopyPublicKey",
     "evaluate",
     "performDefaultHandling",

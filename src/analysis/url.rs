@@ -291,7 +291,12 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
             None => Value::hole(last, Origin::Unknown),
         },
         // `NWEndpoint.Host("h")`, `NWEndpoint.Port(rawValue: 443)!`.
-        "Host" | "Port" if first_arg.is_some() => match first_arg {
+        "Host" | "Port" | "UInt16" | "Int" | "Int32" if first_arg.is_some() => match first_arg {
+            Some(arg) => resolve(arg, scope, hops + 1),
+            None => Value::hole(last, Origin::Unknown),
+        },
+        // `NWEndpoint.Host.name(host, nil)`.
+        "name" if callee.ends_with("Host.name") => match first_arg {
             Some(arg) => resolve(arg, scope, hops + 1),
             None => Value::hole(last, Origin::Unknown),
         },

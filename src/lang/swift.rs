@@ -297,6 +297,11 @@ impl Syntax for Swift {
                     None => Expr::Unknown(short_text(node, src)),
                 }
             }
+            // `return expr` as the single statement of a computed property.
+            "control_transfer_statement" => match node.child_by_field_name("result") {
+                Some(inner) => lower(inner),
+                None => Expr::Unknown(short_text(node, src)),
+            },
             "postfix_expression" => match node.child_by_field_name("target") {
                 Some(inner) => lower(inner),
                 None => Expr::Unknown(short_text(node, src)),
