@@ -6,3 +6,4 @@ mod gate_cli;
 mod kotlin_cli;
 mod report_cli;
 mod scan_cli;
+mod swift_cli;

@@ -190,7 +190,32 @@ fn url_value(spec: &UrlSpec, site: &CallSite, scope: &super::scope::Scope) -> Op
         }
         return Some(value);
     }
-    url_expr(spec, site).map(|e| resolve(e, scope, 0))
+    let mut value = url_expr(spec, site).map(|e| resolve(e, scope, 0))?;
+    if let Some(scheme) = &spec.scheme {
+        // `NWConnection(host: "h", port: 443)` → `tcp://h:443`.
+        if !value.render().contains("://") {
+            value.pieces.insert(
+                0,
+                Piece::Lit {
+                    text: format!("{scheme}://"),
+                    name: None,
+                },
+            );
+            if let Some(port) = spec
+                .port_label
+                .as_deref()
+                .and_then(|l| site.call.args.iter().find(|a| a.label.as_deref() == Some(l)))
+            {
+                let port = resolve(&port.value, scope, 0);
+                value.pieces.push(Piece::Lit {
+                    text: ":".into(),
+                    name: None,
+                });
+                value.pieces.extend(port.pieces);
+            }
+        }
+    }
+    Some(value)
 }
 
 fn host_of(value: &Value) -> Option<(String, String)> {

@@ -9,7 +9,7 @@ pub struct UrlParts<'a> {
 }
 
 const SCHEMES: &[&str] = &[
-    "https", "http", "wss", "ws", "grpc", "grpcs", "stun", "stuns", "turn", "turns",
+    "https", "http", "wss", "ws", "grpc", "grpcs", "stun", "stuns", "turn", "turns", "tcp", "udp", "tls",
 ];
 
 /// Splits `scheme://host[:port]/rest`. Returns `None` for non-network schemes.

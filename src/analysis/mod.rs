@@ -17,6 +17,7 @@ mod kotlin_checks;
 mod literals;
 pub mod payload;
 mod ssrf;
+mod swift_checks;
 mod wrappers;
 
 use serde::{Deserialize, Serialize};

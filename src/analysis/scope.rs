@@ -28,6 +28,15 @@ impl FileIndex {
                 bindings.entry(format!("this.{field}")).or_default().push(i);
                 bindings.entry(format!("self.{field}")).or_default().push(i);
             }
+            // Swift `API.base` is also `base` and `Self.base` inside its type.
+            if facts.lang == Lang::Swift {
+                if let Some((_, member)) = b.name.rsplit_once('.') {
+                    if !b.name.starts_with("self.") {
+                        bindings.entry(member.to_string()).or_default().push(i);
+                        bindings.entry(format!("Self.{member}")).or_default().push(i);
+                    }
+                }
+            }
         }
         let mut functions = HashMap::new();
         for (i, f) in facts.functions.iter().enumerate() {

@@ -57,6 +57,16 @@ impl Value {
         out
     }
 
+    /// A path component is appended below its base even when written `/x`.
+    fn trim_leading_slash(mut self) -> Value {
+        if let Some(Piece::Lit { text, .. }) = self.pieces.first_mut() {
+            if let Some(rest) = text.strip_prefix('/') {
+                *text = rest.to_string();
+            }
+        }
+        self
+    }
+
     /// True when every piece is literal text.
     pub fn is_literal(&self) -> bool {
         self.pieces.iter().all(|p| matches!(p, Piece::Lit { .. }))
@@ -305,6 +315,33 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 _ => Value::hole(last, Origin::Unknown),
             }
         }
+        // Swift `base.appendingPathComponent("v1")`: base + "/" + component.
+        "appendingPathComponent" | "appending" if first_arg.is_some() => match &call.callee {
+            Expr::Member(object, _) => {
+                let base = resolve(object, scope, hops + 1);
+                let component = call.arg(Some("path"), 0).or(first_arg).map_or_else(
+                    || Value::hole("path", Origin::Unknown),
+                    |e| resolve(e, scope, hops + 1),
+                );
+                join(base, component.trim_leading_slash())
+            }
+            _ => Value::hole(last, Origin::Unknown),
+        },
+        // Swift `URLRequest(url: u)` passed on to `session.data(for:)`.
+        "URLRequest" | "NSMutableURLRequest" | "NSURLRequest" => match call.arg(Some("url"), 0) {
+            Some(url) => resolve(url, scope, hops + 1),
+            None => Value::hole(last, Origin::Unknown),
+        },
+        // `NWEndpoint.Host("h")`, `NWEndpoint.Port(rawValue: 443)!`.
+        "Host" | "Port" | "UInt16" | "Int" | "Int32" if first_arg.is_some() => match first_arg {
+            Some(arg) => resolve(arg, scope, hops + 1),
+            None => Value::hole(last, Origin::Unknown),
+        },
+        // `NWEndpoint.Host.name(host, nil)`.
+        "name" if callee.ends_with("Host.name") => match first_arg {
+            Some(arg) => resolve(arg, scope, hops + 1),
+            None => Value::hole(last, Origin::Unknown),
+        },
         "encodeURIComponent" | "encodeURI" | "String" | "toString" | "trim" | "toLowerCase"
         | "String.valueOf" | "decodeURIComponent" => match first_arg {
             Some(arg) => resolve(arg, scope, hops + 1),

@@ -100,7 +100,7 @@ pub fn extract(
                     continue;
                 };
                 facts.bindings.push(Binding {
-                    name: lang::text(name, src).trim().to_string(),
+                    name: syntax.binding_name(node, name, src),
                     value: syntax.lower(value, src, 0),
                     exported: syntax.is_exported(node, src),
                     function: enclosing_function(syntax, node, src),

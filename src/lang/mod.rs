@@ -145,6 +145,11 @@ pub trait Syntax: Sync {
     fn assigned_name(&self, node: Node, src: &[u8]) -> Option<String>;
     /// True when the binding node is exported/visible to other files.
     fn is_exported(&self, node: Node, src: &[u8]) -> bool;
+    /// The name a binding is looked up by (Swift `static let base` in `enum
+    /// API` is `API.base`); defaults to the captured name's text.
+    fn binding_name(&self, _binding: Node, name: Node, src: &[u8]) -> String {
+        text(name, src).trim().to_string()
+    }
 }
 
 /// Maximum lowering depth: deeper expressions become `Unknown`.

@@ -57,6 +57,12 @@ pub struct UrlSpec {
     /// `arg` is a host and this argument its port: `Socket(host, port)`.
     #[serde(default)]
     pub port_arg: Option<usize>,
+    /// For host-only arguments (`NWConnection(host:port:)`): the scheme put
+    /// in front of the host, and the label of the port argument.
+    #[serde(default)]
+    pub scheme: Option<String>,
+    #[serde(default)]
+    pub port_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,6 +88,10 @@ pub struct SinkSpec {
     /// Minimum number of arguments: tells the setter `.url(u)` from the getter `.url()`.
     #[serde(default)]
     pub min_args: usize,
+    /// When non-empty, the call must have an argument with one of these
+    /// labels (Swift `data(for:)` but not `"x".data(using:)`).
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
@@ -133,6 +143,11 @@ impl SinkCatalog {
                 && imports_ok(&s.imports, imports)
                 && s.method_arg.is_none_or(|i| is_http_method(call.arg(None, i)))
                 && call.args.len() >= s.min_args
+                && (s.labels.is_empty()
+                    || call
+                        .args
+                        .iter()
+                        .any(|a| a.label.as_ref().is_some_and(|l| s.labels.contains(l))))
         })
     }
 

@@ -1,0 +1,3 @@
+(line_string_literal) @string
+(multi_line_string_literal) @string
+(raw_string_literal) @string
