@@ -194,7 +194,10 @@ fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {
                 report::json::parse(&text)
                     .map_err(|e| Error::Usage(format!("{p} is not an egress-scan JSON report: {e}")))
             };
-            diff::compare(&read(&args.base)?, &read(head)?)
+            let mut report = diff::compare(&read(&args.base)?, &read(head)?);
+            report.base = args.base.clone();
+            report.head = head.clone();
+            report
         }
         _ => {
             let workdir = gix_root(&args.repo);
