@@ -27,6 +27,9 @@ pub enum Command {
     /// List or test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Compare two git revisions (or a revision and the work tree, or two
+    /// JSON reports): new/resolved findings, added/removed endpoints and hosts.
+    Diff(DiffArgs),
     /// Show a rule's documentation.
     Explain {
         rule_id: String,
@@ -95,6 +98,47 @@ pub struct ScanArgs {
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// Base revision (branch, tag, sha, `HEAD~3`) or a saved JSON report.
+    pub base: String,
+    /// Head revision or JSON report (default: the work tree).
+    pub head: Option<String>,
+    /// A path inside the git repository.
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: crate::diff::DiffFormat,
+    /// Write the diff to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a *new* unsuppressed finding is at or above this severity.
+    #[arg(long, value_name = "LEVEL", default_value = "none")]
+    pub fail_on: FailOn,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Scan test code too.
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Languages to scan: ts,swift,kotlin.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub lang: Vec<String>,
+    /// Extra or overriding rule files (merged with the built-ins).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Configuration file (default: .egress-scan.toml at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Maximum file size in bytes; larger files are skipped and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod diff;
 mod embedded;
 pub mod extract;
 pub mod inventory;
@@ -90,6 +91,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Some(Command::Scan(args)) => run_scan(&args),
         None => run_scan(&cli.scan),
+        Some(Command::Diff(args)) => run_diff(&args),
         Some(Command::Rules(RulesCommand::List { rules })) => {
             let set = RuleSet::load(rules.as_deref())?;
             let mut out = String::new();
@@ -193,6 +195,64 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {
+    let rules = RuleSet::load(args.rules.as_deref())?;
+    let report = match &args.head {
+        // Two saved JSON reports.
+        Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
+            let read = |p: &str| -> Result<report::Report, Error> {
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("cannot read {p}: {e}")))?;
+                report::json::parse(&text)
+                    .map_err(|e| Error::Usage(format!("{p} is not an egress-scan JSON report: {e}")))
+            };
+            let mut report = diff::compare(&read(&args.base)?, &read(head)?);
+            report.base = args.base.clone();
+            report.head = head.clone();
+            report
+        }
+        _ => {
+            let workdir = gix_root(&args.repo);
+            let config = Config::discover(&workdir, args.config.as_deref())?;
+            let options = diff::DiffOptions {
+                repo: args.repo.clone(),
+                base: args.base.clone(),
+                head: args.head.clone(),
+                excludes: args.exclude.clone(),
+                include_tests: args.include_tests,
+                langs: parse_langs(&args.lang)?,
+                threads: args.threads.unwrap_or_else(default_threads).max(1),
+                max_file_size: args.max_file_size,
+            };
+            diff::diff_revisions(&options, &rules, &config)?
+        }
+    };
+    let rendered = match args.format {
+        diff::DiffFormat::Json => diff::render::json(&report),
+        diff::DiffFormat::Table => diff::render::table(&report),
+        diff::DiffFormat::Markdown => diff::render::markdown(&report),
+    };
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    let failing = args.fail_on.severity().map_or(0, |level| report.failing(level));
+    Ok(if failing > 0 {
+        Outcome::FindingsAboveThreshold
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The work tree root of the repository at `path` (for config discovery),
+/// or `path` itself.
+fn gix_root(path: &Path) -> std::path::PathBuf {
+    gix::discover(path)
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 fn parse_langs(names: &[String]) -> Result<Vec<Lang>, Error> {

@@ -16,7 +16,7 @@ use crate::model::FileFacts;
 use crate::prefilter::Prefilter;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
 use crate::rules::{RuleSet, Severity};
-use crate::walk::{self, Candidate, WalkOptions};
+use crate::walk::{self, WalkOptions};
 use crate::{inventory, Error};
 
 /// Default maximum file size (bytes); larger files are counted as too large.
@@ -35,8 +35,9 @@ pub struct ScanOptions {
     pub max_file_size: u64,
 }
 
-/// Why a file was not analysed.
-enum Outcome {
+/// What per-file processing produced: facts, or why a file was not analysed.
+#[derive(Debug, Clone)]
+pub enum Outcome {
     Facts(Box<FileFacts>),
     NoTrigger,
     Binary,
@@ -66,20 +67,17 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
     })
     .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
 
-    let queries = compile_queries(rules)?;
-    let prefilter = if options.prefilter {
-        Prefilter::with_words(rules, inventory::Catalog::builtin().library_words())
-    } else {
-        Prefilter::disabled()
-    };
-
+    let engine = Engine::new(rules, options.prefilter)?;
     let outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
-        .map(|candidate| process_file(candidate, &queries, &prefilter))
+        .map(|candidate| match std::fs::read(&candidate.path) {
+            Ok(bytes) => engine.process(&candidate.rel, candidate.grammar, &bytes),
+            Err(_) => Outcome::Unreadable,
+        })
         .collect();
 
-    let mut stats = Stats {
+    let stats = Stats {
         files_seen: walked.files.len() + walked.too_large,
         files_skipped: Skipped {
             too_large: walked.too_large,
@@ -88,6 +86,73 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
         },
         ..Stats::default()
     };
+    let (stats, files) = collect_outcomes(stats, outcomes);
+    Ok(build_report(
+        options.root_label.clone(),
+        stats,
+        &files,
+        rules,
+        config,
+    ))
+}
+
+/// Compiled queries and prefilter: everything per-file processing needs,
+/// shared by the disk scan and in-memory sources (`diff`).
+pub struct Engine {
+    queries: BTreeMap<usize, CompiledQueries>,
+    prefilter: Prefilter,
+}
+
+impl Engine {
+    pub fn new(rules: &RuleSet, prefilter: bool) -> Result<Self, Error> {
+        Ok(Engine {
+            queries: compile_queries(rules)?,
+            prefilter: if prefilter {
+                Prefilter::with_words(rules, inventory::Catalog::builtin().library_words())
+            } else {
+                Prefilter::disabled()
+            },
+        })
+    }
+
+    /// Binary/minified checks, prefilter, parse and extract of one file.
+    pub fn process(&self, rel: &str, grammar: Grammar, bytes: &[u8]) -> Outcome {
+        process_bytes(rel, grammar, bytes, &self.queries, &self.prefilter)
+    }
+}
+
+/// A source file held in memory (e.g. a git blob).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the root, `/`-separated.
+    pub rel: String,
+    pub grammar: Grammar,
+    pub bytes: Vec<u8>,
+}
+
+/// Scans in-memory sources (already filtered by path) with the same
+/// per-file processing as [`scan`].
+pub fn scan_sources(
+    root_label: String,
+    sources: &[SourceFile],
+    engine: &Engine,
+    rules: &RuleSet,
+    config: &Config,
+) -> Report {
+    let outcomes: Vec<Outcome> = sources
+        .par_iter()
+        .map(|s| engine.process(&s.rel, s.grammar, &s.bytes))
+        .collect();
+    let stats = Stats {
+        files_seen: sources.len(),
+        ..Stats::default()
+    };
+    let (stats, files) = collect_outcomes(stats, outcomes);
+    build_report(root_label, stats, &files, rules, config)
+}
+
+/// Counts outcomes into `stats` and keeps the extracted facts, in order.
+pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec<FileFacts>) {
     let mut files: Vec<FileFacts> = Vec::new();
     for outcome in outcomes {
         match outcome {
@@ -104,13 +169,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
             Outcome::Unreadable => stats.files_skipped.unreadable += 1,
         }
     }
-    Ok(build_report(
-        options.root_label.clone(),
-        stats,
-        &files,
-        rules,
-        config,
-    ))
+    (stats, files)
 }
 
 /// Analyses extracted facts and assembles the sorted report.
@@ -120,6 +179,20 @@ pub fn build_report(
     files: &[FileFacts],
     rules: &RuleSet,
     config: &Config,
+) -> Report {
+    build_report_renamed(root, stats, files, rules, config, &BTreeMap::new())
+}
+
+/// [`build_report`], with findings of the files in `renames` (old path →
+/// new path) reported, and fingerprinted, under their new path. `diff` uses
+/// it so a renamed file's findings keep their identity.
+pub fn build_report_renamed(
+    root: String,
+    stats: Stats,
+    files: &[FileFacts],
+    rules: &RuleSet,
+    config: &Config,
+    renames: &BTreeMap<String, String>,
 ) -> Report {
     let project = Project::new(files);
     let analysis_options = AnalysisOptions {
@@ -167,7 +240,7 @@ pub fn build_report(
 
     let mut findings: Vec<Finding> = raw_findings
         .into_iter()
-        .filter_map(|raw| to_finding(raw, files, rules, config))
+        .filter_map(|raw| to_finding(raw, files, rules, config, renames))
         .collect();
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule_id, &a.message)
@@ -197,7 +270,13 @@ pub fn build_report(
     }
 }
 
-fn to_finding(raw: RawFinding, files: &[FileFacts], rules: &RuleSet, config: &Config) -> Option<Finding> {
+fn to_finding(
+    mut raw: RawFinding,
+    files: &[FileFacts],
+    rules: &RuleSet,
+    config: &Config,
+    renames: &BTreeMap<String, String>,
+) -> Option<Finding> {
     let rule = rules.get(&raw.rule_id)?;
     let severity = config
         .severity
@@ -215,6 +294,9 @@ fn to_finding(raw: RawFinding, files: &[FileFacts], rules: &RuleSet, config: &Co
                 && (s.rule == raw.rule_id || s.rule == "*" || s.rule == "all")
         })
     });
+    if let Some(new_path) = renames.get(&raw.file) {
+        raw.file = new_path.clone();
+    }
     Some(Finding {
         fingerprint: fingerprint(&raw),
         rule_id: raw.rule_id,
@@ -282,28 +364,26 @@ fn compile_queries(rules: &RuleSet) -> Result<BTreeMap<usize, CompiledQueries>, 
     Ok(out)
 }
 
-fn process_file(
-    candidate: &Candidate,
+fn process_bytes(
+    rel: &str,
+    grammar: Grammar,
+    bytes: &[u8],
     queries: &BTreeMap<usize, CompiledQueries>,
     prefilter: &Prefilter,
 ) -> Outcome {
-    let Ok(bytes) = std::fs::read(&candidate.path) else {
-        return Outcome::Unreadable;
-    };
-    if is_binary(&bytes) {
+    if is_binary(bytes) {
         return Outcome::Binary;
     }
-    if is_minified(&bytes) {
+    if is_minified(bytes) {
         return Outcome::Minified;
     }
-    if !prefilter.may_match(&bytes) {
+    if !prefilter.may_match(bytes) {
         return Outcome::NoTrigger;
     }
-    let Some(compiled) = queries.get(&(candidate.grammar as usize)) else {
+    let Some(compiled) = queries.get(&(grammar as usize)) else {
         return Outcome::Unreadable;
     };
-    analyse_source(&candidate.rel, candidate.grammar, &bytes, compiled)
-        .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)))
+    analyse_source(rel, grammar, bytes, compiled).map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)))
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.

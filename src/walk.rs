@@ -78,6 +78,11 @@ pub fn is_test_file(name: &str) -> bool {
         || name.ends_with("Tests.kt")
 }
 
+/// Bundles, declaration files and source maps: never analysed.
+pub fn is_skipped_name(name: &str) -> bool {
+    name.ends_with(".min.js") || name.ends_with(".d.ts") || name.ends_with(".map")
+}
+
 impl Ord for Grammar {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         (*self as u8).cmp(&(*other as u8))
@@ -152,7 +157,7 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
                 return WalkState::Continue;
             }
             let name = entry.file_name().to_string_lossy();
-            if name.ends_with(".min.js") || name.ends_with(".d.ts") || name.ends_with(".map") {
+            if is_skipped_name(&name) {
                 return WalkState::Continue;
             }
             let size = entry.metadata().map(|m| m.len());

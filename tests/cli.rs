@@ -2,6 +2,7 @@
 
 mod analysis_cli;
 mod common;
+mod diff_cli;
 mod gate_cli;
 mod kotlin_cli;
 mod report_cli;

@@ -1,0 +1,603 @@
+//! `egress-scan diff` (SPEC §9): what a change did to the egress surface.
+//!
+//! Both sides are read straight from the git object database with gix (no
+//! checkout, nothing written to the repository); the head side may also be
+//! the work tree. Per-file facts are extracted once per blob id, so a file
+//! present on both sides with the same content is parsed once; cross-file
+//! analysis then runs on the whole project of each side (it works on facts,
+//! not trees, and is cheap). Findings are matched by fingerprint; findings
+//! of a file renamed without content change keep their identity because the
+//! base side is reported under the new path.
+
+pub mod render;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use gix::bstr::ByteSlice;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::overrides::{Override, OverrideBuilder};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::lang::{Grammar, Lang};
+use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats};
+use crate::rules::{RuleSet, Severity};
+use crate::scan::{self, Engine, Outcome};
+use crate::walk::{self, WalkOptions};
+use crate::Error;
+
+pub const DIFF_SCHEMA_VERSION: u32 = 1;
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// Settings for a diff between two revisions (or a revision and the work tree).
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// A path inside the repository.
+    pub repo: PathBuf,
+    pub base: String,
+    /// `None`: the work tree.
+    pub head: Option<String>,
+    pub excludes: Vec<String>,
+    pub include_tests: bool,
+    pub langs: Vec<Lang>,
+    pub threads: usize,
+    pub max_file_size: u64,
+}
+
+/// The result of comparing two reports. Everything is sorted; no timings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiffReport {
+    pub schema_version: u32,
+    pub base: String,
+    pub head: String,
+    pub summary: Summary,
+    pub new_findings: Vec<Finding>,
+    pub resolved_findings: Vec<Finding>,
+    pub added_endpoints: Vec<Endpoint>,
+    pub removed_endpoints: Vec<Endpoint>,
+    pub added_hosts: Vec<HostChange>,
+    pub removed_hosts: Vec<HostChange>,
+    /// Work done (git mode only): files per side, changed files, files extracted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FileCounts>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub new_findings: usize,
+    pub resolved_findings: usize,
+    pub unchanged_findings: usize,
+    pub added_endpoints: usize,
+    pub removed_endpoints: usize,
+    pub added_hosts: usize,
+    pub removed_hosts: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HostChange {
+    pub host: String,
+    pub service: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FileCounts {
+    /// Source files selected on each side.
+    pub base: usize,
+    pub head: usize,
+    /// Added, removed or modified source files (renames without content
+    /// change not counted).
+    pub changed: usize,
+    pub renamed: usize,
+    /// Distinct blobs run through prefilter/parse/extract (each once).
+    pub extracted: usize,
+}
+
+impl DiffReport {
+    /// New, unsuppressed findings at or above `level` (for `--fail-on`).
+    pub fn failing(&self, level: Severity) -> usize {
+        self.new_findings
+            .iter()
+            .filter(|f| !f.suppressed && f.severity >= level)
+            .count()
+    }
+}
+
+/// Compares two reports. `base` must already use head-side paths for renamed
+/// files (see [`diff_revisions`]) for renamed findings to match.
+pub fn compare(base: &Report, head: &Report) -> DiffReport {
+    // Findings: multiset match by fingerprint; when a fingerprint occurs more
+    // often on one side, the extra occurrences (by position) are new/resolved.
+    let group = |findings: &[Finding]| {
+        let mut map: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+        for f in findings {
+            map.entry(f.fingerprint.clone()).or_default().push(f.clone());
+        }
+        map
+    };
+    let base_groups = group(&base.findings);
+    let head_groups = group(&head.findings);
+    let empty = Vec::new();
+    let mut new_findings = Vec::new();
+    let mut resolved_findings = Vec::new();
+    let mut unchanged = 0;
+    for (fp, head_list) in &head_groups {
+        let base_list = base_groups.get(fp).unwrap_or(&empty);
+        unchanged += head_list.len().min(base_list.len());
+        new_findings.extend(head_list.iter().skip(base_list.len()).cloned());
+    }
+    for (fp, base_list) in &base_groups {
+        let head_list = head_groups.get(fp).unwrap_or(&empty);
+        resolved_findings.extend(base_list.iter().skip(head_list.len()).cloned());
+    }
+    let order = |a: &Finding, b: &Finding| {
+        (
+            std::cmp::Reverse(a.severity),
+            &a.file,
+            a.line,
+            a.column,
+            &a.rule_id,
+            &a.fingerprint,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.file,
+                b.line,
+                b.column,
+                &b.rule_id,
+                &b.fingerprint,
+            ))
+    };
+    new_findings.sort_by(order);
+    resolved_findings.sort_by(order);
+
+    let key = |e: &Endpoint| (e.host.clone(), e.url.clone());
+    let base_eps: BTreeSet<_> = base.endpoints.iter().map(key).collect();
+    let head_eps: BTreeSet<_> = head.endpoints.iter().map(key).collect();
+    let added_endpoints: Vec<Endpoint> = head
+        .endpoints
+        .iter()
+        .filter(|e| !base_eps.contains(&key(e)))
+        .cloned()
+        .collect();
+    let removed_endpoints: Vec<Endpoint> = base
+        .endpoints
+        .iter()
+        .filter(|e| !head_eps.contains(&key(e)))
+        .cloned()
+        .collect();
+
+    let hosts = |r: &Report| -> BTreeMap<String, HostChange> {
+        let mut map: BTreeMap<String, HostChange> = BTreeMap::new();
+        for e in &r.endpoints {
+            let entry = map.entry(e.host.clone()).or_insert_with(|| HostChange {
+                host: e.host.clone(),
+                service: e.service.clone(),
+                locations: Vec::new(),
+            });
+            entry.locations.extend(e.locations.iter().cloned());
+        }
+        for h in map.values_mut() {
+            h.locations.sort();
+            h.locations.dedup();
+        }
+        map
+    };
+    let base_hosts = hosts(base);
+    let head_hosts = hosts(head);
+    let added_hosts: Vec<HostChange> = head_hosts
+        .iter()
+        .filter(|(h, _)| !base_hosts.contains_key(*h))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let removed_hosts: Vec<HostChange> = base_hosts
+        .iter()
+        .filter(|(h, _)| !head_hosts.contains_key(*h))
+        .map(|(_, c)| c.clone())
+        .collect();
+
+    DiffReport {
+        schema_version: DIFF_SCHEMA_VERSION,
+        base: base.root.clone(),
+        head: head.root.clone(),
+        summary: Summary {
+            new_findings: new_findings.len(),
+            resolved_findings: resolved_findings.len(),
+            unchanged_findings: unchanged,
+            added_endpoints: added_endpoints.len(),
+            removed_endpoints: removed_endpoints.len(),
+            added_hosts: added_hosts.len(),
+            removed_hosts: removed_hosts.len(),
+        },
+        new_findings,
+        resolved_findings,
+        added_endpoints,
+        removed_endpoints,
+        added_hosts,
+        removed_hosts,
+        files: None,
+    }
+}
+
+/// One side's selected source files: path → (grammar, blob id).
+#[derive(Default)]
+struct Side {
+    files: BTreeMap<String, (Grammar, gix::ObjectId)>,
+    too_large: usize,
+    unreadable: usize,
+}
+
+/// Diffs two revisions of the repository containing `options.repo`.
+pub fn diff_revisions(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Result<DiffReport, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| diff_in_pool(options, rules, config))
+}
+
+fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Result<DiffReport, Error> {
+    let repo = gix::discover(&options.repo).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not in a git repository: {e}",
+            options.repo.display()
+        ))
+    })?;
+    let mut excludes = options.excludes.clone();
+    excludes.extend(config.exclude.iter().cloned());
+    let filter = PathFilter {
+        overrides: build_overrides(&excludes)?,
+        include_tests: options.include_tests || config.include_tests.unwrap_or(false),
+        langs: options.langs.clone(),
+    };
+
+    // Blob contents by id, filled from the object database or the work tree.
+    let mut blobs: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
+    let base = read_revision(&repo, &options.base, &filter, options.max_file_size, &mut blobs)?;
+    let head = match &options.head {
+        Some(rev) => read_revision(&repo, rev, &filter, options.max_file_size, &mut blobs)?,
+        None => read_work_tree(&repo, options, &excludes, &filter, &mut blobs)?,
+    };
+
+    // Extract each distinct (blob, grammar) once.
+    let mut work: BTreeMap<(gix::ObjectId, Grammar), &str> = BTreeMap::new();
+    for side in [&base, &head] {
+        for (rel, (grammar, id)) in &side.files {
+            work.entry((*id, *grammar)).or_insert(rel.as_str());
+        }
+    }
+    let engine = Engine::new(rules, true)?;
+    let work: Vec<_> = work.into_iter().collect();
+    let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> = work
+        .par_iter()
+        .map(|((id, grammar), rel)| {
+            let outcome = match blobs.get(id) {
+                Some(bytes) => engine.process(rel, *grammar, bytes),
+                None => Outcome::Unreadable,
+            };
+            ((*id, *grammar), outcome)
+        })
+        .collect();
+
+    let renames = detect_renames(&base, &head);
+    let changed = {
+        let paths: BTreeSet<&String> = base.files.keys().chain(head.files.keys()).collect();
+        paths
+            .into_iter()
+            .filter(|p| base.files.get(*p).map(|v| v.1) != head.files.get(*p).map(|v| v.1))
+            .count()
+            - 2 * renames.len()
+    };
+    let side_report = |side: &Side, label: String, renames: &BTreeMap<String, String>| {
+        let outcomes: Vec<Outcome> = side
+            .files
+            .iter()
+            .map(|(rel, (grammar, id))| {
+                let mut outcome = extracted
+                    .get(&(*id, *grammar))
+                    .cloned()
+                    .unwrap_or(Outcome::Unreadable);
+                if let Outcome::Facts(facts) = &mut outcome {
+                    if &facts.path != rel {
+                        facts.path = rel.clone();
+                    }
+                }
+                outcome
+            })
+            .collect();
+        let stats = Stats {
+            files_seen: side.files.len() + side.too_large,
+            files_skipped: Skipped {
+                too_large: side.too_large,
+                unreadable: side.unreadable,
+                ..Skipped::default()
+            },
+            ..Stats::default()
+        };
+        let (stats, facts) = scan::collect_outcomes(stats, outcomes);
+        scan::build_report_renamed(label, stats, &facts, rules, config, renames)
+    };
+    let base_report = side_report(&base, options.base.clone(), &renames);
+    let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
+    let head_report = side_report(&head, head_label, &BTreeMap::new());
+    let mut report = compare(&base_report, &head_report);
+    report.files = Some(FileCounts {
+        base: base.files.len(),
+        head: head.files.len(),
+        changed,
+        renamed: renames.len(),
+        extracted: work.len(),
+    });
+    Ok(report)
+}
+
+/// Deleted and added paths with the same blob id (and grammar) are renames.
+fn detect_renames(base: &Side, head: &Side) -> BTreeMap<String, String> {
+    let mut added: BTreeMap<(gix::ObjectId, Grammar), Vec<&String>> = BTreeMap::new();
+    for (rel, (grammar, id)) in &head.files {
+        if !base.files.contains_key(rel) {
+            added.entry((*id, *grammar)).or_default().push(rel);
+        }
+    }
+    let mut renames = BTreeMap::new();
+    for (rel, (grammar, id)) in &base.files {
+        if head.files.contains_key(rel) {
+            continue;
+        }
+        if let Some(candidates) = added.get_mut(&(*id, *grammar)) {
+            if !candidates.is_empty() {
+                renames.insert(rel.clone(), candidates.remove(0).clone());
+            }
+        }
+    }
+    renames
+}
+
+fn read_revision(
+    repo: &gix::Repository,
+    rev: &str,
+    filter: &PathFilter,
+    max_file_size: u64,
+    blobs: &mut HashMap<gix::ObjectId, Vec<u8>>,
+) -> Result<Side, Error> {
+    let tree = repo
+        .rev_parse_single(rev)
+        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
+        .object()
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| Error::Other(format!("cannot read tree of `{rev}`: {e}")))?;
+
+    let read = |id: gix::ObjectId| -> Option<Vec<u8>> { repo.find_object(id).ok().map(|o| o.detach().data) };
+
+    // .gitignore files of this revision, by directory ("" = root).
+    let mut ignores = Vec::new();
+    for entry in &recorder.records {
+        let path = entry.filepath.to_str_lossy();
+        if entry.mode.is_blob() && (path == ".gitignore" || path.ends_with("/.gitignore")) {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            if let Some(data) = read(entry.oid) {
+                ignores.push((dir.clone(), gitignore_from(&dir, &data)));
+            }
+        }
+    }
+    ignores.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+
+    let mut side = Side::default();
+    for entry in &recorder.records {
+        if !entry.mode.is_blob() {
+            continue;
+        }
+        let rel = entry.filepath.to_str_lossy().into_owned();
+        let Some(grammar) = filter.accept(&rel) else {
+            continue;
+        };
+        if is_git_ignored(&ignores, &rel) {
+            continue;
+        }
+        let size = match blobs.entry(entry.oid) {
+            std::collections::hash_map::Entry::Occupied(o) => o.get().len(),
+            std::collections::hash_map::Entry::Vacant(v) => match read(entry.oid) {
+                Some(data) => v.insert(data).len(),
+                None => {
+                    side.unreadable += 1;
+                    continue;
+                }
+            },
+        };
+        if size as u64 > max_file_size {
+            side.too_large += 1;
+            continue;
+        }
+        side.files.insert(rel, (grammar, entry.oid));
+    }
+    Ok(side)
+}
+
+/// The work tree, walked from disk exactly as `scan` does; blob ids are
+/// computed from the content so unchanged files hit the cache.
+fn read_work_tree(
+    repo: &gix::Repository,
+    options: &DiffOptions,
+    excludes: &[String],
+    filter: &PathFilter,
+    blobs: &mut HashMap<gix::ObjectId, Vec<u8>>,
+) -> Result<Side, Error> {
+    let root = repo
+        .workdir()
+        .ok_or_else(|| Error::Usage("the repository has no work tree; give a HEAD revision".into()))?;
+    let walked = walk::walk(&WalkOptions {
+        root: root.to_path_buf(),
+        excludes: excludes.to_vec(),
+        include_tests: filter.include_tests,
+        langs: filter.langs.clone(),
+        max_file_size: options.max_file_size,
+        threads: options.threads,
+    })
+    .map_err(|e| Error::Usage(format!("invalid exclude pattern: {e}")))?;
+    let hash_kind = repo.object_hash();
+    let read: Vec<_> = walked
+        .files
+        .par_iter()
+        .map(|c| {
+            let bytes = std::fs::read(&c.path).ok()?;
+            let id = gix::objs::compute_hash(hash_kind, gix::objs::Kind::Blob, &bytes).ok()?;
+            Some((c.rel.clone(), c.grammar, id, bytes))
+        })
+        .collect();
+    let mut side = Side {
+        too_large: walked.too_large,
+        unreadable: walked.unreadable,
+        ..Side::default()
+    };
+    for item in read {
+        match item {
+            Some((rel, grammar, id, bytes)) => {
+                blobs.entry(id).or_insert(bytes);
+                side.files.insert(rel, (grammar, id));
+            }
+            None => side.unreadable += 1,
+        }
+    }
+    Ok(side)
+}
+
+/// The path rules of the walker, applied to paths from a tree.
+struct PathFilter {
+    overrides: Override,
+    include_tests: bool,
+    langs: Vec<Lang>,
+}
+
+impl PathFilter {
+    /// The grammar of a file that `scan` would analyse, or `None`.
+    fn accept(&self, rel: &str) -> Option<Grammar> {
+        let mut parts: Vec<&str> = rel.split('/').collect();
+        let name = parts.pop()?;
+        if name.starts_with('.') || walk::is_skipped_name(name) {
+            return None;
+        }
+        if !self.include_tests && walk::is_test_file(name) {
+            return None;
+        }
+        let mut prefix = String::new();
+        for dir in &parts {
+            if dir.starts_with('.') || walk::DEFAULT_EXCLUDED_DIRS.contains(dir) {
+                return None;
+            }
+            if !self.include_tests && walk::TEST_DIRS.contains(dir) {
+                return None;
+            }
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(dir);
+            if self.overrides.matched(&prefix, true).is_ignore() {
+                return None;
+            }
+        }
+        if self.overrides.matched(rel, false).is_ignore() {
+            return None;
+        }
+        let grammar = Grammar::for_path(Path::new(rel))?;
+        self.langs.contains(&grammar.lang()).then_some(grammar)
+    }
+}
+
+fn build_overrides(excludes: &[String]) -> Result<Override, Error> {
+    let mut builder = OverrideBuilder::new("");
+    for glob in excludes {
+        builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| Error::Usage(format!("invalid exclude pattern: {e}")))?;
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("invalid exclude pattern: {e}")))
+}
+
+fn gitignore_from(dir: &str, data: &[u8]) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(dir);
+    for line in String::from_utf8_lossy(data).lines() {
+        // A bad line is skipped, as git does.
+        let _ = builder.add_line(None, line);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// Deepest applicable `.gitignore` first; a whitelist (`!x`) there wins.
+fn is_git_ignored(ignores: &[(String, Gitignore)], rel: &str) -> bool {
+    for (dir, gi) in ignores {
+        let applies = dir.is_empty() || rel.strip_prefix(dir.as_str()).is_some_and(|r| r.starts_with('/'));
+        if !applies {
+            continue;
+        }
+        let m = gi.matched_path_or_any_parents(rel, false);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(excludes: &[&str], include_tests: bool) -> PathFilter {
+        let excludes: Vec<String> = excludes.iter().map(|s| s.to_string()).collect();
+        PathFilter {
+            overrides: build_overrides(&excludes).expect("valid globs"),
+            include_tests,
+            langs: Lang::ALL.to_vec(),
+        }
+    }
+
+    #[test]
+    fn path_filter_matches_walker_rules() {
+        let f = filter(&["generated/**", "*.gen.ts"], false);
+        assert_eq!(f.accept("src/a.ts"), Some(Grammar::TypeScript));
+        assert!(f.accept("src/a.tsx").is_some());
+        assert!(f.accept("README.md").is_none());
+        assert!(f.accept("node_modules/x/index.js").is_none());
+        assert!(f.accept("src/__tests__/a.ts").is_none());
+        assert!(f.accept("src/a.test.ts").is_none());
+        assert!(f.accept("types/a.d.ts").is_none());
+        assert!(f.accept(".github/x.js").is_none());
+        assert!(f.accept("generated/x.ts").is_none());
+        assert!(f.accept("src/x.gen.ts").is_none());
+        let with_tests = filter(&[], true);
+        assert!(with_tests.accept("src/__tests__/a.ts").is_some());
+        assert!(with_tests.accept("src/a.test.ts").is_some());
+    }
+
+    #[test]
+    fn gitignore_from_tree_blobs() {
+        let mut ignores = vec![
+            ("pkg".to_string(), gitignore_from("pkg", b"gen/\n!keep.ts\n")),
+            (String::new(), gitignore_from("", b"*.ts\n!src/**\nout/\n")),
+        ];
+        ignores.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
+        assert!(is_git_ignored(&ignores, "a.ts"));
+        assert!(!is_git_ignored(&ignores, "src/a.ts"));
+        assert!(is_git_ignored(&ignores, "out/x.js"));
+        assert!(is_git_ignored(&ignores, "pkg/gen/x.js"));
+        assert!(!is_git_ignored(&ignores, "pkg/keep.ts"));
+        assert!(!is_git_ignored(&ignores, "pkg/other.js"));
+    }
+}

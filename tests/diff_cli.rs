@@ -1,0 +1,437 @@
+//! `egress-scan diff` over git repositories built in temp dirs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::common::egress_scan;
+
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        repo.git(&["init", "-q"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=egress", "-c", "user.email=egress@example.com"])
+            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn commit(&self, tag: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", tag]);
+        self.git(&["tag", tag]);
+    }
+
+    /// Runs `diff` with extra args; returns (exit code, stdout).
+    fn diff(&self, args: &[&str]) -> (i32, String) {
+        let out = egress_scan()
+            .arg("diff")
+            .args(args)
+            .arg("--repo")
+            .arg(self.path())
+            .output()
+            .expect("runs");
+        let code = out.status.code().expect("exit code");
+        assert!(code == 0 || code == 1, "{}", String::from_utf8_lossy(&out.stderr));
+        (code, String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn diff_json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-f", "json"]);
+        serde_json::from_str(&self.diff(&all).1).expect("valid JSON")
+    }
+}
+
+const CONFIG_V1: &str = "export const API_BASE = \"https://api.one.example\";\n";
+const CLIENT: &str = "import { API_BASE } from \"./config\";\n\nexport async function listItems() {\n  return fetch(`${API_BASE}/v1/items`);\n}\n";
+const BOT_TOKEN: &str = "export async function notify(token: string, text: string) {\n  return fetch(`https://api.telegram.org/bot${token}/sendMessage?text=${text}`);\n}\n";
+const BOT_FIXED: &str = "export async function notify(token: string, text: string) {\n  return fetch(\"https://api.chat.example/send\", { method: \"POST\", headers: { Authorization: `Bearer ${token}` }, body: text });\n}\n";
+
+fn base_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("src/config.ts", CONFIG_V1);
+    repo.write("src/client.ts", CLIENT);
+    repo.write("src/bot.ts", BOT_TOKEN);
+    repo.write(
+        "src/util.ts",
+        "export function add(a: number, b: number) {\n  return a + b;\n}\n",
+    );
+    repo.commit("v1");
+    repo
+}
+
+fn urls(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["url"].as_str().expect("url").to_string())
+        .collect()
+}
+
+fn hosts(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["host"].as_str().expect("host").to_string())
+        .collect()
+}
+
+fn rules(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["rule_id"].as_str().expect("rule").to_string())
+        .collect()
+}
+
+#[test]
+fn endpoint_added_and_removed() {
+    let repo = base_repo();
+    repo.write(
+        "src/client.ts",
+        "export async function listItems() {\n  return fetch(\"https://api.two.example/v2/items\");\n}\n",
+    );
+    repo.commit("v2");
+    let d = repo.diff_json(&["v1", "v2"]);
+    assert_eq!(urls(&d["added_endpoints"]), ["https://api.two.example/v2/items"]);
+    assert_eq!(
+        urls(&d["removed_endpoints"]),
+        ["https://api.one.example/v1/items"]
+    );
+    assert_eq!(hosts(&d["added_hosts"]), ["api.two.example"]);
+    assert_eq!(hosts(&d["removed_hosts"]), ["api.one.example"]);
+    assert_eq!(d["added_endpoints"][0]["locations"][0]["file"], "src/client.ts");
+    assert_eq!(d["added_endpoints"][0]["locations"][0]["line"], 2);
+    // The token-in-url finding in bot.ts is untouched.
+    assert!(
+        !rules(&d["new_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert!(
+        !rules(&d["resolved_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert!(d["summary"]["unchanged_findings"].as_u64().expect("n") >= 1);
+}
+
+#[test]
+fn token_in_url_introduced_then_fixed() {
+    let repo = Repo::new();
+    repo.write(
+        "src/bot.ts",
+        "export async function notify(text: string) {\n  return text;\n}\n",
+    );
+    repo.commit("clean");
+    repo.write("src/bot.ts", BOT_TOKEN);
+    repo.commit("leak");
+    repo.write("src/bot.ts", BOT_FIXED);
+    repo.commit("fixed");
+
+    let d = repo.diff_json(&["clean", "leak"]);
+    assert!(
+        rules(&d["new_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert_eq!(d["summary"]["resolved_findings"], 0);
+    let new = &d["new_findings"][0];
+    assert_eq!(new["severity"], "high");
+    assert_eq!(new["file"], "src/bot.ts");
+    assert_eq!(new["line"], 2);
+    assert_eq!(repo.diff(&["clean", "leak", "--fail-on", "high"]).0, 1);
+
+    let d = repo.diff_json(&["leak", "fixed"]);
+    assert!(
+        rules(&d["resolved_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert!(!rules(&d["new_findings"]).contains(&"egress/token-in-url".to_string()));
+    // --fail-on only counts new findings: the fix passes the gate.
+    assert_eq!(repo.diff(&["leak", "fixed", "--fail-on", "high"]).0, 0);
+    assert_eq!(d["summary"]["new_findings"], 0, "{d:#}");
+    // Reversed, the leak is new and fails the gate.
+    assert_eq!(repo.diff(&["fixed", "leak", "--fail-on", "high"]).0, 1);
+}
+
+#[test]
+fn moving_a_function_down_changes_nothing() {
+    let repo = base_repo();
+    let filler = "// filler\n".repeat(40);
+    repo.write("src/bot.ts", &format!("{filler}{BOT_TOKEN}"));
+    repo.commit("moved");
+    let d = repo.diff_json(&["v1", "moved"]);
+    assert_eq!(d["summary"]["new_findings"], 0, "{d:#}");
+    assert_eq!(d["summary"]["resolved_findings"], 0, "{d:#}");
+    assert!(d["summary"]["unchanged_findings"].as_u64().expect("n") >= 1);
+    assert_eq!(d["summary"]["added_endpoints"], 0);
+    assert_eq!(d["files"]["changed"], 1);
+}
+
+#[test]
+fn renamed_file_keeps_finding_identity() {
+    let repo = base_repo();
+    std::fs::create_dir_all(repo.path().join("src/notify")).expect("mkdir");
+    repo.git(&["mv", "src/bot.ts", "src/notify/telegram.ts"]);
+    repo.commit("renamed");
+    let d = repo.diff_json(&["v1", "renamed"]);
+    assert_eq!(d["summary"]["new_findings"], 0, "{d:#}");
+    assert_eq!(d["summary"]["resolved_findings"], 0, "{d:#}");
+    assert!(d["summary"]["unchanged_findings"].as_u64().expect("n") >= 1);
+    assert_eq!(d["files"]["renamed"], 1);
+    assert_eq!(d["files"]["changed"], 0);
+    // Nothing was extracted twice: the renamed blob is the same.
+    assert_eq!(d["files"]["extracted"], 4);
+}
+
+#[test]
+fn exported_constant_change_moves_the_importers_endpoint() {
+    let repo = base_repo();
+    repo.write(
+        "src/config.ts",
+        "export const API_BASE = \"https://api.two.example\";\n",
+    );
+    repo.commit("exporter");
+    let d = repo.diff_json(&["v1", "exporter"]);
+    assert_eq!(
+        urls(&d["added_endpoints"]),
+        ["https://api.two.example/v1/items"],
+        "{d:#}"
+    );
+    assert_eq!(
+        urls(&d["removed_endpoints"]),
+        ["https://api.one.example/v1/items"]
+    );
+    assert_eq!(d["added_endpoints"][0]["locations"][0]["file"], "src/client.ts");
+    assert_eq!(d["files"]["changed"], 1);
+    // Only the changed blob is new work: 4 base blobs + 1.
+    assert_eq!(d["files"]["extracted"], 5);
+
+    // Only the importer changes: it still resolves the unchanged export.
+    repo.write(
+        "src/client.ts",
+        "import { API_BASE } from \"./config\";\n\nexport async function listItems() {\n  return fetch(`${API_BASE}/v3/items`);\n}\n",
+    );
+    repo.commit("importer");
+    let d = repo.diff_json(&["exporter", "importer"]);
+    assert_eq!(
+        urls(&d["added_endpoints"]),
+        ["https://api.two.example/v3/items"],
+        "{d:#}"
+    );
+    assert_eq!(
+        urls(&d["removed_endpoints"]),
+        ["https://api.two.example/v1/items"]
+    );
+    assert_eq!(d["summary"]["added_hosts"], 0);
+}
+
+#[test]
+fn same_output_for_one_and_four_threads() {
+    let repo = base_repo();
+    repo.write("src/bot.ts", BOT_FIXED);
+    repo.write(
+        "src/extra.ts",
+        "export const u = fetch(\"http://plain.example/a\");\n",
+    );
+    repo.commit("v2");
+    for format in ["json", "markdown", "table"] {
+        let one = repo.diff(&["v1", "v2", "-j", "1", "-f", format]).1;
+        let four = repo.diff(&["v1", "v2", "-j", "4", "-f", format]).1;
+        assert_eq!(one, four, "{format}");
+        assert!(!one.is_empty());
+    }
+}
+
+fn hash_tree(root: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read");
+                out.insert(path, format!("{:x}", Sha256::digest(&bytes)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn diff_writes_nothing_into_the_repository() {
+    let repo = base_repo();
+    repo.write("src/bot.ts", BOT_FIXED);
+    repo.commit("v2");
+    repo.write(
+        "src/client.ts",
+        "export const x = fetch(\"https://wt.example/a\");\n",
+    );
+    let before = hash_tree(repo.path());
+    repo.diff(&["v1", "v2"]);
+    repo.diff(&["v1"]);
+    repo.diff(&["v1", "-f", "markdown"]);
+    assert_eq!(before, hash_tree(repo.path()));
+}
+
+#[test]
+fn work_tree_is_the_default_head() {
+    let repo = base_repo();
+    repo.write("src/bot.ts", BOT_FIXED);
+    let d = repo.diff_json(&["v1"]);
+    assert_eq!(d["head"], "work tree");
+    assert!(
+        rules(&d["resolved_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert_eq!(hosts(&d["added_hosts"]), ["api.chat.example"]);
+    // Unchanged work-tree files hit the blob cache.
+    assert_eq!(d["files"]["extracted"], 5);
+}
+
+#[test]
+fn revision_gitignore_and_excludes_apply() {
+    let repo = base_repo();
+    repo.write(".gitignore", "generated/\n");
+    repo.git(&["add", ".gitignore"]);
+    repo.write(
+        "generated/api.ts",
+        "export const g = fetch(\"https://generated.example/x\");\n",
+    );
+    repo.git(&["add", "-f", "generated/api.ts"]);
+    repo.write(
+        "src/tests/api.ts",
+        "export const t = fetch(\"https://tests.example/x\");\n",
+    );
+    repo.write(
+        "src/skip/api.ts",
+        "export const s = fetch(\"https://skipped.example/x\");\n",
+    );
+    repo.write(
+        "src/new.ts",
+        "export const n = fetch(\"https://new.example/x\");\n",
+    );
+    repo.commit("v2");
+    let d = repo.diff_json(&["v1", "v2", "--exclude", "src/skip/**"]);
+    assert_eq!(hosts(&d["added_hosts"]), ["new.example"], "{d:#}");
+    let d = repo.diff_json(&["v1", "v2", "--include-tests"]);
+    assert_eq!(
+        hosts(&d["added_hosts"]),
+        ["new.example", "skipped.example", "tests.example"],
+        "{d:#}"
+    );
+}
+
+#[test]
+fn markdown_is_a_pr_comment_with_escaped_content() {
+    let repo = base_repo();
+    repo.write(
+        "src/inject.ts",
+        "export const a = fetch(\"https://evil.example/a|b/<img src=x>/[x](y)/`z`\");\n",
+    );
+    for i in 0..7 {
+        repo.write(
+            &format!("src/svc{i}.ts"),
+            &format!("export const a = fetch(\"https://svc{i}.example/x\");\n"),
+        );
+    }
+    repo.commit("v2");
+    let (code, md) = repo.diff(&["v1", "v2", "-f", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(md.starts_with("### egress-scan:"), "{md}");
+    assert!(md.contains("a\\|b/&lt;img src=x&gt;/\\[x\\](y)/\\`z\\`"), "{md}");
+    assert!(!md.contains("<img"), "{md}");
+    assert!(md.contains("<details><summary>Added hosts (8)</summary>"), "{md}");
+}
+
+#[test]
+fn two_json_reports() {
+    let repo = base_repo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    let scan = |out: &Path| {
+        let run = egress_scan()
+            .arg("scan")
+            .arg(repo.path())
+            .args(["-f", "json", "-o"])
+            .arg(out)
+            .output()
+            .expect("runs");
+        assert!(run.status.success());
+    };
+    scan(&old);
+    repo.write("src/bot.ts", BOT_FIXED);
+    scan(&new);
+    let out = egress_scan()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["-f", "json", "--fail-on", "high"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let d: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        rules(&d["resolved_findings"]).contains(&"egress/token-in-url".to_string()),
+        "{d:#}"
+    );
+    assert_eq!(hosts(&d["added_hosts"]), ["api.chat.example"]);
+    assert!(d.get("files").is_none());
+    // Reversed: the leak is new and fails the gate.
+    let out = egress_scan()
+        .arg("diff")
+        .arg(&new)
+        .arg(&old)
+        .args(["--fail-on", "high"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn unknown_revision_is_a_usage_error() {
+    let repo = base_repo();
+    let out = egress_scan()
+        .args(["diff", "no-such-rev", "v1", "--repo"])
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rev"));
+}
