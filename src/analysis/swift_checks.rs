@@ -276,6 +276,20 @@ fn host_argument(args: &[String]) -> Option<String> {
 
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
     let facts = &project.files[file];
+    // `Process.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments: [...])`.
+    for site in &facts.calls {
+        if !matches!(site.callee.as_str(), "Process.run" | "Process.launchedProcess") {
+            continue;
+        }
+        let exe = site.call.arg(Some("launchPath"), 0).and_then(executable);
+        let Some(path) = exe else { continue };
+        let scope = project.scope(file, site.function.as_deref());
+        let args: Vec<String> = match site.call.arg(Some("arguments"), 1) {
+            Some(Expr::Array(items)) => items.iter().map(|e| resolve(e, &scope, 0).render()).collect(),
+            _ => Vec::new(),
+        };
+        report_tool(rule, facts, out, path, &args, site.span, site.function.clone());
+    }
     for b in &facts.bindings {
         let Some(process) = b
             .name
@@ -297,33 +311,46 @@ fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut Fil
                 _ => Vec::new(),
             })
             .unwrap_or_default();
-        let mut tool = path.rsplit('/').next().unwrap_or(path).to_string();
-        let mut tool_args: &[String] = &args;
-        if tool == "env" {
-            // `/usr/bin/env curl …`
-            let Some(first) = args.first() else { continue };
-            tool = first.clone();
-            tool_args = &args[1..];
-        }
-        if !NETWORK_TOOLS.contains(&tool.as_str()) {
-            continue;
-        }
-        let host = host_argument(tool_args);
-        let detail = match &host {
-            Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
-            None => format!("Subprocess `{tool}` reaches the network"),
-        };
-        push(
-            out,
-            rule,
-            facts,
-            b.span,
-            host.clone(),
-            b.function.clone(),
-            detail,
-            format!("{tool}@{}", host.unwrap_or_default()),
-        );
+        report_tool(rule, facts, out, path, &args, b.span, b.function.clone());
     }
+}
+
+/// Reports `path args…` when the tool reaches the network.
+fn report_tool(
+    rule: &Rule,
+    facts: &FileFacts,
+    out: &mut FileAnalysis,
+    path: &str,
+    args: &[String],
+    span: Span,
+    function: Option<String>,
+) {
+    let mut tool = path.rsplit('/').next().unwrap_or(path).to_string();
+    let mut tool_args = args;
+    if tool == "env" {
+        // `/usr/bin/env curl …`
+        let Some(first) = args.first() else { return };
+        tool = first.clone();
+        tool_args = &args[1..];
+    }
+    if !NETWORK_TOOLS.contains(&tool.as_str()) {
+        return;
+    }
+    let host = host_argument(tool_args);
+    let detail = match &host {
+        Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
+        None => format!("Subprocess `{tool}` reaches the network"),
+    };
+    push(
+        out,
+        rule,
+        facts,
+        span,
+        host.clone(),
+        function,
+        detail,
+        format!("{tool}@{}", host.unwrap_or_default()),
+    );
 }
 
 // --- insecure-transport: trust-all URLSession delegates ---------------------
