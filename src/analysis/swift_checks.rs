@@ -7,9 +7,10 @@ use super::detectors::message;
 use super::host;
 use super::scope::Project;
 use super::url::resolve;
-use super::{FileAnalysis, RawFinding};
+use super::{FileAnalysis, Origin, OutboundCall, RawFinding};
 use crate::lang::Lang;
 use crate::model::{CallExpr, CallSite, Expr, FileFacts, Span};
+use crate::rules::SinkKind;
 use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
@@ -219,6 +220,18 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
             detail,
             format!("{}:{}:{service}", d.api, d.action),
         );
+        // The inventory lists LAN discovery as a communication of its own.
+        out.calls.push(OutboundCall {
+            file: facts.path.clone(),
+            line: d.site.span.line,
+            column: d.site.span.column,
+            api: d.api.to_string(),
+            kind: SinkKind::Discovery,
+            url: d.service_type.as_ref().map(|t| format!("dns-sd:{t}")),
+            host: None,
+            origin: Origin::Literal,
+            function: d.site.function.clone(),
+        });
     }
 }
 
@@ -341,6 +354,21 @@ fn report_tool(
         Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
         None => format!("Subprocess `{tool}` reaches the network"),
     };
+    out.calls.push(OutboundCall {
+        file: facts.path.clone(),
+        line: span.line,
+        column: span.column,
+        api: tool.clone(),
+        kind: SinkKind::Subprocess,
+        url: host.as_ref().map(|h| format!("{tool}://{h}")),
+        host: host.clone(),
+        origin: if host.as_ref().is_some_and(|h| !h.contains('{')) {
+            Origin::Literal
+        } else {
+            Origin::Unknown
+        },
+        function: function.clone(),
+    });
     push(
         out,
         rule,
