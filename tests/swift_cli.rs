@@ -73,6 +73,9 @@ fn bonjour_advertisement_reports_type_and_txt_keys() {
         msg.contains("`_notesync._tcp.`") && msg.contains("user, ver"),
         "{msg}"
     );
+    let call = calls_at(&report, "Sources/App/BonjourAdvertiser.swift", 8);
+    assert_eq!(call[0]["kind"], "discovery");
+    assert_eq!(call[0]["url"], "dns-sd:_notesync._tcp.");
 }
 
 #[test]
@@ -97,6 +100,9 @@ fn ssh_subprocess_reports_host() {
     assert_eq!(sub.len(), 1, "{sub:?}");
     assert_eq!(at(sub[0]), "Sources/App/Backup.swift:6");
     assert_eq!(sub[0]["host"], "vault.notesync.example-corp.io");
+    let call = calls_at(&report, "Sources/App/Backup.swift", 6);
+    assert_eq!(call[0]["kind"], "subprocess");
+    assert_eq!(call[0]["url"], "ssh://vault.notesync.example-corp.io");
 }
 
 #[test]
