@@ -73,6 +73,9 @@ fn bonjour_advertisement_reports_type_and_txt_keys() {
         msg.contains("`_notesync._tcp.`") && msg.contains("user, ver"),
         "{msg}"
     );
+    let call = calls_at(&report, "Sources/App/BonjourAdvertiser.swift", 8);
+    assert_eq!(call[0]["kind"], "discovery");
+    assert_eq!(call[0]["url"], "dns-sd:_notesync._tcp.");
 }
 
 #[test]
@@ -97,6 +100,9 @@ fn ssh_subprocess_reports_host() {
     assert_eq!(sub.len(), 1, "{sub:?}");
     assert_eq!(at(sub[0]), "Sources/App/Backup.swift:6");
     assert_eq!(sub[0]["host"], "vault.notesync.example-corp.io");
+    let call = calls_at(&report, "Sources/App/Backup.swift", 6);
+    assert_eq!(call[0]["kind"], "subprocess");
+    assert_eq!(call[0]["url"], "ssh://vault.notesync.example-corp.io");
 }
 
 #[test]
@@ -200,4 +206,38 @@ fn guard_let_computed_properties_and_nwconnection_resolve() {
     let conn = calls_at(&report, "Client.swift", 9);
     assert_eq!(conn[0]["kind"], "socket");
     assert_eq!(conn[0]["url"], "tcp://{parts.host}:{parts.port}");
+}
+
+#[test]
+fn nwlistener_txt_keys_and_process_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Peer.swift"),
+        concat!(
+            "import Network\n",
+            "import Foundation\n",
+            "func advertise(listener: NWListener, user: String) {\n",
+            "    var txt = NWTXTRecord()\n",
+            "    txt[\"user\"] = user\n",
+            "    txt[\"ver\"] = \"2\"\n",
+            "    listener.service = NWListener.Service(name: nil, type: \"_sync._tcp\", domain: nil, txtRecord: txt)\n",
+            "}\n",
+            "func sync() throws {\n",
+            "    _ = try Process.run(URL(fileURLWithPath: \"/usr/bin/rsync\"), arguments: [\"-az\", \"out/\", \"ci@mirror.example-corp.io:/srv\"])\n",
+            "}\n",
+        ),
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    let lan = findings(&report, "egress/lan-discovery");
+    assert_eq!(lan.len(), 1, "{report}");
+    assert_eq!(at(lan[0]), "Peer.swift:7");
+    let msg = lan[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("NWListener advertises `_sync._tcp`") && msg.contains("user, ver"),
+        "{msg}"
+    );
+    let sub = findings(&report, "egress/subprocess-network");
+    assert_eq!(at(sub[0]), "Peer.swift:10");
+    assert_eq!(sub[0]["host"], "mirror.example-corp.io");
 }

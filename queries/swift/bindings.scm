@@ -11,17 +11,18 @@
   target: (directly_assignable_expression) @binding.name
   operator: "="
   result: (_) @binding.value) @binding
-; `guard let url = URL(string: …) else { … }`, `if let x = …`. The value is
+; `guard let url = URL(string: …) else { … }`, `if let x = …`: the value node is
+; also the binding node (its line is the binding's). The value is
 ; the next named sibling; listing its kinds keeps `if let x { … }` out.
 (guard_statement
   bound_identifier: (_) @binding.name
   .
   [(call_expression) (navigation_expression) (try_expression) (await_expression)
    (as_expression) (simple_identifier) (postfix_expression) (nil_coalescing_expression)
-   (line_string_literal) (additive_expression)] @binding.value) @binding
+   (line_string_literal) (additive_expression)] @binding.value @binding)
 (if_statement
   bound_identifier: (_) @binding.name
   .
   [(call_expression) (navigation_expression) (try_expression) (await_expression)
    (as_expression) (simple_identifier) (postfix_expression) (nil_coalescing_expression)
-   (line_string_literal) (additive_expression)] @binding.value) @binding
+   (line_string_literal) (additive_expression)] @binding.value @binding)

@@ -7,9 +7,10 @@ use super::detectors::message;
 use super::host;
 use super::scope::Project;
 use super::url::resolve;
-use super::{FileAnalysis, RawFinding};
+use super::{FileAnalysis, Origin, OutboundCall, RawFinding};
 use crate::lang::Lang;
 use crate::model::{CallExpr, CallSite, Expr, FileFacts, Span};
+use crate::rules::SinkKind;
 use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
@@ -219,6 +220,24 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
             detail,
             format!("{}:{}:{service}", d.api, d.action),
         );
+        // The inventory lists LAN discovery as a communication of its own.
+        out.calls.push(OutboundCall {
+            file: facts.path.clone(),
+            line: d.site.span.line,
+            column: d.site.span.column,
+            api: d.api.to_string(),
+            kind: SinkKind::Discovery,
+            url: d.service_type.as_ref().map(|t| format!("dns-sd:{t}")),
+            host: None,
+            origin: Origin::Literal,
+            function: d.site.function.clone(),
+            via: Vec::new(),
+            guard: None,
+            redirects: None,
+            auth: None,
+            headers: Vec::new(),
+            data_sent: Vec::new(),
+        });
     }
 }
 
@@ -276,6 +295,20 @@ fn host_argument(args: &[String]) -> Option<String> {
 
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
     let facts = &project.files[file];
+    // `Process.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments: [...])`.
+    for site in &facts.calls {
+        if !matches!(site.callee.as_str(), "Process.run" | "Process.launchedProcess") {
+            continue;
+        }
+        let exe = site.call.arg(Some("launchPath"), 0).and_then(executable);
+        let Some(path) = exe else { continue };
+        let scope = project.scope(file, site.function.as_deref());
+        let args: Vec<String> = match site.call.arg(Some("arguments"), 1) {
+            Some(Expr::Array(items)) => items.iter().map(|e| resolve(e, &scope, 0).render()).collect(),
+            _ => Vec::new(),
+        };
+        report_tool(rule, facts, out, path, &args, site.span, site.function.clone());
+    }
     for b in &facts.bindings {
         let Some(process) = b
             .name
@@ -297,33 +330,67 @@ fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut Fil
                 _ => Vec::new(),
             })
             .unwrap_or_default();
-        let mut tool = path.rsplit('/').next().unwrap_or(path).to_string();
-        let mut tool_args: &[String] = &args;
-        if tool == "env" {
-            // `/usr/bin/env curl …`
-            let Some(first) = args.first() else { continue };
-            tool = first.clone();
-            tool_args = &args[1..];
-        }
-        if !NETWORK_TOOLS.contains(&tool.as_str()) {
-            continue;
-        }
-        let host = host_argument(tool_args);
-        let detail = match &host {
-            Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
-            None => format!("Subprocess `{tool}` reaches the network"),
-        };
-        push(
-            out,
-            rule,
-            facts,
-            b.span,
-            host.clone(),
-            b.function.clone(),
-            detail,
-            format!("{tool}@{}", host.unwrap_or_default()),
-        );
+        report_tool(rule, facts, out, path, &args, b.span, b.function.clone());
     }
+}
+
+/// Reports `path args…` when the tool reaches the network.
+fn report_tool(
+    rule: &Rule,
+    facts: &FileFacts,
+    out: &mut FileAnalysis,
+    path: &str,
+    args: &[String],
+    span: Span,
+    function: Option<String>,
+) {
+    let mut tool = path.rsplit('/').next().unwrap_or(path).to_string();
+    let mut tool_args = args;
+    if tool == "env" {
+        // `/usr/bin/env curl …`
+        let Some(first) = args.first() else { return };
+        tool = first.clone();
+        tool_args = &args[1..];
+    }
+    if !NETWORK_TOOLS.contains(&tool.as_str()) {
+        return;
+    }
+    let host = host_argument(tool_args);
+    let detail = match &host {
+        Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
+        None => format!("Subprocess `{tool}` reaches the network"),
+    };
+    out.calls.push(OutboundCall {
+        file: facts.path.clone(),
+        line: span.line,
+        column: span.column,
+        api: tool.clone(),
+        kind: SinkKind::Subprocess,
+        url: host.as_ref().map(|h| format!("{tool}://{h}")),
+        host: host.clone(),
+        origin: if host.as_ref().is_some_and(|h| !h.contains('{')) {
+            Origin::Literal
+        } else {
+            Origin::Unknown
+        },
+        function: function.clone(),
+        via: Vec::new(),
+        guard: None,
+        redirects: None,
+        auth: None,
+        headers: Vec::new(),
+        data_sent: Vec::new(),
+    });
+    push(
+        out,
+        rule,
+        facts,
+        span,
+        host.clone(),
+        function,
+        detail,
+        format!("{tool}@{}", host.unwrap_or_default()),
+    );
 }
 
 // --- insecure-transport: trust-all URLSession delegates ---------------------

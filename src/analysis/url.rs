@@ -161,6 +161,14 @@ fn resolve_name(name: &str, scope: &Scope, hops: usize) -> Value {
         if value.origin == Origin::Literal {
             value.origin = Origin::Constant;
         }
+        // `let token = store.string(forKey: k)`: the variable names the
+        // unknown value better than the call that produced it.
+        // Known origins (a parameter, a `Location` header) keep their label.
+        if let (Expr::Call(_), [Piece::Hole { label, origin }]) = (value_expr, value.pieces.as_mut_slice()) {
+            if *origin == Origin::Unknown {
+                *label = clean_label(name);
+            }
+        }
         for piece in &mut value.pieces {
             if let Piece::Lit { name: n @ None, .. } = piece {
                 *n = Some(name.to_string());
@@ -207,6 +215,10 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
                 return value;
             }
         }
+    }
+    // Swift `url.absoluteString` is the URL itself.
+    if prop == "absoluteString" || prop == "absoluteURL" {
+        return resolve(object, scope, hops + 1);
     }
     if prop.eq_ignore_ascii_case("location") && path.contains("headers") {
         return Value::hole("location", Origin::Response);

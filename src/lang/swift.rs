@@ -364,8 +364,12 @@ impl Syntax for Swift {
             }
             "init_declaration" => "init".to_string(),
             "deinit_declaration" => "deinit".to_string(),
-            // Closures take the name they are bound to.
-            _ => self.assigned_name(node, src)?,
+            // Closures take the name of the property they are bound to; a
+            // closure passed as an argument belongs to the enclosing function.
+            _ => match node.parent().map(|p| p.kind()) {
+                Some("property_declaration" | "assignment") => self.assigned_name(node, src)?,
+                _ => return None,
+            },
         };
         let types = self.enclosing_types(node, src);
         if types.is_empty() {
@@ -617,6 +621,23 @@ mod tests {
                 has_closure: false,
             }))
         );
+    }
+
+    #[test]
+    fn closure_arguments_belong_to_the_enclosing_method() {
+        let code = "struct C {\n  func send(token: String) {\n    run(completion: { x in\n      call(x)\n    })\n    let handler = { (y: Int) in y }\n  }\n}\n";
+        let tree = parse(Grammar::Swift, code.as_bytes()).expect("parse");
+        let mut names = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if Swift.is_function(n) {
+                names.push(Swift.function_name(n, code.as_bytes()));
+            }
+            let mut w = n.walk();
+            stack.extend(n.named_children(&mut w));
+        }
+        names.sort();
+        assert_eq!(names, vec![None, Some("C.send".into()), Some("handler".into())]);
     }
 
     #[test]
