@@ -119,3 +119,25 @@ fn configured_guard_silences_unvalidated_fetch() {
     let after = scan_json(&[root]);
     assert!(findings(&after, "egress/unvalidated-url-fetch").is_empty());
 }
+
+#[test]
+fn typescript_lan_discovery_and_subprocesses() {
+    let report = scan_json(&["fixtures/home-hub"]);
+    let lan = findings(&report, "egress/lan-discovery");
+    assert_eq!(lan.len(), 1);
+    let msg = lan[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("_homehub._tcp") && msg.contains("port 51826"),
+        "{msg}"
+    );
+    assert!(msg.contains("TXT keys: id, model, fw"), "{msg}");
+    assert_eq!(
+        lines(&report, "egress/subprocess-network"),
+        vec!["src/backup.ts:7", "src/backup.ts:12"]
+    );
+    let scp = findings(&report, "egress/subprocess-network")[0];
+    // The default of `process.env.HUB_BACKUP_HOST ?? "…"` names the host.
+    assert_eq!(scp["host"], "backup.hub-vendor.net");
+    // `tar` is not a network tool.
+    assert!(!lines(&report, "egress/subprocess-network").contains(&"src/backup.ts:18".to_string()));
+}

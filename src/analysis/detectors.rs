@@ -39,6 +39,7 @@ pub fn run(
     user_queries(rules, facts, out);
     super::kotlin_checks::run(project, file, rules, out);
     super::swift_checks::run(project, file, rules, out);
+    super::ts_checks::run(project, file, rules, out);
 }
 
 /// Fills `{placeholders}` of a rule message.

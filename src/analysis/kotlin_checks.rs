@@ -7,6 +7,7 @@ use super::detectors::message;
 use super::host;
 use super::names;
 use super::scope::Project;
+use super::subprocess;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, FileAnalysis, OutboundCall, RawFinding};
 use crate::lang::Lang;
@@ -340,10 +341,6 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
     }
 }
 
-const NETWORK_TOOLS: &[&str] = &[
-    "ssh", "scp", "sftp", "curl", "wget", "rsync", "git", "nc", "ncat", "netcat", "telnet", "ftp", "ping",
-];
-
 /// `ProcessBuilder("curl", url)`, `Runtime.getRuntime().exec("ssh host")`.
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
     let facts = &project.files[file];
@@ -375,80 +372,8 @@ fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut Fil
                 argv.extend(rendered.split_whitespace().map(str::to_string));
             }
         }
-        let Some(tool_index) = argv.iter().position(|a| {
-            let name = a.rsplit('/').next().unwrap_or(a);
-            NETWORK_TOOLS.contains(&name)
-        }) else {
-            continue;
-        };
-        let tool = argv[tool_index].rsplit('/').next().unwrap_or("").to_string();
-        let host = argv[tool_index + 1..]
-            .iter()
-            .filter(|a| !a.starts_with('-'))
-            .find_map(|a| target_host(a));
-        // The URL argument, when there is one, for the inventory.
-        let url = argv[tool_index + 1..].iter().find(|a| a.contains("://")).cloned();
-        let url_host = url
-            .as_deref()
-            .and_then(host::split)
-            .map(|p| p.host.to_ascii_lowercase());
-        out.calls.push(OutboundCall {
-            file: facts.path.clone(),
-            line: site.span.line,
-            column: site.span.column,
-            api: tool.clone(),
-            kind: SinkKind::Subprocess,
-            url,
-            host: url_host.or_else(|| host.clone()),
-            origin: super::Origin::Unknown,
-            function: site.function.clone(),
-            via: Vec::new(),
-            guard: None,
-            redirects: None,
-            auth: None,
-            headers: Vec::new(),
-            data_sent: Vec::new(),
-        });
-        let detail = match &host {
-            Some(h) => format!("Runs `{tool}` to {h}"),
-            None => format!("Runs the network tool `{tool}`"),
-        };
-        let msg = message(
-            rule,
-            &[
-                ("detail", &detail),
-                ("tool", &tool),
-                ("host", host.as_deref().unwrap_or("an unknown host")),
-                ("url", ""),
-            ],
-        );
-        out.findings.push(finding(
-            rule,
-            facts,
-            site.span,
-            host.clone(),
-            site.function.clone(),
-            msg,
-            format!("{tool}:{}", host.unwrap_or_default()),
-        ));
+        subprocess::report(rule, facts, out, &argv, site.span, site.function.clone());
     }
-}
-
-/// The host of a URL, `user@host:path` or a bare `host.name` argument.
-fn target_host(arg: &str) -> Option<String> {
-    if let Some(parts) = host::split(arg) {
-        return (!parts.host.starts_with('{')).then(|| host::hostname(parts.host).to_string());
-    }
-    let after_user = arg.rsplit_once('@').map_or(arg, |(_, h)| h);
-    let h = after_user.split(':').next().unwrap_or("");
-    let plausible = h.contains('.')
-        && !h.starts_with('{')
-        && !h.contains('/')
-        && h.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-        && !h.ends_with(".txt")
-        && !h.ends_with(".json");
-    plausible.then(|| h.to_ascii_lowercase())
 }
 
 /// Trust-all `X509TrustManager` and accept-all `HostnameVerifier`.
@@ -556,15 +481,5 @@ mod tests {
         assert!(is_url_credential("code"));
         assert!(!is_url_credential("q"));
         assert!(!is_url_credential("zipCode"));
-    }
-
-    #[test]
-    fn hosts_of_tool_arguments() {
-        assert_eq!(
-            target_host("deploy@build.example-corp.io:/srv").as_deref(),
-            Some("build.example-corp.io")
-        );
-        assert_eq!(target_host("https://x.io/a").as_deref(), Some("x.io"));
-        assert_eq!(target_host("out.txt"), None);
     }
 }

@@ -17,7 +17,9 @@ mod kotlin_checks;
 mod literals;
 pub mod payload;
 mod ssrf;
+mod subprocess;
 mod swift_checks;
+mod ts_checks;
 mod wrappers;
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +72,35 @@ pub struct OutboundCall {
     /// Body keys sent, with a sensitive kind when recognised by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_sent: Vec<String>,
+}
+
+impl OutboundCall {
+    /// A call at `span` with nothing known about its URL yet.
+    pub fn new(
+        facts: &crate::model::FileFacts,
+        span: Span,
+        api: &str,
+        kind: SinkKind,
+        function: Option<String>,
+    ) -> Self {
+        OutboundCall {
+            file: facts.path.clone(),
+            line: span.line,
+            column: span.column,
+            api: api.to_string(),
+            kind,
+            url: None,
+            host: None,
+            origin: Origin::Unknown,
+            function,
+            via: Vec::new(),
+            guard: None,
+            redirects: None,
+            auth: None,
+            headers: Vec::new(),
+            data_sent: Vec::new(),
+        }
+    }
 }
 
 /// One occurrence of an endpoint URL.

@@ -4,8 +4,8 @@
 //! accept any server trust (`egress/insecure-transport`).
 
 use super::detectors::message;
-use super::host;
 use super::scope::Project;
+use super::subprocess;
 use super::url::resolve;
 use super::{FileAnalysis, Origin, OutboundCall, RawFinding};
 use crate::lang::Lang;
@@ -243,10 +243,6 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
 
 // --- subprocess-network ----------------------------------------------------
 
-const NETWORK_TOOLS: &[&str] = &[
-    "curl", "wget", "ssh", "scp", "sftp", "rsync", "git", "nc", "ncat", "netcat", "telnet", "ftp",
-];
-
 /// The executable path written to `p.executableURL` / `p.launchPath`.
 fn executable(expr: &Expr) -> Option<&str> {
     match expr {
@@ -260,37 +256,6 @@ fn executable(expr: &Expr) -> Option<&str> {
         },
         _ => None,
     }
-}
-
-/// A host among a tool's arguments: a URL's host, `user@host`, `host:path`.
-fn host_argument(args: &[String]) -> Option<String> {
-    for arg in args {
-        if arg.starts_with('-') || arg.is_empty() {
-            continue;
-        }
-        if let Some(parts) = host::split(arg) {
-            return Some(host::hostname(parts.host));
-        }
-        if let Some((_, after)) = arg.split_once("://") {
-            let h = after.split(['/', ':']).next().unwrap_or(after);
-            let h = h.rsplit_once('@').map_or(h, |(_, h)| h);
-            if !h.is_empty() {
-                return Some(h.to_string());
-            }
-        }
-        let candidate = arg.rsplit_once('@').map_or(arg.as_str(), |(_, h)| h);
-        let candidate = candidate.split(':').next().unwrap_or(candidate);
-        let hostish = candidate.contains('.')
-            && !candidate.contains('/')
-            && candidate
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '{' | '}' | '_'))
-            && candidate.chars().any(|c| c.is_ascii_alphabetic());
-        if (hostish || arg.contains('@')) && !candidate.is_empty() {
-            return Some(candidate.to_string());
-        }
-    }
-    None
 }
 
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
@@ -344,53 +309,9 @@ fn report_tool(
     span: Span,
     function: Option<String>,
 ) {
-    let mut tool = path.rsplit('/').next().unwrap_or(path).to_string();
-    let mut tool_args = args;
-    if tool == "env" {
-        // `/usr/bin/env curl …`
-        let Some(first) = args.first() else { return };
-        tool = first.clone();
-        tool_args = &args[1..];
-    }
-    if !NETWORK_TOOLS.contains(&tool.as_str()) {
-        return;
-    }
-    let host = host_argument(tool_args);
-    let detail = match &host {
-        Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
-        None => format!("Subprocess `{tool}` reaches the network"),
-    };
-    out.calls.push(OutboundCall {
-        file: facts.path.clone(),
-        line: span.line,
-        column: span.column,
-        api: tool.clone(),
-        kind: SinkKind::Subprocess,
-        url: host.as_ref().map(|h| format!("{tool}://{h}")),
-        host: host.clone(),
-        origin: if host.as_ref().is_some_and(|h| !h.contains('{')) {
-            Origin::Literal
-        } else {
-            Origin::Unknown
-        },
-        function: function.clone(),
-        via: Vec::new(),
-        guard: None,
-        redirects: None,
-        auth: None,
-        headers: Vec::new(),
-        data_sent: Vec::new(),
-    });
-    push(
-        out,
-        rule,
-        facts,
-        span,
-        host.clone(),
-        function,
-        detail,
-        format!("{tool}@{}", host.unwrap_or_default()),
-    );
+    let mut argv = vec![path.to_string()];
+    argv.extend(args.iter().cloned());
+    subprocess::report(rule, facts, out, &argv, span, function);
 }
 
 // --- insecure-transport: trust-all URLSession delegates ---------------------
@@ -483,27 +404,4 @@ fn inside_debug_block(facts: &FileFacts, line: usize) -> bool {
         }
     }
     depth_debug.iter().any(|d| *d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_in_tool_arguments() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            host_argument(&args(&["-p", "22", "deploy@build.example-corp.io", "uptime"])),
-            Some("build.example-corp.io".into())
-        );
-        assert_eq!(
-            host_argument(&args(&["-fsSL", "https://get.example-corp.io/install.sh"])),
-            Some("get.example-corp.io".into())
-        );
-        assert_eq!(
-            host_argument(&args(&["clone", "git@github.com:org/repo.git"])),
-            Some("github.com".into())
-        );
-        assert_eq!(host_argument(&args(&["-v", "/tmp/file"])), None);
-    }
 }

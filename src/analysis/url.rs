@@ -141,8 +141,21 @@ pub fn resolve(expr: &Expr, scope: &Scope, hops: usize) -> Value {
     }
 }
 
+/// A URL, an absolute path, or a bare host name (`api.x.com`) at the start.
 fn has_literal_host(value: &Value) -> bool {
-    matches!(value.pieces.first(), Some(Piece::Lit { text, .. }) if text.contains("://") || text.starts_with('/'))
+    matches!(value.pieces.first(), Some(Piece::Lit { text, .. })
+        if text.contains("://") || text.starts_with('/') || is_bare_host(text))
+}
+
+fn is_bare_host(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
 }
 
 fn resolve_name(name: &str, scope: &Scope, hops: usize) -> Value {
