@@ -263,3 +263,16 @@ fn explain_and_list() {
 fn fixture_paths_exist() {
     assert!(fixture("chatbot").is_dir());
 }
+
+#[test]
+fn webrtc_ice_servers_are_endpoints() {
+    let report = scan_json(&["fixtures/chatbot"]);
+    let hosts: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["host"].as_str().unwrap())
+        .collect();
+    assert!(hosts.contains(&"stun.l.google.com:19302"), "{hosts:?}");
+    assert!(hosts.contains(&"turn.voice-relay.net:3478"), "{hosts:?}");
+}

@@ -241,3 +241,13 @@ fn nwlistener_txt_keys_and_process_run() {
     assert_eq!(at(sub[0]), "Peer.swift:10");
     assert_eq!(sub[0]["host"], "mirror.example-corp.io");
 }
+
+#[test]
+fn redirect_delegate_without_host_check() {
+    let report = crate::common::scan_json(&["fixtures/ios-app"]);
+    let hits: Vec<String> = crate::common::findings(&report, "egress/redirect-without-host-check")
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap(), f["line"]))
+        .collect();
+    assert_eq!(hits, vec!["Sources/App/MediaDownloader.swift:12"]);
+}

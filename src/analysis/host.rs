@@ -14,6 +14,18 @@ const SCHEMES: &[&str] = &[
 
 /// Splits `scheme://host[:port]/rest`. Returns `None` for non-network schemes.
 pub fn split(url: &str) -> Option<UrlParts<'_>> {
+    // WebRTC ICE servers: `stun:host:port`, `turn:host:port?transport=tcp`.
+    if let Some((scheme, after)) = url.split_once(':') {
+        if matches!(scheme, "stun" | "stuns" | "turn" | "turns") && !after.starts_with("//") {
+            let end = after.find(['?', '/']).unwrap_or(after.len());
+            let host = &after[..end];
+            return (!host.is_empty()).then_some(UrlParts {
+                scheme,
+                host,
+                rest: &after[end..],
+            });
+        }
+    }
     let (scheme, after) = url.split_once("://")?;
     if !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
         return None;
@@ -128,6 +140,8 @@ mod tests {
         assert_eq!((p.scheme, p.host, p.rest), ("https", "api.x.com:8443", "/v1?q=1"));
         assert!(split("mailto:a@b.c").is_none());
         assert!(split("file:///etc").is_none());
+        let ice = split("turn:turn.media-vendor.io:3478?transport=tcp").unwrap();
+        assert_eq!((ice.scheme, ice.host), ("turn", "turn.media-vendor.io:3478"));
         assert_eq!(split("wss://user:pw@gw.x.io").unwrap().host, "gw.x.io");
     }
 

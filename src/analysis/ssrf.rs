@@ -27,7 +27,11 @@ use crate::rules::{Rule, RuleSet};
 /// Fills `guard` and `redirects` of a sink's call.
 pub fn annotate(project: &Project, file: usize, sink: &mut Sink, guards: &Guards) {
     if sink.call.redirects.is_none() {
-        sink.call.redirects = Some(redirect_mode(sink.site, &sink.call.api));
+        let mut mode = redirect_mode(sink.site, &sink.call.api);
+        if mode.starts_with("follow") && client_disables_redirects(&project.files[file]) {
+            mode = "manual (client setting)".into();
+        }
+        sink.call.redirects = Some(mode);
     }
     if sink.call.guard.is_none() {
         sink.call.guard = guard_for(project, file, sink.site, sink.value.as_ref(), guards);
@@ -55,6 +59,74 @@ fn redirect_mode(site: &CallSite, api: &str) -> String {
         "fetch" | "axios" | "got" | "ky" | "needle/superagent" | "URLSession" | "OkHttp" | "Alamofire"
         | "HttpURLConnection" | "Ktor" => "follow (default)".into(),
         _ => "not followed".into(),
+    }
+}
+
+/// OkHttp `followRedirects(false)`, `HttpURLConnection.instanceFollowRedirects
+/// = false` / `setFollowRedirects(false)` in the same file.
+fn client_disables_redirects(facts: &crate::model::FileFacts) -> bool {
+    let off = |e: &Expr| matches!(e, Expr::Bool(false));
+    facts.calls.iter().any(|c| {
+        let last = c.callee.rsplit('.').next().unwrap_or("");
+        matches!(
+            last,
+            "followRedirects" | "setFollowRedirects" | "setInstanceFollowRedirects" | "followSslRedirects"
+        ) && c.call.args.first().is_some_and(|a| off(&a.value))
+    }) || facts.bindings.iter().any(|b| {
+        (b.name.ends_with("instanceFollowRedirects") || b.name.ends_with("followRedirects")) && off(&b.value)
+    })
+}
+
+/// Swift `urlSession(_:task:willPerformHTTPRedirection:newRequest:completionHandler:)`
+/// that hands the new request back without looking at its host.
+fn swift_redirect_delegates(rule: &Rule, facts: &crate::model::FileFacts, out: &mut FileAnalysis) {
+    for function in &facts.functions {
+        let first = function.span.line;
+        let last = function.span.end_line.min(first + 60);
+        let lines: Vec<String> = (first..=last).map(|l| facts.snippet(l)).collect();
+        if !lines
+            .iter()
+            .take(3)
+            .any(|l| l.contains("willPerformHTTPRedirection"))
+        {
+            continue;
+        }
+        let request = function
+            .params
+            .iter()
+            .find(|p| p.name == "request" || p.name == "newRequest")
+            .map(|p| p.name.clone());
+        let Some(request) = request else { continue };
+        let passes_through = lines
+            .iter()
+            .any(|l| l.contains(&format!("completionHandler({request})")));
+        let checks_host = lines
+            .iter()
+            .any(|l| l.contains(".host") || l.contains("allowed") || l.contains("Allowed"))
+            || facts.calls.iter().any(|c| {
+                c.span.line >= first
+                    && c.span.line <= last
+                    && super::guards::name_reads_as_guard(c.callee.rsplit('.').next().unwrap_or(""))
+            });
+        if passes_through && !checks_host {
+            let detail = format!(
+                "the URLSession redirect delegate `{}` passes `{request}` on without checking its host",
+                function.name
+            );
+            let msg = message(
+                rule,
+                &[("detail", &detail), ("url", ""), ("host", "an unchecked host")],
+            );
+            out.findings.push(finding_at(
+                rule,
+                facts,
+                function.span,
+                None,
+                Some(function.name.clone()),
+                msg,
+                format!("redirect-delegate:{}", function.name),
+            ));
+        }
     }
 }
 
@@ -111,6 +183,9 @@ pub fn run(
         .by_detector("redirect-without-host-check")
         .filter(|r| lang_ok(r));
     let unvalidated_rule = rules.by_detector("unvalidated-url-fetch").filter(|r| lang_ok(r));
+    if let (Some(rule), crate::lang::Lang::Swift) = (redirect_rule, facts.lang) {
+        swift_redirect_delegates(rule, facts, out);
+    }
     for sink in sinks {
         let call = &sink.call;
         let url = call.url.clone().unwrap_or_else(|| "an unknown URL".into());
