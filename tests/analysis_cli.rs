@@ -130,7 +130,7 @@ fn typescript_lan_discovery_and_subprocesses() {
         msg.contains("_homehub._tcp") && msg.contains("port 51826"),
         "{msg}"
     );
-    assert!(msg.contains("TXT keys: id, model, fw"), "{msg}");
+    assert!(msg.contains("TXT record keys: id, model, fw"), "{msg}");
     assert_eq!(
         lines(&report, "egress/subprocess-network"),
         vec!["src/backup.ts:7", "src/backup.ts:12"]

@@ -93,11 +93,11 @@ fn kotlin_lan_discovery_subprocess_and_tls() {
     let report = scan_json(&["fixtures/android-app"]);
     let lan = located(&report, "egress/lan-discovery");
     assert!(
-        lan.contains(&"app/src/main/java/com/example/voicebox/lan/LanDiscovery.kt:18 Advertises `_voicebox._tcp` on the local network (DNS-SD) with TXT keys deviceId, version".to_string()),
+        lan.contains(&"app/src/main/java/com/example/voicebox/lan/LanDiscovery.kt:18 Bonjour/mDNS: NsdManager advertises `_voicebox._tcp` on the local network; TXT record keys: deviceId, version".to_string()),
         "{lan:#?}"
     );
     assert!(
-        lan.contains(&"app/src/main/java/com/example/voicebox/lan/LanDiscovery.kt:22 Browses for `_voicebox._tcp` on the local network (DNS-SD)".to_string()),
+        lan.contains(&"app/src/main/java/com/example/voicebox/lan/LanDiscovery.kt:22 Bonjour/mDNS: NsdManager browses for `_voicebox._tcp` on the local network".to_string()),
         "{lan:#?}"
     );
     let sub = findings(&report, "egress/subprocess-network");

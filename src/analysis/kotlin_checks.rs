@@ -4,6 +4,7 @@
 //! `X509TrustManager`, a `HostnameVerifier` that accepts every host).
 
 use super::detectors::message;
+use super::discovery;
 use super::host;
 use super::names;
 use super::scope::Project;
@@ -168,23 +169,17 @@ fn retrofit_routes(project: &Project, file: usize, out: &mut FileAnalysis) {
                 literal_site: false,
             });
         }
-        out.calls.push(OutboundCall {
-            file: facts.path.clone(),
-            line: site.span.line,
-            column: site.span.column,
-            api: "Retrofit".into(),
-            kind: SinkKind::Http,
-            url: Some(rendered),
-            host: host_part.map(|(_, h)| h),
-            origin: value.origin,
-            function: site.function.clone(),
-            via: Vec::new(),
-            guard: None,
-            redirects: None,
-            auth: None,
-            headers: Vec::new(),
-            data_sent: Vec::new(),
-        });
+        let mut call = OutboundCall::new(
+            facts,
+            site.span,
+            "Retrofit",
+            SinkKind::Http,
+            site.function.clone(),
+        );
+        call.url = Some(rendered);
+        call.host = host_part.map(|(_, h)| h);
+        call.origin = value.origin;
+        out.calls.push(call);
     }
 }
 
@@ -263,8 +258,8 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
     for site in &facts.calls {
         let last = site.callee.rsplit('.').next().unwrap_or("");
         let action = match last {
-            "registerService" => "Advertises",
-            "discoverServices" => "Browses for",
+            "registerService" => "advertises",
+            "discoverServices" => "browses for",
             _ => continue,
         };
         // NsdManager(info, protocol, listener) / discoverServices(type, protocol, listener).
@@ -314,30 +309,14 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
                 }
             }
         }
-        let service = service_type.clone().unwrap_or_else(|| "a service".into());
-        let mut detail = format!("{action} `{service}` on the local network (DNS-SD)");
-        if !keys.is_empty() {
-            detail.push_str(&format!(" with TXT keys {}", keys.join(", ")));
-        }
-        let msg = message(
-            rule,
-            &[
-                ("detail", &detail),
-                ("service", &service),
-                ("keys", &keys.join(", ")),
-                ("host", "the local network"),
-                ("url", ""),
-            ],
-        );
-        out.findings.push(finding(
-            rule,
-            facts,
-            site.span,
-            None,
-            site.function.clone(),
-            msg,
-            format!("{last}:{service}"),
-        ));
+        let announcement = discovery::Announcement {
+            api: "NsdManager",
+            action,
+            service: service_type,
+            port: None,
+            keys,
+        };
+        discovery::report(rule, facts, out, site.span, site.function.clone(), announcement);
     }
 }
 

@@ -12,6 +12,7 @@ pub mod url;
 
 mod calls;
 mod detectors;
+mod discovery;
 mod guards;
 mod kotlin_checks;
 mod literals;

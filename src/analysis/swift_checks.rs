@@ -4,13 +4,13 @@
 //! accept any server trust (`egress/insecure-transport`).
 
 use super::detectors::message;
+use super::discovery;
 use super::scope::Project;
 use super::subprocess;
 use super::url::resolve;
-use super::{FileAnalysis, Origin, OutboundCall, RawFinding};
+use super::{FileAnalysis, RawFinding};
 use crate::lang::Lang;
 use crate::model::{CallExpr, CallSite, Expr, FileFacts, Span};
-use crate::rules::SinkKind;
 use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
@@ -199,45 +199,26 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
     }
     let keys = txt_keys(project, file);
     for d in found {
-        let service = d
-            .service_type
-            .clone()
-            .unwrap_or_else(|| "an unknown service type".into());
-        let mut detail = format!(
-            "Bonjour/mDNS: {} {} `{service}` on the local network",
-            d.api, d.action
-        );
-        if d.action == "advertises" && !keys.is_empty() {
-            detail.push_str(&format!("; TXT record keys: {}", keys.join(", ")));
-        }
-        push(
-            out,
+        let keys = if d.action == "advertises" {
+            keys.clone()
+        } else {
+            Vec::new()
+        };
+        let announcement = discovery::Announcement {
+            api: d.api,
+            action: d.action,
+            service: d.service_type.clone(),
+            port: None,
+            keys,
+        };
+        discovery::report(
             rule,
             facts,
+            out,
             d.site.span,
-            None,
             d.site.function.clone(),
-            detail,
-            format!("{}:{}:{service}", d.api, d.action),
+            announcement,
         );
-        // The inventory lists LAN discovery as a communication of its own.
-        out.calls.push(OutboundCall {
-            file: facts.path.clone(),
-            line: d.site.span.line,
-            column: d.site.span.column,
-            api: d.api.to_string(),
-            kind: SinkKind::Discovery,
-            url: d.service_type.as_ref().map(|t| format!("dns-sd:{t}")),
-            host: None,
-            origin: Origin::Literal,
-            function: d.site.function.clone(),
-            via: Vec::new(),
-            guard: None,
-            redirects: None,
-            auth: None,
-            headers: Vec::new(),
-            data_sent: Vec::new(),
-        });
     }
 }
 

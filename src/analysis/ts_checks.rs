@@ -3,14 +3,14 @@
 //! and child processes running network tools (`child_process`, `execa`,
 //! `Bun.spawn`).
 
-use super::detectors::{finding_at, message};
+use super::discovery;
 use super::scope::Project;
 use super::subprocess;
 use super::url::resolve;
-use super::{FileAnalysis, OutboundCall};
+use super::FileAnalysis;
 use crate::lang::Lang;
 use crate::model::{CallSite, Expr, FileFacts};
-use crate::rules::{Rule, RuleSet, SinkKind};
+use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
     let facts = &project.files[file];
@@ -129,13 +129,13 @@ fn discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis
     for site in &facts.calls {
         let last = site.callee.rsplit('.').next().unwrap_or("");
         let action = match last {
-            "createService" if ciao => "Advertises",
-            "publish" if bonjour => "Advertises",
-            "find" | "findOne" if bonjour => "Browses for",
-            "respond" if mdns => "Answers mDNS queries for",
-            "query" if mdns => "Queries mDNS for",
-            "createAdvertisement" if mdns_js => "Advertises",
-            "createBrowser" if mdns_js => "Browses for",
+            "createService" if ciao => ("ciao", "advertises"),
+            "publish" if bonjour => ("bonjour", "advertises"),
+            "find" | "findOne" if bonjour => ("bonjour", "browses for"),
+            "respond" if mdns => ("multicast-dns", "answers queries for"),
+            "query" if mdns => ("multicast-dns", "queries for"),
+            "createAdvertisement" if mdns_js => ("mdns", "advertises"),
+            "createBrowser" if mdns_js => ("mdns", "browses for"),
             _ => continue,
         };
         report(rule, project, file, site, action, out);
@@ -147,7 +147,7 @@ fn report(
     project: &Project,
     file: usize,
     site: &CallSite,
-    action: &str,
+    (api, action): (&str, &str),
     out: &mut FileAnalysis,
 ) {
     let facts = &project.files[file];
@@ -162,10 +162,7 @@ fn report(
             other => other.clone(),
         })
         .collect();
-    let service = args
-        .iter()
-        .find_map(service_type)
-        .unwrap_or_else(|| "a service".into());
+    let service = args.iter().find_map(service_type);
     let mut keys: Vec<String> = args.iter().flat_map(txt_keys).collect();
     keys.dedup();
     let number = |e: &Expr| match resolve(e, &scope, 0).render() {
@@ -177,41 +174,14 @@ fn report(
         Expr::Number(_) => number(a),
         _ => None,
     });
-    let mut detail = format!("{action} `{service}` on the local network (mDNS/DNS-SD)");
-    if let Some(port) = &port {
-        detail.push_str(&format!(", port {port}"));
-    }
-    if !keys.is_empty() {
-        detail.push_str(&format!("; TXT keys: {}", keys.join(", ")));
-    }
-    let mut call = OutboundCall::new(
-        facts,
-        site.span,
-        "mDNS",
-        SinkKind::Discovery,
-        site.function.clone(),
-    );
-    call.url = Some(format!("mdns://{service}"));
-    out.calls.push(call);
-    let msg = message(
-        rule,
-        &[
-            ("detail", &detail),
-            ("service", &service),
-            ("keys", &keys.join(", ")),
-            ("host", "the local network"),
-            ("url", ""),
-        ],
-    );
-    out.findings.push(finding_at(
-        rule,
-        facts,
-        site.span,
-        None,
-        site.function.clone(),
-        msg,
-        format!("{action}:{service}"),
-    ));
+    let announcement = discovery::Announcement {
+        api,
+        action,
+        service,
+        port,
+        keys,
+    };
+    discovery::report(rule, facts, out, site.span, site.function.clone(), announcement);
 }
 
 #[cfg(test)]
