@@ -120,6 +120,26 @@ pub fn name_reads_as_guard(name: &str) -> bool {
             "assert" | "ensure" | "validate" | "verify" | "check" | "is" | "guard" | "pin" | "require"
         )
     });
+    // A predicate (`isX`) is a guard only when it judges trust, not shape:
+    // `isAllowedUrl`, `isPublicHost`, but not `isDomainOrSubdomain`.
+    let judged = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "allowed"
+                | "safe"
+                | "public"
+                | "private"
+                | "internal"
+                | "blocked"
+                | "trusted"
+                | "permitted"
+                | "allowlisted"
+                | "whitelisted"
+                | "local"
+                | "loopback"
+        )
+    });
+    let verb = verb && (words.first().map(String::as_str) != Some("is") || judged);
     let noun = words.iter().any(|w| {
         matches!(
             w.as_str(),
