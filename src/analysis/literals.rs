@@ -1,13 +1,18 @@
 //! Endpoint literals: URLs and hosts written in the code that are network
 //! destinations rather than references.
 //!
-//! A URL literal is an **endpoint** when it is the whole string (not prose)
-//! and is not an argument of a logging, error or UI-text call, nor bound to a
-//! documentation-like name (`docsUrl`, `helpLink`, `homepage`). A bare host
+//! A URL literal is an **endpoint** when it is the whole string (not prose),
+//! sits in a destination position — bound to a URL-ish name (`baseUrl`,
+//! `API_ENDPOINT`, `host`, `urls`…) or to a constant that some request in the
+//! project uses — and is not an argument of a logging, error or UI-text call,
+//! nor bound to a documentation-like name (`docsUrl`, `helpLink`, `homepage`).
+//! URLs passed straight to a network call are endpoints of that call. A bare host
 //! (`api.x.com`) counts only under a host-like key (`host`, `hostname`,
 //! `baseURL`…). Documentation hosts (`example.com`, `schema.org`, XML
 //! namespaces) are never endpoints. Everything else is a *reference* and is
 //! left out of the inventory.
+
+use std::collections::HashSet;
 
 use super::calls::Sink;
 use super::host;
@@ -16,7 +21,12 @@ use super::scope::Project;
 use super::{EndpointHit, Origin};
 use crate::model::StringLit;
 
-pub fn endpoint_literals(project: &Project, file: usize, sinks: &[Sink]) -> Vec<EndpointHit> {
+pub fn endpoint_literals(
+    project: &Project,
+    file: usize,
+    sinks: &[Sink],
+    used: &HashSet<String>,
+) -> Vec<EndpointHit> {
     let facts = &project.files[file];
     let mut out = Vec::new();
     for lit in &facts.strings {
@@ -26,7 +36,13 @@ pub fn endpoint_literals(project: &Project, file: usize, sinks: &[Sink]) -> Vec<
         if inside_sink {
             continue;
         }
-        if let Some((url, scheme, host)) = classify(lit) {
+        // Inside the definition of a constant that some request uses.
+        let used_here = facts.bindings.iter().any(|b| {
+            b.span.start_byte <= lit.span.start_byte
+                && lit.span.end_byte <= b.span.end_byte
+                && (used.contains(&b.name) || b.name.rsplit('.').next().is_some_and(|n| used.contains(n)))
+        });
+        if let Some((url, scheme, host)) = classify(lit, used_here) {
             let origin = if lit.context.key.is_some() && lit.function.is_none() {
                 Origin::Constant
             } else {
@@ -47,7 +63,7 @@ pub fn endpoint_literals(project: &Project, file: usize, sinks: &[Sink]) -> Vec<
 }
 
 /// `(url, scheme, host)` when the literal is an endpoint.
-pub fn classify(lit: &StringLit) -> Option<(String, String, String)> {
+pub fn classify(lit: &StringLit, used_here: bool) -> Option<(String, String, String)> {
     let value = lit.value.trim();
     if value.is_empty() || value.len() > 2048 || value.chars().any(char::is_whitespace) {
         return None;
@@ -59,6 +75,14 @@ pub fn classify(lit: &StringLit) -> Option<(String, String, String)> {
         return None;
     }
     if let Some(parts) = host::split(value) {
+        // A destination position: a URL-ish name, or a constant some request uses.
+        let positioned = used_here
+            || lit.context.key.as_deref().is_some_and(|k| {
+                names::is_url_key(k) && !names::words(k).iter().any(|w| w == "href" || w == "link")
+            });
+        if !positioned {
+            return None;
+        }
         let hostname = parts.host.to_ascii_lowercase();
         if host::is_documentation(&hostname) || hostname.starts_with('{') || !plausible_host(&hostname) {
             return None;
@@ -236,16 +260,20 @@ mod tests {
 
     #[test]
     fn endpoints_and_references() {
-        assert!(classify(&lit("https://api.openai.com/v1", Some("BASE_URL"), None)).is_some());
-        assert!(classify(&lit("https://api.openai.com/v1", None, None)).is_some());
-        assert!(classify(&lit("See https://docs.x.dev/setup", None, None)).is_none());
-        assert!(classify(&lit("https://docs.x.dev/setup", None, Some("console.log"))).is_none());
-        assert!(classify(&lit("https://docs.x.dev/setup", Some("docsUrl"), None)).is_none());
-        assert!(classify(&lit("http://www.w3.org/2000/svg", Some("xmlns"), None)).is_none());
-        assert!(classify(&lit("https://example.com/a", None, None)).is_none());
-        let host = classify(&lit("api.slack.com", Some("host"), None)).unwrap();
+        assert!(classify(&lit("https://api.openai.com/v1", Some("BASE_URL"), None), false).is_some());
+        // A URL in no destination position is a reference…
+        assert!(classify(&lit("https://api.openai.com/v1", None, None), false).is_none());
+        assert!(classify(&lit("https://crbug.com/1", Some("href"), None), false).is_none());
+        // …unless a request uses the constant it is bound to.
+        assert!(classify(&lit("https://api.telegram.org", Some("TELEGRAM"), None), true).is_some());
+        assert!(classify(&lit("See https://docs.x.dev/setup", None, None), false).is_none());
+        assert!(classify(&lit("https://docs.x.dev/setup", None, Some("console.log")), false).is_none());
+        assert!(classify(&lit("https://docs.x.dev/setup", Some("docsUrl"), None), false).is_none());
+        assert!(classify(&lit("http://www.w3.org/2000/svg", Some("xmlns"), None), false).is_none());
+        assert!(classify(&lit("https://example.com/a", None, None), false).is_none());
+        let host = classify(&lit("api.slack.com", Some("host"), None), false).unwrap();
         assert_eq!(host.2, "api.slack.com");
-        assert!(classify(&lit("index.js", Some("host"), None)).is_none());
-        assert!(classify(&lit("hello.world", Some("message"), None)).is_none());
+        assert!(classify(&lit("index.js", Some("host"), None), false).is_none());
+        assert!(classify(&lit("hello.world", Some("message"), None), false).is_none());
     }
 }

@@ -192,10 +192,22 @@ pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOpt
         }
         wrappers.extend(next);
     }
+    // Constants that some request's URL is built from: their literals are
+    // endpoints wherever they are defined.
+    let used: HashSet<String> = sinks
+        .iter()
+        .flatten()
+        .filter_map(|s| s.value.as_ref())
+        .flat_map(|v| v.pieces.iter())
+        .filter_map(|p| match p {
+            url::Piece::Lit { name: Some(n), .. } => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
     sinks
         .into_par_iter()
         .enumerate()
-        .map(|(i, file_sinks)| analyse_file(project, i, rules, options, &file_sinks))
+        .map(|(i, file_sinks)| analyse_file(project, i, rules, options, &file_sinks, &used))
         .collect()
 }
 
@@ -206,6 +218,7 @@ fn analyse_file(
     rules: &RuleSet,
     options: &AnalysisOptions,
     sinks: &[calls::Sink],
+    used_constants: &std::collections::HashSet<String>,
 ) -> FileAnalysis {
     let mut out = FileAnalysis::default();
     for sink in sinks {
@@ -215,7 +228,7 @@ fn analyse_file(
         }
     }
     out.endpoints
-        .extend(literals::endpoint_literals(project, file, sinks));
+        .extend(literals::endpoint_literals(project, file, sinks, used_constants));
     out.endpoints.sort();
     out.endpoints.dedup();
     detectors::run(project, file, rules, options, sinks, &mut out);

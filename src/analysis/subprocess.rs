@@ -4,7 +4,7 @@
 
 use super::detectors::{finding_at, message};
 use super::host;
-use super::{FileAnalysis, Origin, OutboundCall};
+use super::{EndpointHit, FileAnalysis, Origin, OutboundCall};
 use crate::model::{FileFacts, Span};
 use crate::rules::{Rule, SinkKind};
 
@@ -82,6 +82,20 @@ pub fn report(
         Some(_) => Origin::Literal,
         None => Origin::Unknown,
     };
+    // A URL argument is an endpoint of the inventory like any other.
+    if let Some(parts) = url.as_deref().and_then(host::split) {
+        if !parts.host.starts_with('{') {
+            out.endpoints.push(EndpointHit {
+                url: url.clone().unwrap_or_default(),
+                scheme: parts.scheme.to_ascii_lowercase(),
+                host: host::hostname(parts.host),
+                origin,
+                file: facts.path.clone(),
+                span,
+                literal_site: false,
+            });
+        }
+    }
     let mut call = OutboundCall::new(facts, span, &tool, SinkKind::Subprocess, function.clone());
     call.url = url.or_else(|| host.as_ref().map(|h| format!("{tool}://{h}")));
     call.host = host.clone();

@@ -207,6 +207,11 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
         if value.origin == Origin::Literal {
             value.origin = Origin::Constant;
         }
+        for piece in &mut value.pieces {
+            if let Piece::Lit { name: n @ None, .. } = piece {
+                *n = Some(path.clone());
+            }
+        }
         return value;
     }
     if let Some(root) = object.path() {

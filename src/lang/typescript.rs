@@ -280,6 +280,12 @@ impl Syntax for TypeScript {
                 "pair" => {
                     return parent.child_by_field_name("key").map(|k| property_key(k, src));
                 }
+                // `constructor(private baseUrl = "https://…")`, `fn(host = "…")`.
+                "required_parameter" | "optional_parameter" => {
+                    return parent
+                        .child_by_field_name("pattern")
+                        .map(|n| text(n, src).to_string());
+                }
                 "assignment_expression" => {
                     return parent
                         .child_by_field_name("left")
