@@ -4,6 +4,7 @@ mod analysis_cli;
 mod common;
 mod diff_cli;
 mod gate_cli;
+mod hostile;
 mod kotlin_cli;
 mod report_cli;
 mod scan_cli;
