@@ -44,7 +44,8 @@ fn deep_template(n: usize) -> String {
     )
 }
 
-pub fn hostile_corpus() -> Corpus {
+/// The corpus, with expressions nested `depth` levels deep.
+pub fn hostile_corpus(depth: usize) -> Corpus {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     let outside = tempfile::tempdir().expect("temp dir");
@@ -88,13 +89,13 @@ pub fn hostile_corpus() -> Corpus {
     fs::write(root.join("bundle.js"), bundle).unwrap();
 
     // Deep nesting.
-    fs::write(root.join("deep_call.ts"), deep_call(10_000)).unwrap();
-    fs::write(root.join("deep_template.ts"), deep_template(10_000)).unwrap();
+    fs::write(root.join("deep_call.ts"), deep_call(depth)).unwrap();
+    fs::write(root.join("deep_template.ts"), deep_template(depth)).unwrap();
     fs::write(
         root.join("deep_plus.ts"),
         format!(
             "fetch(\"https://deep-plus.example.com/x\");\nconst s = {};\n",
-            vec!["\"a\""; 10_000].join(" +\n")
+            vec!["\"a\""; depth].join(" +\n")
         ),
     )
     .unwrap();
@@ -103,8 +104,8 @@ pub fn hostile_corpus() -> Corpus {
         format!(
             "{}fun main() {{\n    OkHttpClient().newCall(Request.Builder().url(\"https://deep-kotlin.example.com/x\").build()).execute()\n    val x = {}1{}\n}}\n",
             KOTLIN_IMPORTS,
-            "f(\n".repeat(3_000),
-            ")\n".repeat(3_000)
+            "f(\n".repeat(depth.min(3_000)),
+            ")\n".repeat(depth.min(3_000))
         ),
     )
     .unwrap();
@@ -190,7 +191,7 @@ pub fn run_scan(root: &Path, args: &[&str]) -> Vec<u8> {
 
 #[test]
 fn hostile_repository_is_scanned_without_panic_or_hang() {
-    let corpus = hostile_corpus();
+    let corpus = hostile_corpus(10_000);
     let stdout = run_scan(corpus.dir.path(), &["-f", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&stdout).expect("valid JSON");
     let urls: Vec<&str> = report["endpoints"]
