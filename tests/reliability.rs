@@ -310,3 +310,20 @@ fn malformed_config_toml_is_a_diagnostic() {
         "{stderr}"
     );
 }
+
+#[test]
+fn diff_table_strips_control_characters() {
+    let repo = crafted_repo();
+    let empty = tempfile::tempdir().unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let base = reports.path().join("base.json");
+    let head = reports.path().join("head.json");
+    fs::write(&base, run_scan(empty.path(), &["-f", "json"])).unwrap();
+    fs::write(&head, run_scan(repo.path(), &["-f", "json"])).unwrap();
+    let out = egress_scan().arg("diff").arg(&base).arg(&head).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("evil.example.com"), "{stdout}");
+    for bad in ['\u{1b}', '\u{7}', '\u{202E}'] {
+        assert!(!stdout.contains(bad), "{bad:?} in {stdout}");
+    }
+}
