@@ -13,6 +13,7 @@ pub mod config;
 pub mod diff;
 mod embedded;
 pub mod extract;
+pub mod fuzzing;
 pub mod inventory;
 pub mod lang;
 pub mod model;

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{DiffReport, HostChange};
+use crate::report::text::terminal_safe as safe;
 use crate::report::{Endpoint, Finding, Location};
 
 /// Lists longer than this are folded into `<details>` in markdown.
@@ -20,7 +21,12 @@ pub fn json(report: &DiffReport) -> String {
 pub fn table(report: &DiffReport) -> String {
     let s = &report.summary;
     let mut out = String::new();
-    let _ = writeln!(out, "egress-scan diff {} → {}", report.base, report.head);
+    let _ = writeln!(
+        out,
+        "egress-scan diff {} → {}",
+        safe(&report.base),
+        safe(&report.head)
+    );
     let _ = writeln!(
         out,
         "findings: {} new, {} resolved, {} unchanged",
@@ -41,10 +47,10 @@ pub fn table(report: &DiffReport) -> String {
                 out,
                 "  {:<8} {:<36} {}:{}  {}{}",
                 f.severity.as_str(),
-                f.rule_id,
-                f.file,
+                safe(&f.rule_id),
+                safe(&f.file),
                 f.line,
-                f.message,
+                safe(&f.message),
                 if f.suppressed { " (suppressed)" } else { "" }
             );
         }
@@ -57,7 +63,7 @@ pub fn table(report: &DiffReport) -> String {
         }
         let _ = writeln!(out, "\n{title}:");
         for e in list {
-            let _ = writeln!(out, "  {sign} {}  {}", e.url, locations(&e.locations));
+            let _ = writeln!(out, "  {sign} {}  {}", safe(&e.url), locations(&e.locations));
         }
     };
     endpoints(&mut out, "added endpoints", '+', &report.added_endpoints);
@@ -71,9 +77,14 @@ pub fn table(report: &DiffReport) -> String {
             let service = h
                 .service
                 .as_deref()
-                .map(|s| format!(" ({s})"))
+                .map(|s| format!(" ({})", safe(s)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {sign} {}{service}  {}", h.host, locations(&h.locations));
+            let _ = writeln!(
+                out,
+                "  {sign} {}{service}  {}",
+                safe(&h.host),
+                locations(&h.locations)
+            );
         }
     };
     hosts(&mut out, "added hosts", '+', &report.added_hosts);
@@ -229,7 +240,7 @@ fn locations(list: &[Location]) -> String {
     let mut parts: Vec<String> = list
         .iter()
         .take(MAX_LOCATIONS)
-        .map(|l| format!("{}:{}", l.file, l.line))
+        .map(|l| format!("{}:{}", safe(&l.file), l.line))
         .collect();
     if list.len() > MAX_LOCATIONS {
         parts.push(format!("+{} more", list.len() - MAX_LOCATIONS));

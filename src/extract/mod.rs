@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
-use crate::lang::{self, enclosing_function, span, Grammar, Lang};
+use crate::lang::{self, span, Grammar, Lang, Syntax};
 use crate::model::{
     Binding, CallSite, Expr, FileFacts, Function, Import, QueryMatch, StringContext, StringLit, Suppression,
 };
@@ -47,6 +47,9 @@ pub fn extract(
     let lang = grammar.lang();
     let syntax = lang.syntax();
     let root = tree.root_node();
+    // Constant-time parent lookups for every walk up the tree below.
+    let _parents = lang::ParentIndex::new(tree);
+    let mut functions = FunctionNames::default();
     let mut facts = FileFacts {
         path: path.to_string(),
         lang,
@@ -90,7 +93,7 @@ pub fn extract(
                         call: *call,
                         callee,
                         span: span(node),
-                        function: enclosing_function(syntax, node, src),
+                        function: functions.enclosing(syntax, node, src),
                         assigned_to: syntax.assigned_name(node, src),
                     });
                 }
@@ -103,7 +106,7 @@ pub fn extract(
                     name: syntax.binding_name(node, name, src),
                     value: syntax.lower(value, src, 0),
                     exported: syntax.is_exported(node, src),
-                    function: enclosing_function(syntax, node, src),
+                    function: functions.enclosing(syntax, node, src),
                     span: span(node),
                 });
             }
@@ -125,7 +128,7 @@ pub fn extract(
                             key: syntax.assigned_name(node, src),
                             in_call: enclosing_call(syntax, node, src),
                         },
-                        function: enclosing_function(syntax, node, src),
+                        function: functions.enclosing(syntax, node, src),
                     });
                 }
             }
@@ -174,12 +177,47 @@ pub fn extract(
                     rule_index: rule.rule_index,
                     span: span(capture.node),
                     text: lang::short_text(capture.node, src),
-                    function: enclosing_function(syntax, capture.node, src),
+                    function: functions.enclosing(syntax, capture.node, src),
                 });
             }
         }
     }
     facts
+}
+
+/// Names of enclosing functions, memoised per node so that walking up from
+/// every captured node stays linear in the tree size even when the tree is
+/// thousands of levels deep. Same answers as [`lang::enclosing_function`].
+#[derive(Default)]
+struct FunctionNames {
+    /// Node id → name of the nearest named function among the node and its
+    /// ancestors.
+    inclusive: std::collections::HashMap<usize, Option<String>>,
+}
+
+impl FunctionNames {
+    fn enclosing(&mut self, syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option<String> {
+        let start = lang::parent(node)?;
+        let mut visited = Vec::new();
+        let mut current = Some(start);
+        let found = loop {
+            let Some(n) = current else { break None };
+            if let Some(name) = self.inclusive.get(&n.id()) {
+                break name.clone();
+            }
+            visited.push(n.id());
+            if syntax.is_function(n) {
+                if let Some(name) = syntax.function_name(n, src) {
+                    break Some(name);
+                }
+            }
+            current = lang::parent(n);
+        };
+        for id in visited {
+            self.inclusive.insert(id, found.clone());
+        }
+        found
+    }
 }
 
 /// A wrapper that lowers to the call it wraps (Kotlin `requireNotNull(c.newCall(r))`)
@@ -191,13 +229,23 @@ fn dedup_wrapped_calls(calls: &mut Vec<CallSite>) {
         groups.entry(&site.call).or_default().push(i);
     }
     let mut drop = std::collections::HashSet::new();
-    for indices in groups.values().filter(|g| g.len() > 1) {
-        for &outer in indices {
+    for indices in groups.values_mut().filter(|g| g.len() > 1) {
+        // By start, outermost first: the spans a site wraps follow it, so the
+        // scan below stops early (thousands of nested identical calls stay
+        // linear instead of quadratic).
+        indices.sort_by_key(|&i| {
+            (
+                calls[i].span.start_byte,
+                std::cmp::Reverse(calls[i].span.end_byte),
+            )
+        });
+        for (k, &outer) in indices.iter().enumerate() {
             let o = calls[outer].span;
-            let wraps = indices.iter().any(|&inner| {
-                let s = calls[inner].span;
-                inner != outer && o.start_byte <= s.start_byte && s.end_byte <= o.end_byte && s != o
-            });
+            let wraps = indices[k + 1..]
+                .iter()
+                .map(|&inner| calls[inner].span)
+                .take_while(|s| s.start_byte <= o.end_byte)
+                .any(|s| s.end_byte <= o.end_byte && s != o);
             if wraps {
                 drop.insert(outer);
             }
@@ -246,7 +294,7 @@ fn import_source(lang: Lang, raw: &str) -> String {
 
 /// Name of the call a literal is a (possibly nested) argument of.
 fn enclosing_call(syntax: &dyn crate::lang::Syntax, node: Node, src: &[u8]) -> Option<String> {
-    let mut current = node.parent();
+    let mut current = lang::parent(node);
     for _ in 0..5 {
         let n = current?;
         if syntax.is_function(n) {
@@ -255,7 +303,7 @@ fn enclosing_call(syntax: &dyn crate::lang::Syntax, node: Node, src: &[u8]) -> O
         if let Expr::Call(call) = shallow_call(syntax, n, src) {
             return call.callee.path();
         }
-        current = n.parent();
+        current = lang::parent(n);
     }
     None
 }

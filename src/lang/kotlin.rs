@@ -48,7 +48,7 @@ fn split_simple_templates(raw: &str, parts: &mut Vec<Expr>) {
 /// callee of an outer call that carries the trailing lambda. The outer call
 /// stands for both.
 fn is_inner_half(node: Node) -> bool {
-    let Some(parent) = node.parent() else {
+    let Some(parent) = super::parent(node) else {
         return false;
     };
     if parent.kind() != "call_expression" || parent.named_child(0) != Some(node) {
@@ -196,7 +196,7 @@ impl Kotlin {
 
     /// Name of the class, object or companion's class enclosing `node`.
     fn enclosing_type(&self, node: Node, src: &[u8]) -> Option<String> {
-        let mut current = node.parent();
+        let mut current = super::parent(node);
         while let Some(n) = current {
             match n.kind() {
                 "class_declaration" | "object_declaration" => {
@@ -205,7 +205,7 @@ impl Kotlin {
                 k if self.is_function(n) && k != "lambda_literal" => return None,
                 _ => {}
             }
-            current = n.parent();
+            current = super::parent(n);
         }
         None
     }
@@ -400,7 +400,7 @@ impl Syntax for Kotlin {
     fn assigned_name(&self, node: Node, src: &[u8]) -> Option<String> {
         let mut current = node;
         for _ in 0..6 {
-            let parent = current.parent()?;
+            let parent = super::parent(current)?;
             match parent.kind() {
                 "property_declaration" => {
                     let mut walker = parent.walk();
@@ -433,7 +433,7 @@ impl Syntax for Kotlin {
                 }
                 // `@Query("api_key") key: String`: the annotated parameter.
                 "annotation" => {
-                    let modifiers = parent.parent()?;
+                    let modifiers = super::parent(parent)?;
                     if modifiers.kind() != "parameter_modifiers" {
                         return None;
                     }
@@ -469,7 +469,7 @@ impl Syntax for Kotlin {
         }
         // Top-level declarations and members of objects and companion
         // objects are visible module-wide.
-        let mut current = node.parent();
+        let mut current = super::parent(node);
         let mut in_companion = false;
         while let Some(n) = current {
             match n.kind() {
@@ -479,7 +479,7 @@ impl Syntax for Kotlin {
                 "class_declaration" if in_companion => in_companion = false,
                 _ => return false,
             }
-            current = n.parent();
+            current = super::parent(n);
         }
         false
     }

@@ -2,6 +2,7 @@
 //! lowering of each grammar's nodes into [`crate::model::Expr`].
 
 mod kotlin;
+mod parents;
 mod swift;
 mod typescript;
 
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Language, Node, Parser, Tree};
 
 use crate::model::{Arg, Expr, Param, Span};
+
+pub use parents::{parent, ParentIndex};
 
 /// A source language. TypeScript covers JavaScript as well; `.tsx`/`.jsx`
 /// and plain `.js` files use the TSX grammar, which accepts JSX.
@@ -185,14 +188,14 @@ pub fn span(node: Node) -> Span {
 /// Walks up from `node` to the nearest enclosing function and names it.
 /// Iterative, so deep trees cannot overflow the stack.
 pub fn enclosing_function(syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option<String> {
-    let mut current = node.parent();
+    let mut current = parents::parent(node);
     while let Some(n) = current {
         if syntax.is_function(n) {
             if let Some(name) = syntax.function_name(n, src) {
                 return Some(name);
             }
         }
-        current = n.parent();
+        current = parents::parent(n);
     }
     None
 }

@@ -127,7 +127,7 @@ impl Swift {
     /// nearest function.
     fn enclosing_types(&self, node: Node, src: &[u8]) -> Vec<String> {
         let mut names = Vec::new();
-        let mut current = node.parent();
+        let mut current = super::parent(node);
         while let Some(n) = current {
             if TYPE_DECLS.contains(&n.kind()) {
                 if let Some(name) = n.child_by_field_name("name") {
@@ -136,7 +136,7 @@ impl Swift {
             } else if self.is_function(n) {
                 break;
             }
-            current = n.parent();
+            current = super::parent(n);
         }
         names.reverse();
         names
@@ -366,7 +366,7 @@ impl Syntax for Swift {
             "deinit_declaration" => "deinit".to_string(),
             // Closures take the name of the property they are bound to; a
             // closure passed as an argument belongs to the enclosing function.
-            _ => match node.parent().map(|p| p.kind()) {
+            _ => match super::parent(node).map(|p| p.kind()) {
                 Some("property_declaration" | "assignment") => self.assigned_name(node, src)?,
                 _ => return None,
             },
@@ -422,7 +422,7 @@ impl Syntax for Swift {
     fn assigned_name(&self, node: Node, src: &[u8]) -> Option<String> {
         let mut current = node;
         for _ in 0..5 {
-            let parent = current.parent()?;
+            let parent = super::parent(current)?;
             match parent.kind() {
                 "property_declaration" => {
                     let is_value = parent
@@ -482,21 +482,21 @@ impl Syntax for Swift {
         if node.kind() != "property_declaration" || has_modifier(node, src, &["private", "fileprivate"]) {
             return false;
         }
-        match node.parent() {
+        match super::parent(node) {
             Some(p) if p.kind() == "source_file" => true,
             Some(_) => {
                 has_modifier(node, src, &["static", "class"])
                     && !self.enclosing_types(node, src).is_empty()
                     && {
                         // Not inside a function body.
-                        let mut current = node.parent();
+                        let mut current = super::parent(node);
                         let mut inside_function = false;
                         while let Some(n) = current {
                             if self.is_function(n) {
                                 inside_function = true;
                                 break;
                             }
-                            current = n.parent();
+                            current = super::parent(n);
                         }
                         !inside_function
                     }

@@ -85,6 +85,28 @@ fn property_key(node: Node, src: &[u8]) -> String {
     }
 }
 
+thread_local! {
+    /// `(file, answer)` memo for [`mentions_exports`].
+    static EXPORTS: std::cell::Cell<Option<(u64, bool)>> = const { std::cell::Cell::new(None) };
+}
+
+/// True when the file mentions `exports`; memoised per extracted file, as
+/// scanning the whole source for every binding is quadratic.
+fn mentions_exports(src: &[u8]) -> bool {
+    let compute = || src.windows(7).any(|w| w == b"exports");
+    let Some(file) = super::parents::current_file() else {
+        return compute();
+    };
+    EXPORTS.with(|memo| match memo.get() {
+        Some((f, answer)) if f == file => answer,
+        _ => {
+            let answer = compute();
+            memo.set(Some((file, answer)));
+            answer
+        }
+    })
+}
+
 impl Syntax for TypeScript {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
         if depth > MAX_DEPTH {
@@ -218,7 +240,7 @@ impl Syntax for TypeScript {
             _ => self.assigned_name(node, src),
         }?;
         // Methods are qualified by their class so `this.x` calls can be linked.
-        let mut current = node.parent();
+        let mut current = super::parent(node);
         while let Some(n) = current {
             if matches!(
                 n.kind(),
@@ -231,7 +253,7 @@ impl Syntax for TypeScript {
             if self.is_function(n) {
                 break;
             }
-            current = n.parent();
+            current = super::parent(n);
         }
         Some(own)
     }
@@ -270,7 +292,7 @@ impl Syntax for TypeScript {
         let mut current = node;
         // Look through wrappers such as `await`, parentheses and casts.
         for _ in 0..4 {
-            let parent = current.parent()?;
+            let parent = super::parent(current)?;
             match parent.kind() {
                 "variable_declarator" | "public_field_definition" | "field_definition" => {
                     return parent
@@ -307,15 +329,15 @@ impl Syntax for TypeScript {
     fn is_exported(&self, node: Node, src: &[u8]) -> bool {
         // CommonJS modules export through `module.exports`; any module-level
         // binding may be reached, and importers must still name it.
-        if src.windows(7).any(|w| w == b"exports") {
+        if mentions_exports(src) {
             return true;
         }
-        let mut current = node.parent();
+        let mut current = super::parent(node);
         for _ in 0..4 {
             match current {
                 Some(n) if n.kind() == "export_statement" => return true,
                 Some(n) if n.kind() == "program" => return false,
-                Some(n) => current = n.parent(),
+                Some(n) => current = super::parent(n),
                 None => return false,
             }
         }

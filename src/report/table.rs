@@ -86,7 +86,7 @@ pub fn render(report: &Report) -> String {
         for f in sorted {
             table.add_row(vec![
                 f.severity.as_str().to_string(),
-                f.rule_id.clone(),
+                terminal_safe(&f.rule_id),
                 format!("{}:{}", terminal_safe(&f.file), f.line),
                 terminal_safe(&f.message),
             ]);
