@@ -7,4 +7,5 @@ mod gate_cli;
 mod kotlin_cli;
 mod report_cli;
 mod scan_cli;
+mod shard_cli;
 mod swift_cli;
