@@ -35,6 +35,34 @@ fn scan_to(out: PathBuf, args: &[&str]) -> PathBuf {
     out
 }
 
+/// `scan ARGS -f json`, run once per distinct ARGS for the whole test
+/// binary (each CLI scan compiles every query: over a second in debug).
+fn cached_scan(args: &[&str]) -> PathBuf {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<String, Arc<OnceLock<PathBuf>>>>;
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("tempdir"));
+    let key = args.join(" ");
+    let (cell, n) = {
+        let mut map = CACHE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let n = map.len();
+        (
+            map.entry(key)
+                .or_insert_with(|| Arc::new(OnceLock::new()))
+                .clone(),
+            n,
+        )
+    };
+    // Blocks other callers with the same ARGS until the file is written.
+    cell.get_or_init(|| scan_to(dir.path().join(format!("cached-{n}.json")), args))
+        .clone()
+}
+
 fn merge(reports: &[PathBuf], extra: &[&str]) -> std::process::Output {
     egress_scan()
         .arg("merge")
@@ -91,7 +119,7 @@ fn merged_shards_equal_the_single_run() {
     let tmp = tempfile::tempdir().expect("tempdir");
     for name in fixture_names() {
         let path = format!("fixtures/{name}");
-        let single = scan_to(tmp.path().join(format!("{name}.json")), &[&path]);
+        let single = cached_scan(&[&path]);
         let single_bytes = std::fs::read(&single).expect("single");
         let single_files = json(&single)["stats"]["files_seen"].as_u64().expect("stats");
         let mut split = false;
@@ -133,10 +161,7 @@ fn cli_shards_match_the_library() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let lib = shard_reports(tmp.path(), "chatbot", &[2]).remove(0);
     for (k, expected) in lib.iter().enumerate() {
-        let cli = scan_to(
-            tmp.path().join(format!("cli-{k}.json")),
-            &["fixtures/chatbot", "--shard", &format!("{}/2", k + 1)],
-        );
+        let cli = cached_scan(&["fixtures/chatbot", "--shard", &format!("{}/2", k + 1)]);
         assert_eq!(
             std::fs::read(&cli).expect("cli"),
             std::fs::read(expected).expect("lib"),
@@ -172,22 +197,22 @@ fn repo_name_is_kept_through_shards() {
     assert_eq!(o.stdout, std::fs::read(&single).expect("single"));
     assert_eq!(json(&single)["repository"], "acme/assistant");
     // Without --repo-name the single-run report has no repository field.
-    let plain = scan_to(tmp.path().join("plain.json"), &["fixtures/chatbot"]);
+    let plain = cached_scan(&["fixtures/chatbot"]);
     assert!(json(&plain).get("repository").is_none());
 }
 
 const ORG: [&str; 3] = ["chatbot", "ios-app", "webhook-relay"];
 
-fn org_reports(tmp: &Path) -> Vec<PathBuf> {
+fn org_reports() -> Vec<PathBuf> {
     ORG.iter()
-        .map(|n| scan_to(tmp.join(format!("{n}.json")), &[&format!("fixtures/{n}")]))
+        .map(|n| cached_scan(&[&format!("fixtures/{n}")]))
         .collect()
 }
 
 #[test]
 fn organisation_inventory_of_three_repositories() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let reports = org_reports(tmp.path());
+    let reports = org_reports();
     let o = merge(&reports, &["-f", "markdown"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let md = String::from_utf8(o.stdout).expect("UTF-8");
@@ -275,7 +300,7 @@ fn bad_inputs_are_refused_and_nothing_is_written() {
         let spec = format!("{k}/2");
         args.push(&spec);
         args.extend_from_slice(extra);
-        scan_to(t.join(format!("s{k}-{}.json", extra.len())), &args)
+        cached_scan(&args)
     };
     let s1 = shard(1, &[]);
     let s2 = shard(2, &[]);
@@ -318,7 +343,7 @@ fn bad_inputs_are_refused_and_nothing_is_written() {
         &[s1.clone(), s1.clone(), s2.clone()],
         "shard 1 of 2 given twice",
     );
-    let single = scan_to(t.join("single.json"), &["fixtures/chatbot"]);
+    let single = cached_scan(&["fixtures/chatbot"]);
     assert_refused(
         t,
         &[single.clone(), single],
