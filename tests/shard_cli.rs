@@ -150,6 +150,9 @@ fn merged_shards_equal_the_single_run() {
                 "{name}, {n} shards: merged report differs from the single run"
             );
         }
+        // A single report merges into itself.
+        let o = merge(std::slice::from_ref(&single), &[]);
+        assert_eq!(o.stdout, single_bytes, "{name}");
         if single_files >= 3 {
             assert!(split, "{name}: no partition spread its files over two shards");
         }
@@ -167,6 +170,20 @@ fn cli_shards_match_the_library() {
             std::fs::read(expected).expect("lib"),
             "shard {}",
             k + 1
+        );
+    }
+    // The other formats of the merged report equal the single run's too.
+    for format in ["sarif", "markdown"] {
+        let o = merge(&lib, &["-f", format]);
+        assert_eq!(o.status.code(), Some(0));
+        let single = egress_scan()
+            .args(["fixtures/chatbot", "-f", format])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&single.stdout),
+            "{format}"
         );
     }
 }
