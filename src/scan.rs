@@ -225,14 +225,15 @@ pub fn build_report_of(
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
-    keep: &dyn Fn(&str) -> bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> (Report, inventory::InventoryFacts) {
     let project = Project::new(files);
     let analysis_options = AnalysisOptions {
         allowed_hosts: config.allowed_hosts.clone(),
         guards: config.guards.clone(),
     };
-    let results = analysis::analyse_project(&project, rules, &analysis_options);
+    let results =
+        analysis::analyse_project_for(&project, rules, &analysis_options, &|i| keep(&files[i].path));
 
     let mut calls = Vec::new();
     let mut hits = Vec::new();

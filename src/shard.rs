@@ -9,15 +9,16 @@
 //! **Cross-file facts.** Exported constants, project wrappers (transitive,
 //! across files), auto-detected guards and the Retrofit base URL are
 //! project-wide facts. To keep them exact, every shard walks, prefilters,
-//! parses and extracts *all* candidate files and analyses the whole project;
-//! it then *reports* only what is located in its own files: endpoint
-//! locations, calls, findings, the per-file inventory facts and the file
-//! statistics. The union of the N shard reports is therefore exactly the
-//! single-run report (`merge` checks this byte for byte in the tests). What a
-//! shard saves is report assembly, not parsing: sharding spreads the output
-//! (and the review) of a huge monorepo across jobs, and bounds each job's
-//! report size; it does not divide the parse time. See the README for
-//! measurements.
+//! parses and extracts *all* candidate files and finds sinks and wrappers in
+//! all of them; only the last per-file stage (endpoint literals and the
+//! detectors) runs for the shard's own files. It then *reports* only what is
+//! located in its own files: endpoint locations, calls, findings, the
+//! per-file inventory facts and the file statistics. The union of the N
+//! shard reports is therefore exactly the single-run report (the tests
+//! compare them byte for byte). Parsing dominates a scan, so a shard job
+//! costs about as much as a full scan: sharding splits the output (and the
+//! review) of a huge repository across jobs, not its parse time. See the
+//! README for measurements.
 //!
 //! A shard report carries a `shard` object: its index and count, the
 //! repository name, a hash of everything that changes results (rules,
