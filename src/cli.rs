@@ -30,6 +30,10 @@ pub enum Command {
     /// Compare two git revisions (or a revision and the work tree, or two
     /// JSON reports): new/resolved findings, added/removed endpoints and hosts.
     Diff(DiffArgs),
+    /// Merge JSON reports: the shards of one scan into the single-run
+    /// report, or reports of several repositories into an organisation
+    /// inventory.
+    Merge(MergeArgs),
     /// Show a rule's documentation.
     Explain {
         rule_id: String,
@@ -98,6 +102,33 @@ pub struct ScanArgs {
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Scan shard K of N (1-based): files are partitioned by a stable hash
+    /// of their path; merge the N JSON reports with `egress-scan merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Repository name recorded in the report (organisation inventories
+    /// of `merge`); default: the `origin` remote or the root folder's name.
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// JSON reports written by `scan -f json` (shards and/or repositories).
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Output format (`sarif` needs a single repository).
+    #[arg(short, long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write the result to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules directory used by the scans (SARIF rule metadata).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Title of the markdown document.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -16,12 +16,14 @@ pub mod extract;
 pub mod fuzzing;
 pub mod inventory;
 pub mod lang;
+pub mod merge;
 pub mod model;
 pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod rules_test;
 pub mod scan;
+pub mod shard;
 pub mod walk;
 
 use std::io::Write;
@@ -53,6 +55,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Baseline(#[from] report::baseline::BaselineError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Merge(#[from] merge::MergeError),
     #[error("{0}")]
     #[diagnostic(code(egress_scan::error))]
     Other(String),
@@ -93,6 +98,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Some(Command::Scan(args)) => run_scan(&args),
         None => run_scan(&cli.scan),
         Some(Command::Diff(args)) => run_diff(&args),
+        Some(Command::Merge(args)) => run_merge(&args),
         Some(Command::Rules(RulesCommand::List { rules })) => {
             let set = RuleSet::load(rules.as_deref())?;
             let mut out = String::new();
@@ -169,6 +175,7 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         threads: args.threads.unwrap_or_else(default_threads).max(1),
         prefilter: !args.no_prefilter,
         max_file_size: args.max_file_size,
+        shard: args.shard,
     };
     // Read the baseline before scanning so a bad file fails fast.
     let baseline = args
@@ -176,7 +183,11 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         .as_deref()
         .map(report::baseline::Baseline::load)
         .transpose()?;
-    let report = scan::scan(&options, &rules, &config)?;
+    let mut report = scan::scan(&options, &rules, &config)?;
+    report.repository = args.repo_name.clone();
+    if let (Some(info), Some(name)) = (&mut report.shard, &args.repo_name) {
+        info.repository = name.clone();
+    }
     let rendered = match args.format {
         Format::Json => report::json::render(&report),
         Format::Table => report::table::render(&report),
@@ -196,6 +207,33 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+fn run_merge(args: &cli::MergeArgs) -> Result<Outcome, Error> {
+    let rendered = match merge::merge_files(&args.reports)? {
+        merge::Merged::Repository(report) => match args.format {
+            Format::Json => report::json::render(&report),
+            Format::Table => report::table::render(&report),
+            Format::Sarif => report::sarif::render(&report, &RuleSet::load(args.rules.as_deref())?),
+            Format::Markdown => report::markdown::render(&report, args.title.as_deref()),
+        },
+        merge::Merged::Organisation(org) => match args.format {
+            Format::Json => report::org::render_json(&org),
+            Format::Table => report::org::render_table(&org),
+            Format::Markdown => report::org::render_markdown(&org, args.title.as_deref()),
+            Format::Sarif => {
+                return Err(Error::Usage(format!(
+                    "SARIF describes one repository; these reports are of {} repositories (merge each repository's shards separately, or use -f json|markdown|table)",
+                    org.repositories.len()
+                )))
+            }
+        },
+    };
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    Ok(Outcome::Clean)
 }
 
 fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {

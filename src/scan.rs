@@ -33,6 +33,8 @@ pub struct ScanOptions {
     pub threads: usize,
     pub prefilter: bool,
     pub max_file_size: u64,
+    /// Scan only this shard's files (`--shard K/N`); see [`crate::shard`].
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// What per-file processing produced: facts, or why a file was not analysed.
@@ -55,6 +57,38 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<R
 }
 
 fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<Report, Error> {
+    let (walked, outcomes) = walk_and_process(options, rules, config)?;
+    if let Some(shard) = options.shard {
+        let stats = shard.stats(&walked, &outcomes);
+        let (_, files) = collect_outcomes(Stats::default(), outcomes);
+        return Ok(shard.report(options, stats, &files, rules, config));
+    }
+    let stats = Stats {
+        files_seen: walked.files.len() + walked.too_large,
+        files_skipped: Skipped {
+            too_large: walked.too_large,
+            unreadable: walked.unreadable,
+            ..Skipped::default()
+        },
+        ..Stats::default()
+    };
+    let (stats, files) = collect_outcomes(stats, outcomes);
+    Ok(build_report(
+        options.root_label.clone(),
+        stats,
+        &files,
+        rules,
+        config,
+    ))
+}
+
+/// Walks the root and processes every candidate file, in walk order (one
+/// outcome per `walked.files` entry). Call inside the scan's thread pool.
+pub fn walk_and_process(
+    options: &ScanOptions,
+    rules: &RuleSet,
+    config: &Config,
+) -> Result<(walk::WalkOutput, Vec<Outcome>), Error> {
     let mut excludes = options.excludes.clone();
     excludes.extend(config.exclude.iter().cloned());
     let walked = walk::walk(&WalkOptions {
@@ -76,24 +110,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
             Err(_) => Outcome::Unreadable,
         })
         .collect();
-
-    let stats = Stats {
-        files_seen: walked.files.len() + walked.too_large,
-        files_skipped: Skipped {
-            too_large: walked.too_large,
-            unreadable: walked.unreadable,
-            ..Skipped::default()
-        },
-        ..Stats::default()
-    };
-    let (stats, files) = collect_outcomes(stats, outcomes);
-    Ok(build_report(
-        options.root_label.clone(),
-        stats,
-        &files,
-        rules,
-        config,
-    ))
+    Ok((walked, outcomes))
 }
 
 /// Compiled queries and prefilter: everything per-file processing needs,
@@ -194,12 +211,29 @@ pub fn build_report_renamed(
     config: &Config,
     renames: &BTreeMap<String, String>,
 ) -> Report {
+    build_report_of(root, stats, files, rules, config, renames, &|_| true).0
+}
+
+/// [`build_report_renamed`] reporting only the endpoints, calls, findings
+/// and inventory facts located in files `keep` accepts; the whole project
+/// is still analysed so cross-file facts stay exact. Also returns the kept
+/// files' inventory facts (for shard reports).
+pub fn build_report_of(
+    root: String,
+    stats: Stats,
+    files: &[FileFacts],
+    rules: &RuleSet,
+    config: &Config,
+    renames: &BTreeMap<String, String>,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> (Report, inventory::InventoryFacts) {
     let project = Project::new(files);
     let analysis_options = AnalysisOptions {
         allowed_hosts: config.allowed_hosts.clone(),
         guards: config.guards.clone(),
     };
-    let results = analysis::analyse_project(&project, rules, &analysis_options);
+    let results =
+        analysis::analyse_project_for(&project, rules, &analysis_options, &|i| keep(&files[i].path));
 
     let mut calls = Vec::new();
     let mut hits = Vec::new();
@@ -209,6 +243,9 @@ pub fn build_report_renamed(
         hits.extend(r.endpoints);
         raw_findings.extend(r.findings);
     }
+    calls.retain(|c| keep(&c.file));
+    hits.retain(|h| keep(&h.file));
+    raw_findings.retain(|f| keep(&f.file));
     calls.sort();
     calls.dedup();
 
@@ -248,26 +285,31 @@ pub fn build_report_renamed(
     });
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
 
-    let communications = inventory::communications(&inventory::InventoryInput {
+    let mut inventory_facts = inventory::facts(&inventory::InventoryInput {
         endpoints: &endpoints,
         findings: &findings,
         calls: &calls,
         files,
         catalog: &catalog,
     });
-    Report {
+    inventory_facts.retain_files(keep);
+    let communications = inventory::communications_from(&endpoints, &findings, &inventory_facts, &catalog);
+    let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "egress-scan".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
         root,
+        repository: None,
         stats,
         endpoints,
         communications,
         findings,
         calls,
-    }
+        shard: None,
+    };
+    (report, inventory_facts)
 }
 
 fn to_finding(

@@ -66,6 +66,10 @@ pub struct WalkOutput {
     pub files: Vec<Candidate>,
     pub too_large: usize,
     pub unreadable: usize,
+    /// Relative paths of the files counted in `too_large` and, where the
+    /// path is known, `unreadable` (so `--shard` can partition the counts).
+    pub too_large_paths: Vec<String>,
+    pub unreadable_paths: Vec<String>,
 }
 
 /// True for test file names (`x.test.ts`, `FooTests.swift`, `BarTest.kt`).
@@ -163,13 +167,19 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
             let size = entry.metadata().map(|m| m.len());
             let mut guard = lock(out);
             match size {
-                Ok(len) if len > options.max_file_size => guard.too_large += 1,
+                Ok(len) if len > options.max_file_size => {
+                    guard.too_large += 1;
+                    guard.too_large_paths.push(relative(root, path));
+                }
                 Ok(_) => guard.files.push(Candidate {
                     rel: relative(root, path),
                     path: path.to_path_buf(),
                     grammar,
                 }),
-                Err(_) => guard.unreadable += 1,
+                Err(_) => {
+                    guard.unreadable += 1;
+                    guard.unreadable_paths.push(relative(root, path));
+                }
             }
             WalkState::Continue
         })

@@ -9,4 +9,5 @@ mod kotlin_cli;
 mod reliability;
 mod report_cli;
 mod scan_cli;
+mod shard_cli;
 mod swift_cli;

@@ -141,6 +141,19 @@ pub struct FileAnalysis {
 /// Analyses every file of the project: direct sinks first, then call sites
 /// of project wrappers (transitively), then endpoints and detectors per file.
 pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOptions) -> Vec<FileAnalysis> {
+    analyse_project_for(project, rules, options, &|_| true)
+}
+
+/// [`analyse_project`] with the last, per-file stage (endpoint literals and
+/// detectors) run only for the files `keep` accepts; the others get an empty
+/// analysis. Sinks and wrappers are still found in every file, since they
+/// cross files. `scan --shard` uses it.
+pub fn analyse_project_for(
+    project: &Project,
+    rules: &RuleSet,
+    options: &AnalysisOptions,
+    keep: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<FileAnalysis> {
     use rayon::prelude::*;
     use std::collections::HashSet;
 
@@ -207,7 +220,13 @@ pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOpt
     sinks
         .into_par_iter()
         .enumerate()
-        .map(|(i, file_sinks)| analyse_file(project, i, rules, options, &file_sinks, &used))
+        .map(|(i, file_sinks)| {
+            if keep(i) {
+                analyse_file(project, i, rules, options, &file_sinks, &used)
+            } else {
+                FileAnalysis::default()
+            }
+        })
         .collect()
 }
 

@@ -11,6 +11,8 @@ mod catalog;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 pub use catalog::{Catalog, Service, CATEGORIES};
 
 use crate::analysis::payload;
@@ -68,11 +70,98 @@ pub fn module_of(file: &str) -> String {
         .unwrap_or_else(|| "(root)".into())
 }
 
+/// The per-file facts communications need beyond endpoints and findings:
+/// catalog client libraries imported and, per (file, host), the auth and
+/// data the requests carry. Each entry belongs to one file, so the facts of
+/// disjoint file sets (shards) concatenate into the facts of their union.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InventoryFacts {
+    #[serde(default)]
+    pub libraries: Vec<LibraryImport>,
+    #[serde(default)]
+    pub requests: Vec<RequestDetail>,
+}
+
+/// A file importing a client library of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LibraryImport {
+    pub file: String,
+    pub library: String,
+}
+
+/// Auth and body details of the requests of one file to one host, in call
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub file: String,
+    pub host: String,
+    pub auth: Vec<String>,
+    pub data_sent: Vec<String>,
+}
+
+impl InventoryFacts {
+    /// Keeps the entries of the files `keep` accepts.
+    pub fn retain_files(&mut self, keep: &dyn Fn(&str) -> bool) {
+        self.libraries.retain(|l| keep(&l.file));
+        self.requests.retain(|r| keep(&r.file));
+    }
+
+    /// Appends another file set's facts (disjoint files).
+    pub fn extend(&mut self, other: InventoryFacts) {
+        self.libraries.extend(other.libraries);
+        self.requests.extend(other.requests);
+    }
+
+    /// Sorted, for byte-stable output.
+    pub fn sort(&mut self) {
+        self.libraries.sort();
+        self.libraries.dedup();
+        self.requests.sort();
+    }
+}
+
+/// Extracts the [`InventoryFacts`] of `input`.
+pub fn facts(input: &InventoryInput<'_>) -> InventoryFacts {
+    let mut libraries = Vec::new();
+    for f in input.files {
+        for import in &f.imports {
+            if input.catalog.service_for_library(&import.source).is_some() {
+                libraries.push(LibraryImport {
+                    file: f.path.clone(),
+                    library: import.source.clone(),
+                });
+            }
+        }
+    }
+    let requests = request_details(input)
+        .into_iter()
+        .map(|((file, host), (auth, data_sent))| RequestDetail {
+            file,
+            host,
+            auth,
+            data_sent,
+        })
+        .collect();
+    let mut out = InventoryFacts { libraries, requests };
+    out.sort();
+    out
+}
+
 pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
-    let catalog = input.catalog;
+    communications_from(input.endpoints, input.findings, &facts(input), input.catalog)
+}
+
+/// Communications from report data plus [`InventoryFacts`]; `merge` uses it
+/// to rebuild the inventory of merged shard reports.
+pub fn communications_from(
+    endpoints: &[Endpoint],
+    findings: &[Finding],
+    facts: &InventoryFacts,
+    catalog: &Catalog,
+) -> Vec<Communication> {
     let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
 
-    for e in input.endpoints {
+    for e in endpoints {
         let service = catalog.service_for_host(&e.host);
         let local = host::is_loopback(&e.host) || host::is_private(&e.host);
         for l in &e.locations {
@@ -89,25 +178,32 @@ pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
         }
     }
 
-    for f in input.files {
-        for import in &f.imports {
-            let Some((s, _)) = catalog.service_for_library(&import.source) else {
-                continue;
-            };
-            let key = Key::Service(s.name.clone());
-            let g = groups
-                .entry(key.clone())
-                .or_insert_with(|| new_group(&key, Some(s)));
-            g.files.insert(f.path.clone());
-            g.libraries.insert(import.source.clone());
-            g.library_hosts.extend(s.hosts.iter().cloned());
-        }
+    for l in &facts.libraries {
+        let Some((s, _)) = catalog.service_for_library(&l.library) else {
+            continue;
+        };
+        let key = Key::Service(s.name.clone());
+        let g = groups
+            .entry(key.clone())
+            .or_insert_with(|| new_group(&key, Some(s)));
+        g.files.insert(l.file.clone());
+        g.libraries.insert(l.library.clone());
+        g.library_hosts.extend(s.hosts.iter().cloned());
     }
 
-    let requests = request_details(input);
+    let requests: Requests = facts
+        .requests
+        .iter()
+        .map(|r| {
+            (
+                (r.file.clone(), r.host.clone()),
+                (r.auth.clone(), r.data_sent.clone()),
+            )
+        })
+        .collect();
     groups
         .into_values()
-        .map(|g| finish(g, input, &requests))
+        .map(|g| finish(g, findings, &requests))
         .collect()
 }
 
@@ -176,7 +272,7 @@ fn request_details(input: &InventoryInput<'_>) -> Requests {
     out
 }
 
-fn finish(g: Group, input: &InventoryInput<'_>, requests: &Requests) -> Communication {
+fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication {
     let mut auth: Vec<String> = Vec::new();
     let mut data: BTreeSet<String> = BTreeSet::new();
     for ((file, h), (a, d)) in requests {
@@ -192,7 +288,7 @@ fn finish(g: Group, input: &InventoryInput<'_>, requests: &Requests) -> Communic
     let hostnames: BTreeSet<String> = g.hosts.iter().map(|h| host::hostname(h)).collect();
     let mut notes: Vec<String> = g.privacy.iter().cloned().collect();
     let mut seen = BTreeSet::new();
-    for f in input.findings {
+    for f in findings {
         if f.suppressed || !g.files.contains(&f.file) {
             continue;
         }

@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod json;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 pub mod table;
 pub mod text;
@@ -23,6 +24,10 @@ pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
     pub root: String,
+    /// Repository name (`--repo-name`); keys the organisation inventory of
+    /// `merge` (additive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     pub stats: Stats,
     pub endpoints: Vec<Endpoint>,
     pub communications: Vec<Communication>,
@@ -30,6 +35,10 @@ pub struct Report {
     /// Every network call site (additive to SPEC §6).
     #[serde(default)]
     pub calls: Vec<OutboundCall>,
+    /// Present in reports of `scan --shard K/N` only (additive); `merge`
+    /// removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
