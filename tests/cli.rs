@@ -5,6 +5,7 @@ mod common;
 mod diff_cli;
 mod gate_cli;
 mod kotlin_cli;
+mod prefilter_cli;
 mod report_cli;
 mod scan_cli;
 mod swift_cli;

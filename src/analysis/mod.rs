@@ -18,7 +18,7 @@ mod literals;
 pub mod payload;
 mod ssrf;
 mod swift_checks;
-mod wrappers;
+pub(crate) mod wrappers;
 
 use serde::{Deserialize, Serialize};
 

@@ -207,6 +207,11 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
     }
 }
 
+/// Is `method` too common to link `obj.method(…)` to a wrapper by name alone?
+pub(crate) fn is_generic_method(method: &str) -> bool {
+    GENERIC_METHODS.contains(&method)
+}
+
 /// The wrapper's template with the parameter's hole replaced by `arg`.
 fn substitute(template: &Value, param: &str, arg: Value) -> Value {
     let mut pieces = Vec::new();
