@@ -277,16 +277,19 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     }
     let engine = Engine::new(rules, true)?;
     let work: Vec<_> = work.into_iter().collect();
-    let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> = work
+    let mut outcomes: Vec<Outcome> = work
         .par_iter()
-        .map(|((id, grammar), rel)| {
-            let outcome = match blobs.get(id) {
-                Some(bytes) => engine.process(rel, *grammar, bytes),
-                None => Outcome::Unreadable,
-            };
-            ((*id, *grammar), outcome)
+        .map(|((id, grammar), rel)| match blobs.get(id) {
+            Some(bytes) => engine.process(rel, *grammar, bytes),
+            None => Outcome::Unreadable,
         })
         .collect();
+    engine.recheck_untriggered(&mut outcomes, |i| {
+        let ((id, grammar), rel) = &work[i];
+        Some((*rel, *grammar, std::borrow::Cow::Borrowed(&blobs.get(id)?[..])))
+    });
+    let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> =
+        work.iter().map(|(key, _)| *key).zip(outcomes).collect();
 
     let renames = detect_renames(&base, &head);
     let changed = {

@@ -2,13 +2,34 @@
 //! loaded rules and sinks. A file containing none of them cannot produce a
 //! result and is never parsed. False positives are fine; false negatives are
 //! bugs, which is why URL schemes and every sink name are always triggers.
+//!
+//! Short words (`io`, `ws`, `get`, `key`, `url`) would match inside almost
+//! every identifier (`function`, `rows`, `target`), so a word of at most
+//! [`SHORT`] bytes only counts where an identifier word starts: after a byte
+//! that is not a letter or digit, or at an upper-case letter (`apiKey`,
+//! `baseURL`). Identifier words are how every consumer of these words splits
+//! names (callee segments, camelCase and snake_case words), so this never
+//! drops a file the analysis could report on.
+//!
+//! A second phase (see [`crate::scan`]) re-checks files that had no trigger
+//! against the names of functions found in the parsed files, so a call to a
+//! project wrapper (`loadRemote(path)`) in a file that names no network API
+//! still reaches the analysis.
+
+use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::model::FileFacts;
 use crate::rules::RuleSet;
+
+/// Words up to this length must start an identifier word to count.
+const SHORT: usize = 4;
 
 pub struct Prefilter {
     matcher: Option<AhoCorasick>,
+    /// Per pattern: must the match start an identifier word?
+    boundary: Vec<bool>,
 }
 
 impl Prefilter {
@@ -25,26 +46,126 @@ impl Prefilter {
             words.extend(rule.triggers.iter().cloned());
         }
         words.extend(rules.sinks.trigger_words());
+        Prefilter::from_words(words)
+    }
+
+    /// A prefilter over exactly `words`; none lets nothing through.
+    pub fn from_words(mut words: Vec<String>) -> Prefilter {
         words.retain(|w| !w.is_empty());
+        for w in &mut words {
+            if is_word(w) {
+                w.make_ascii_lowercase();
+            }
+        }
         words.sort();
         words.dedup();
+        let boundary = words.iter().map(|w| w.len() <= SHORT && is_word(w)).collect();
         let matcher = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
+            .match_kind(MatchKind::Standard)
             .build(&words)
             .ok();
-        Prefilter { matcher }
+        Prefilter { matcher, boundary }
     }
 
     /// A prefilter that lets everything through (`--no-prefilter`).
     pub fn disabled() -> Prefilter {
-        Prefilter { matcher: None }
+        Prefilter {
+            matcher: None,
+            boundary: Vec::new(),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.matcher.is_some()
     }
 
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        match &self.matcher {
-            Some(m) => m.is_match(bytes),
-            None => true,
+        let Some(m) = &self.matcher else {
+            return true;
+        };
+        m.find_overlapping_iter(bytes)
+            .any(|hit| !self.boundary[hit.pattern().as_usize()] || starts_word(bytes, hit.start()))
+    }
+}
+
+fn is_word(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Does an identifier word start at `at`?
+fn starts_word(bytes: &[u8], at: usize) -> bool {
+    at == 0 || !bytes[at - 1].is_ascii_alphanumeric() || bytes[at].is_ascii_uppercase()
+}
+
+/// Names under which the parsed files' possible wrappers can be called: the
+/// words a file that calls one of them contains. A possible wrapper is a
+/// function with parameters that calls a network API (`sinks` matches the
+/// callee) or one of the `known` wrapper names of an earlier round. Methods
+/// with a common name (`get`, `send`) add the words of their class instead,
+/// since a call `api.get(route)` only links to `ApiClient.get` through the
+/// receiver. Returns the names to match and the simple names found.
+pub fn wrapper_names(
+    files: &[&FileFacts],
+    sinks: &Prefilter,
+    known: &BTreeSet<String>,
+) -> (Vec<String>, BTreeSet<String>) {
+    let mut words = BTreeSet::new();
+    let mut simple_names = BTreeSet::new();
+    for facts in files {
+        let calling: BTreeSet<&str> = facts
+            .calls
+            .iter()
+            .filter(|site| {
+                let last = site.callee.rsplit('.').next().unwrap_or("");
+                sinks.may_match(site.callee.as_bytes()) || known.contains(last)
+            })
+            .filter_map(|site| site.function.as_deref())
+            .collect();
+        for function in &facts.functions {
+            if function.params.is_empty() || !calling.contains(function.name.as_str()) {
+                continue;
+            }
+            let (class, simple) = match function.name.rsplit_once('.') {
+                Some((c, s)) => (Some(c), s),
+                None => (None, function.name.as_str()),
+            };
+            simple_names.insert(simple.to_string());
+            match class {
+                Some(class) if crate::analysis::wrappers::is_generic_method(simple) => {
+                    let class = class.rsplit('.').next().unwrap_or(class);
+                    words.insert(class.to_string());
+                    let class_words = crate::analysis::names::words(class);
+                    words.extend(class_words.into_iter().filter(|w| w.len() > 2));
+                }
+                _ => {
+                    words.insert(simple.to_string());
+                }
+            }
         }
+    }
+    (words.into_iter().collect(), simple_names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_only_count_at_identifier_starts() {
+        let p = Prefilter::from_words(vec!["io".into(), "key".into(), "fetch".into()]);
+        assert!(!p.may_match(b"function render(rows) { return target; }"));
+        assert!(p.may_match(b"const s = io(addr);"));
+        assert!(p.may_match(b"const apiKey = load();"));
+        assert!(p.may_match(b"const API_KEY = load();"));
+        assert!(!p.may_match(b"const monkey = 1;"));
+        // Long words match anywhere.
+        assert!(p.may_match(b"return prefetched;"));
+    }
+
+    #[test]
+    fn empty_word_list_lets_nothing_through() {
+        let p = Prefilter::from_words(Vec::new());
+        assert!(!p.may_match(b"fetch(url)"));
     }
 }

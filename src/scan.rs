@@ -2,7 +2,8 @@
 //! Each stage is called through its typed interface; this module only wires
 //! them and gathers statistics.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -102,7 +103,7 @@ pub fn walk_and_process(
     .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
 
     let engine = Engine::new(rules, options.prefilter)?;
-    let outcomes: Vec<Outcome> = walked
+    let mut outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
         .map(|candidate| match std::fs::read(&candidate.path) {
@@ -110,6 +111,12 @@ pub fn walk_and_process(
             Err(_) => Outcome::Unreadable,
         })
         .collect();
+    engine.recheck_untriggered(&mut outcomes, |i| {
+        let candidate = &walked.files[i];
+        let bytes = std::fs::read(&candidate.path).ok()?;
+        Some((candidate.rel.as_str(), candidate.grammar, Cow::Owned(bytes)))
+    });
+
     Ok((walked, outcomes))
 }
 
@@ -118,23 +125,84 @@ pub fn walk_and_process(
 pub struct Engine {
     queries: BTreeMap<usize, CompiledQueries>,
     prefilter: Prefilter,
+    /// Names of network APIs, for the prefilter's second phase.
+    sink_words: Prefilter,
 }
 
 impl Engine {
     pub fn new(rules: &RuleSet, prefilter: bool) -> Result<Self, Error> {
+        let libraries = inventory::Catalog::builtin().library_words();
+        let mut sink_words = rules.sinks.trigger_words();
+        sink_words.extend(libraries.iter().cloned());
         Ok(Engine {
             queries: compile_queries(rules)?,
             prefilter: if prefilter {
-                Prefilter::with_words(rules, inventory::Catalog::builtin().library_words())
+                Prefilter::with_words(rules, libraries)
             } else {
                 Prefilter::disabled()
             },
+            sink_words: Prefilter::from_words(sink_words),
         })
     }
 
     /// Binary/minified checks, prefilter, parse and extract of one file.
     pub fn process(&self, rel: &str, grammar: Grammar, bytes: &[u8]) -> Outcome {
         process_bytes(rel, grammar, bytes, &self.queries, &self.prefilter)
+    }
+
+    /// The prefilter's second phase: a file without trigger words that names
+    /// a function of the parsed files (a call to a project wrapper) is
+    /// parsed too; repeated for wrappers of wrappers. `source(i)` gives the
+    /// path, grammar and bytes of `outcomes[i]`'s file.
+    pub fn recheck_untriggered<'a, F>(&self, outcomes: &mut [Outcome], source: F)
+    where
+        F: Fn(usize) -> Option<(&'a str, Grammar, Cow<'a, [u8]>)> + Sync,
+    {
+        if !self.prefilter.is_enabled() {
+            return;
+        }
+        let mut fresh: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::Facts(_)))
+            .collect();
+        let mut known = std::collections::BTreeSet::new();
+        for _ in 0..analysis::wrappers::MAX_DEPTH {
+            let facts: Vec<&FileFacts> = fresh
+                .iter()
+                .filter_map(|&i| match &outcomes[i] {
+                    Outcome::Facts(f) => Some(&**f),
+                    _ => None,
+                })
+                .collect();
+            let (words, simple) = crate::prefilter::wrapper_names(&facts, &self.sink_words, &known);
+            if words.is_empty() {
+                break;
+            }
+            known.extend(simple);
+            let names = Prefilter::from_words(words);
+            let waiting: Vec<usize> = (0..outcomes.len())
+                .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
+                .collect();
+            let admitted: Vec<(usize, Outcome)> = waiting
+                .par_iter()
+                .filter_map(|&i| {
+                    let (rel, grammar, bytes) = source(i)?;
+                    if !names.may_match(&bytes) {
+                        return None;
+                    }
+                    let compiled = self.queries.get(&(grammar as usize))?;
+                    let outcome = analyse_source(rel, grammar, &bytes, compiled)
+                        .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)));
+                    Some((i, outcome))
+                })
+                .collect();
+            if admitted.is_empty() {
+                break;
+            }
+            fresh = admitted.iter().map(|(i, _)| *i).collect();
+            for (i, outcome) in admitted {
+                outcomes[i] = outcome;
+            }
+        }
     }
 }
 
@@ -156,10 +224,14 @@ pub fn scan_sources(
     rules: &RuleSet,
     config: &Config,
 ) -> Report {
-    let outcomes: Vec<Outcome> = sources
+    let mut outcomes: Vec<Outcome> = sources
         .par_iter()
         .map(|s| engine.process(&s.rel, s.grammar, &s.bytes))
         .collect();
+    engine.recheck_untriggered(&mut outcomes, |i| {
+        let s = &sources[i];
+        Some((s.rel.as_str(), s.grammar, Cow::Borrowed(&s.bytes[..])))
+    });
     let stats = Stats {
         files_seen: sources.len(),
         ..Stats::default()
@@ -275,9 +347,10 @@ pub fn build_report_of(
         e.locations.dedup();
     }
 
+    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut findings: Vec<Finding> = raw_findings
         .into_iter()
-        .filter_map(|raw| to_finding(raw, files, rules, config, renames))
+        .filter_map(|raw| to_finding(raw, &by_path, rules, config, renames))
         .collect();
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule_id, &a.message)
@@ -314,7 +387,7 @@ pub fn build_report_of(
 
 fn to_finding(
     mut raw: RawFinding,
-    files: &[FileFacts],
+    files: &HashMap<&str, &FileFacts>,
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
@@ -328,7 +401,7 @@ fn to_finding(
     if severity == Severity::Info {
         return None;
     }
-    let facts = files.iter().find(|f| f.path == raw.file);
+    let facts = files.get(raw.file.as_str()).copied();
     let snippet = facts.map(|f| f.snippet(raw.span.line)).unwrap_or_default();
     let suppression = facts.and_then(|f| {
         f.suppressions.iter().find(|s| {

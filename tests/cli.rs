@@ -6,6 +6,7 @@ mod diff_cli;
 mod gate_cli;
 mod hostile;
 mod kotlin_cli;
+mod prefilter_cli;
 mod reliability;
 mod report_cli;
 mod scan_cli;

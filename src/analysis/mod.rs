@@ -21,7 +21,7 @@ mod ssrf;
 mod subprocess;
 mod swift_checks;
 mod ts_checks;
-mod wrappers;
+pub(crate) mod wrappers;
 
 use serde::{Deserialize, Serialize};
 

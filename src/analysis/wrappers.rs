@@ -121,12 +121,20 @@ pub fn wrapper_calls<'a>(
     known: &HashSet<usize>,
 ) -> Vec<Sink<'a>> {
     let facts = &project.files[file];
+    // Wrappers by simple name: a call site is only compared with wrappers of
+    // its own method name, so the pass stays linear in the call sites.
+    let mut by_name: std::collections::HashMap<&str, Vec<&Wrapper>> = std::collections::HashMap::new();
+    for w in wrappers {
+        by_name.entry(w.simple.as_str()).or_default().push(w);
+    }
     let mut out = Vec::new();
     for site in &facts.calls {
         if known.contains(&site.span.start_byte) {
             continue;
         }
-        let Some(wrapper) = wrappers.iter().find(|w| links(project, file, site, w)) else {
+        let method = site.callee.rsplit('.').next().unwrap_or(&site.callee);
+        let candidates = by_name.get(method).map(Vec::as_slice).unwrap_or_default();
+        let Some(wrapper) = candidates.iter().copied().find(|w| links(project, file, site, w)) else {
             continue;
         };
         let Some(arg) = site.call.args.get(wrapper.param_index) else {
@@ -205,6 +213,11 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             shares || !GENERIC_METHODS.contains(&method)
         }
     }
+}
+
+/// Is `method` too common to link `obj.method(…)` to a wrapper by name alone?
+pub(crate) fn is_generic_method(method: &str) -> bool {
+    GENERIC_METHODS.contains(&method)
 }
 
 /// The wrapper's template with the parameter's hole replaced by `arg`.
