@@ -276,3 +276,22 @@ fn webrtc_ice_servers_are_endpoints() {
     assert!(hosts.contains(&"stun.l.google.com:19302"), "{hosts:?}");
     assert!(hosts.contains(&"turn.voice-relay.net:3478"), "{hosts:?}");
 }
+
+#[test]
+fn destructured_option_defaults_are_endpoints() {
+    // Shaped like `@slack/web-api`: the base URL is a destructured default.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("client.js"),
+        "class WebClient {\n  constructor(token, { slackApiUrl = 'https://slack.com/api/', timeout = 0 } = {}) {\n    this.axios = axios.create({ baseURL: slackApiUrl, timeout });\n  }\n}\nmodule.exports = { WebClient };\n",
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    let hosts: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts, vec!["slack.com"]);
+}

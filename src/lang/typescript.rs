@@ -308,6 +308,12 @@ impl Syntax for TypeScript {
                         .child_by_field_name("pattern")
                         .map(|n| text(n, src).to_string());
                 }
+                // `{ slackApiUrl = "https://slack.com/api/" } = {}` defaults.
+                "object_assignment_pattern" | "assignment_pattern" => {
+                    return parent
+                        .child_by_field_name("left")
+                        .map(|n| text(n, src).to_string());
+                }
                 "assignment_expression" => {
                     return parent
                         .child_by_field_name("left")
