@@ -9,7 +9,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::egress_scan;
+use crate::common::{egress_scan, strings};
 
 /// A hang guard, not a timed assertion: debug builds on a loaded machine
 /// take a few seconds for this corpus.
@@ -194,12 +194,7 @@ fn hostile_repository_is_scanned_without_panic_or_hang() {
     let corpus = hostile_corpus(10_000);
     let stdout = run_scan(corpus.dir.path(), &["-f", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&stdout).expect("valid JSON");
-    let urls: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["url"].as_str().unwrap())
-        .collect();
+    let urls: Vec<&str> = strings(&report, "endpoints", "url");
     let has = |needle: &str| urls.iter().any(|u| u.contains(needle));
 
     // The rest of the repository is still scanned.

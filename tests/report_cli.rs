@@ -1,25 +1,9 @@
 //! Markdown and SARIF reports over every fixture, and the via-library
 //! inventory.
 
-use std::path::Path;
-
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::common::{egress_scan, scan_json};
-
-/// Every directory under fixtures/, so new fixtures get snapshots too.
-fn fixture_names() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("fixtures/ exists")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 2, "{names:?}");
-    names
-}
+use crate::common::{egress_scan, fixture_names, scan_json};
 
 fn scan_format(path: &str, format: &str) -> String {
     let out = egress_scan().args([path, "-f", format]).output().expect("runs");

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{egress_scan, findings, fixture, scan_json};
+use crate::common::{egress_scan, findings, fixture, scan_json, strings};
 
 #[test]
 fn chatbot_token_in_url_is_high_with_location() {
@@ -34,12 +34,7 @@ fn chatbot_token_in_url_is_high_with_location() {
 #[test]
 fn chatbot_endpoints_resolve_constants_across_files() {
     let report = scan_json(&["fixtures/chatbot"]);
-    let urls: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["url"].as_str().unwrap())
-        .collect();
+    let urls: Vec<&str> = strings(&report, "endpoints", "url");
     assert!(
         urls.contains(&"https://api.telegram.org/bot{this.botToken}/sendMessage"),
         "{urls:?}"
@@ -80,12 +75,7 @@ fn relay_suppression_and_tls() {
     assert_eq!(plaintext[0]["suppressed"], true);
     assert_eq!(report["stats"]["files_skipped"]["parse_error"], 1);
     // What parsed in the broken file is still reported.
-    let urls: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["url"].as_str().unwrap())
-        .collect();
+    let urls: Vec<&str> = strings(&report, "endpoints", "url");
     assert!(urls.contains(&"https://api.partner-platform.com/v2/ok"));
 }
 
@@ -235,12 +225,7 @@ fn bad_input_is_counted_not_fatal() {
     assert_eq!(skipped["too_large"], 1);
     assert_eq!(skipped["minified"], 1);
     assert!(skipped["parse_error"].as_u64().unwrap() >= 1);
-    let hosts: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["host"].as_str().unwrap())
-        .collect();
+    let hosts: Vec<&str> = strings(&report, "endpoints", "host");
     assert!(hosts.contains(&"api.vendor-one.com"), "{hosts:?}");
 }
 
@@ -267,12 +252,7 @@ fn fixture_paths_exist() {
 #[test]
 fn webrtc_ice_servers_are_endpoints() {
     let report = scan_json(&["fixtures/chatbot"]);
-    let hosts: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["host"].as_str().unwrap())
-        .collect();
+    let hosts: Vec<&str> = strings(&report, "endpoints", "host");
     assert!(hosts.contains(&"stun.l.google.com:19302"), "{hosts:?}");
     assert!(hosts.contains(&"turn.voice-relay.net:3478"), "{hosts:?}");
 }
@@ -287,11 +267,6 @@ fn destructured_option_defaults_are_endpoints() {
     )
     .unwrap();
     let report = scan_json(&[dir.path().to_str().unwrap()]);
-    let hosts: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["host"].as_str().unwrap())
-        .collect();
+    let hosts: Vec<&str> = strings(&report, "endpoints", "host");
     assert_eq!(hosts, vec!["slack.com"]);
 }

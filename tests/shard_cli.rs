@@ -4,20 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::egress_scan;
-
-fn fixture_names() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("fixtures/ exists")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 3, "{names:?}");
-    names
-}
+use crate::common::{egress_scan, fixture_names};
 
 /// Runs `scan ARGS -f json -o OUT` and returns OUT.
 fn scan_to(out: PathBuf, args: &[&str]) -> PathBuf {

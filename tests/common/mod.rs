@@ -37,3 +37,27 @@ pub fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_
         .filter(|f| f["rule_id"] == rule)
         .collect()
 }
+
+/// Every directory under fixtures/, sorted, so new fixtures are covered too.
+pub fn fixture_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "{names:?}");
+    names
+}
+
+/// The string `field` of every entry of a report section (`endpoints`, `calls`…).
+pub fn strings<'a>(report: &'a serde_json::Value, section: &str, field: &str) -> Vec<&'a str> {
+    report[section]
+        .as_array()
+        .expect("report section is an array")
+        .iter()
+        .map(|e| e[field].as_str().unwrap_or(""))
+        .collect()
+}
