@@ -8,8 +8,6 @@ use super::{Finding, Report};
 use crate::rules::{Rule, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where users find documentation of the tool and its rules.
-const INFORMATION_URI: &str = "https://crates.io/crates/egress-scan";
 pub const FINGERPRINT_KEY: &str = "egressScan/v1";
 
 #[derive(Serialize)]
@@ -39,7 +37,6 @@ pub struct Driver {
     pub name: String,
     pub version: String,
     pub semantic_version: String,
-    pub information_uri: &'static str,
     pub rules: Vec<ReportingDescriptor>,
 }
 
@@ -168,7 +165,6 @@ pub fn build(report: &Report, rules: &RuleSet) -> Log {
                     name: report.tool.name.clone(),
                     version: report.tool.version.clone(),
                     semantic_version: report.tool.version.clone(),
-                    information_uri: INFORMATION_URI,
                     rules: descriptors,
                 },
             },
