@@ -182,6 +182,7 @@ pub fn analyse_project_for(
         if wrappers.is_empty() {
             break;
         }
+        let index = wrappers::by_name(&wrappers);
         let found: Vec<Vec<calls::Sink>> = (0..n)
             .into_par_iter()
             .map(|i| {
@@ -190,7 +191,7 @@ pub fn analyse_project_for(
                     project,
                     &guards,
                     i,
-                    wrappers::wrapper_calls(project, i, &wrappers, &known),
+                    wrappers::wrapper_calls(project, i, &index, &known),
                 )
             })
             .collect();

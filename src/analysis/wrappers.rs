@@ -14,7 +14,7 @@
 //! with the class (`client.get` → `ApiClient.get`), so `map.get(key)` is never
 //! taken for a request.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::calls::{make_sink, Sink};
 use super::names;
@@ -114,19 +114,24 @@ fn display_name(function: &str) -> String {
 }
 
 /// Call sites of `file` that call one of `wrappers`, as sinks.
+/// Wrappers by simple name: a call site is only compared with wrappers of
+/// its own method name, so linking stays linear in the call sites. Built once
+/// per round and shared by every file.
+pub fn by_name(wrappers: &[Wrapper]) -> HashMap<&str, Vec<&Wrapper>> {
+    let mut map: HashMap<&str, Vec<&Wrapper>> = HashMap::new();
+    for w in wrappers {
+        map.entry(w.simple.as_str()).or_default().push(w);
+    }
+    map
+}
+
 pub fn wrapper_calls<'a>(
     project: &'a Project,
     file: usize,
-    wrappers: &[Wrapper],
+    by_name: &HashMap<&str, Vec<&Wrapper>>,
     known: &HashSet<usize>,
 ) -> Vec<Sink<'a>> {
     let facts = &project.files[file];
-    // Wrappers by simple name: a call site is only compared with wrappers of
-    // its own method name, so the pass stays linear in the call sites.
-    let mut by_name: std::collections::HashMap<&str, Vec<&Wrapper>> = std::collections::HashMap::new();
-    for w in wrappers {
-        by_name.entry(w.simple.as_str()).or_default().push(w);
-    }
     let mut out = Vec::new();
     for site in &facts.calls {
         if known.contains(&site.span.start_byte) {
