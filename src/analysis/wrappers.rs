@@ -85,7 +85,7 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             Some((c, s)) => (Some(c.to_string()), s.to_string()),
             None => (None, function.to_string()),
         };
-        let mut via = vec![display_name(function)];
+        let mut via = vec![function.to_string()];
         if sink.call.via.is_empty() {
             via.push(sink.call.api.clone());
         } else {
@@ -109,11 +109,6 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
     out
 }
 
-fn display_name(function: &str) -> String {
-    function.to_string()
-}
-
-/// Call sites of `file` that call one of `wrappers`, as sinks.
 /// Wrappers by simple name: a call site is only compared with wrappers of
 /// its own method name, so linking stays linear in the call sites. Built once
 /// per round and shared by every file.
@@ -125,6 +120,7 @@ pub fn by_name(wrappers: &[Wrapper]) -> HashMap<&str, Vec<&Wrapper>> {
     map
 }
 
+/// Call sites of `file` that call one of the indexed wrappers, as sinks.
 pub fn wrapper_calls<'a>(
     project: &'a Project,
     file: usize,
