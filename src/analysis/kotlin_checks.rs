@@ -3,14 +3,14 @@
 //! subprocesses, and TLS verification turned off (trust-all
 //! `X509TrustManager`, a `HostnameVerifier` that accepts every host).
 
-use super::detectors::message;
+use super::detectors::{finding_at, message};
 use super::discovery;
 use super::host;
 use super::names;
 use super::scope::Project;
 use super::subprocess;
 use super::url::{resolve, Piece, Value};
-use super::{EndpointHit, FileAnalysis, OutboundCall, RawFinding};
+use super::{EndpointHit, FileAnalysis, OutboundCall};
 use crate::lang::Lang;
 use crate::model::{CallSite, Expr, FileFacts, Span};
 use crate::rules::{Rule, RuleSet, SinkKind};
@@ -33,26 +33,6 @@ pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalys
     }
     if let Some(rule) = enabled("insecure-transport") {
         tls_off(rule, facts, out);
-    }
-}
-
-fn finding(
-    rule: &Rule,
-    facts: &FileFacts,
-    span: Span,
-    host: Option<String>,
-    function: Option<String>,
-    msg: String,
-    matched: String,
-) -> RawFinding {
-    RawFinding {
-        rule_id: rule.id.clone(),
-        message: msg,
-        file: facts.path.clone(),
-        span,
-        host,
-        function,
-        matched,
     }
 }
 
@@ -219,7 +199,7 @@ fn retrofit_credentials(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) 
                 ("url", ""),
             ],
         );
-        out.findings.push(finding(
+        out.findings.push(finding_at(
             rule,
             facts,
             site.span,
@@ -366,7 +346,7 @@ fn tls_off(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) {
     };
     let mut report = |span: Span, function: Option<String>, detail: &str, matched: &str| {
         let msg = message(rule, &[("detail", detail), ("host", "any host"), ("url", "")]);
-        out.findings.push(finding(
+        out.findings.push(finding_at(
             rule,
             facts,
             span,

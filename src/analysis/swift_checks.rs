@@ -3,12 +3,12 @@
 //! (`egress/subprocess-network`), and `URLSessionDelegate` methods that
 //! accept any server trust (`egress/insecure-transport`).
 
-use super::detectors::message;
+use super::detectors::{finding_at, message};
 use super::discovery;
 use super::scope::Project;
 use super::subprocess;
 use super::url::resolve;
-use super::{FileAnalysis, RawFinding};
+use super::FileAnalysis;
 use crate::lang::Lang;
 use crate::model::{CallExpr, CallSite, Expr, FileFacts, Span};
 use crate::rules::{Rule, RuleSet};
@@ -53,15 +53,8 @@ fn push(
             ("url", ""),
         ],
     );
-    out.findings.push(RawFinding {
-        rule_id: rule.id.clone(),
-        message: msg,
-        file: facts.path.clone(),
-        span,
-        host,
-        function,
-        matched,
-    });
+    out.findings
+        .push(finding_at(rule, facts, span, host, function, msg, matched));
 }
 
 fn last_segment(callee: &str) -> &str {
