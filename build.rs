@@ -21,6 +21,35 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     out
 }
 
+/// A hash of the sources, data files and locked dependency versions.
+fn build_id(root: &Path) -> String {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut stack = vec![root.join("src"), root.join("rules"), root.join("queries")];
+    let mut paths = vec![root.join("Cargo.lock")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    for path in paths {
+        hasher.write(
+            path.strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.write(&fs::read(&path).unwrap_or_default());
+    }
+    format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), hasher.finish())
+}
+
 fn entry(path: &Path, root: &Path) -> String {
     let rel = path
         .strip_prefix(root)
@@ -59,6 +88,11 @@ fn main() {
         }
         code.push_str("];\n\n");
     }
+    // Identity of this build's analysis code and data: the facts cache is
+    // keyed by it, so facts extracted by another build are never reused.
+    let _ = writeln!(code, "pub const BUILD_ID: &str = {:?};", build_id(&root));
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=rules/examples");
     println!("cargo:rerun-if-changed=queries");

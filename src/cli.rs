@@ -99,6 +99,10 @@ pub struct ScanArgs {
     /// Maximum file size in bytes; larger files are skipped and counted.
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Do not read or write the facts cache (per-file parse results kept by
+    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -170,6 +174,10 @@ pub struct DiffArgs {
     /// Maximum file size in bytes; larger files are skipped and counted.
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Do not read or write the facts cache (per-file parse results kept by
+    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -3,14 +3,17 @@
 //! Both sides are read straight from the git object database with gix (no
 //! checkout, nothing written to the repository); the head side may also be
 //! the work tree. Per-file facts are extracted once per blob id, so a file
-//! present on both sides with the same content is parsed once; cross-file
-//! analysis then runs on the whole project of each side (it works on facts,
-//! not trees, and is cheap). Findings are matched by fingerprint; findings
+//! present on both sides with the same content is parsed once, and are
+//! looked up in the facts cache ([`crate::cache`]) by that id first, so a
+//! blob seen by an earlier scan or diff is neither read nor parsed again.
+//! Cross-file analysis then runs on the whole project of each side (it works
+//! on facts, not trees, and is cheap), which keeps cross-file facts exact. Findings are matched by fingerprint; findings
 //! of a file renamed without content change keep their identity because the
 //! base side is reported under the new path.
 
 pub mod render;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -51,6 +54,8 @@ pub struct DiffOptions {
     pub langs: Vec<Lang>,
     pub threads: usize,
     pub max_file_size: u64,
+    /// Facts cache folder (see [`crate::cache`]); `None`: no cache.
+    pub cache: Option<PathBuf>,
 }
 
 /// The result of comparing two reports. Everything is sorted; no timings.
@@ -260,33 +265,45 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         langs: options.langs.clone(),
     };
 
-    // Blob contents by id, filled from the object database or the work tree.
-    let mut blobs: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
-    let base = read_revision(&repo, &options.base, &filter, options.max_file_size, &mut blobs)?;
+    // Work-tree contents by blob id; revision blobs are read from the
+    // object database only when the facts cache does not know them.
+    let mut disk: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
+    let base = read_revision(&repo, &options.base, &filter, options.max_file_size)?;
     let head = match &options.head {
-        Some(rev) => read_revision(&repo, rev, &filter, options.max_file_size, &mut blobs)?,
-        None => read_work_tree(&repo, options, &excludes, &filter, &mut blobs)?,
+        Some(rev) => read_revision(&repo, rev, &filter, options.max_file_size)?,
+        None => read_work_tree(&repo, options, &excludes, &filter, &mut disk)?,
     };
 
-    // Extract each distinct (blob, grammar) once.
+    // Process each distinct (blob, grammar) once.
     let mut work: BTreeMap<(gix::ObjectId, Grammar), &str> = BTreeMap::new();
     for side in [&base, &head] {
         for (rel, (grammar, id)) in &side.files {
             work.entry((*id, *grammar)).or_insert(rel.as_str());
         }
     }
-    let engine = Engine::new(rules, true)?;
+    let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
     let work: Vec<_> = work.into_iter().collect();
+    let sync = repo.clone().into_sync();
+    let read = |repo: &gix::Repository, id: &gix::ObjectId| -> Option<Cow<'_, [u8]>> {
+        match disk.get(id) {
+            Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
+            None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
+        }
+    };
     let mut outcomes: Vec<Outcome> = work
         .par_iter()
-        .map(|((id, grammar), rel)| match blobs.get(id) {
-            Some(bytes) => engine.process(rel, *grammar, bytes),
-            None => Outcome::Unreadable,
-        })
+        .map_init(
+            || sync.to_thread_local(),
+            |repo, ((id, grammar), rel)| match read(repo, id) {
+                Some(bytes) => engine.process_blob(rel, *grammar, id, &bytes),
+                None => Outcome::Unreadable,
+            },
+        )
         .collect();
     engine.recheck_untriggered(&mut outcomes, |i| {
         let ((id, grammar), rel) = &work[i];
-        Some((*rel, *grammar, std::borrow::Cow::Borrowed(&blobs.get(id)?[..])))
+        let bytes = read(&sync.to_thread_local(), id)?.into_owned();
+        Some((*rel, *grammar, Cow::Owned(bytes)))
     });
     let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> =
         work.iter().map(|(key, _)| *key).zip(outcomes).collect();
@@ -329,9 +346,12 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         let (stats, facts) = scan::collect_outcomes(stats, outcomes);
         scan::build_report_renamed(label, stats, &facts, rules, config, renames)
     };
-    let base_report = side_report(&base, options.base.clone(), &renames);
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
-    let head_report = side_report(&head, head_label, &BTreeMap::new());
+    let no_renames = BTreeMap::new();
+    let (base_report, head_report) = rayon::join(
+        || side_report(&base, options.base.clone(), &renames),
+        || side_report(&head, head_label, &no_renames),
+    );
     let mut report = compare(&base_report, &head_report);
     report.files = Some(FileCounts {
         base: base.files.len(),
@@ -370,7 +390,6 @@ fn read_revision(
     rev: &str,
     filter: &PathFilter,
     max_file_size: u64,
-    blobs: &mut HashMap<gix::ObjectId, Vec<u8>>,
 ) -> Result<Side, Error> {
     let tree = repo
         .rev_parse_single(rev)
@@ -410,17 +429,11 @@ fn read_revision(
         if is_git_ignored(&ignores, &rel) {
             continue;
         }
-        let size = match blobs.entry(entry.oid) {
-            std::collections::hash_map::Entry::Occupied(o) => o.get().len(),
-            std::collections::hash_map::Entry::Vacant(v) => match read(entry.oid) {
-                Some(data) => v.insert(data).len(),
-                None => {
-                    side.unreadable += 1;
-                    continue;
-                }
-            },
+        let Ok(header) = repo.find_header(entry.oid) else {
+            side.unreadable += 1;
+            continue;
         };
-        if size as u64 > max_file_size {
+        if header.size() > max_file_size {
             side.too_large += 1;
             continue;
         }
@@ -436,7 +449,7 @@ fn read_work_tree(
     options: &DiffOptions,
     excludes: &[String],
     filter: &PathFilter,
-    blobs: &mut HashMap<gix::ObjectId, Vec<u8>>,
+    disk: &mut HashMap<gix::ObjectId, Vec<u8>>,
 ) -> Result<Side, Error> {
     let root = repo
         .workdir()
@@ -468,7 +481,7 @@ fn read_work_tree(
     for item in read {
         match item {
             Some((rel, grammar, id, bytes)) => {
-                blobs.entry(id).or_insert(bytes);
+                disk.entry(id).or_insert(bytes);
                 side.files.insert(rel, (grammar, id));
             }
             None => side.unreadable += 1,

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diff;
@@ -176,6 +177,7 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         prefilter: !args.no_prefilter,
         max_file_size: args.max_file_size,
         shard: args.shard,
+        cache: cache_root(args.no_cache),
     };
     // Read the baseline before scanning so a bad file fails fast.
     let baseline = args
@@ -264,6 +266,7 @@ fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {
                 langs: parse_langs(&args.lang)?,
                 threads: args.threads.unwrap_or_else(default_threads).max(1),
                 max_file_size: args.max_file_size,
+                cache: cache_root(args.no_cache),
             };
             diff::diff_revisions(&options, &rules, &config)?
         }
@@ -283,6 +286,15 @@ fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The facts cache folder unless `--no-cache`.
+fn cache_root(no_cache: bool) -> Option<std::path::PathBuf> {
+    if no_cache {
+        None
+    } else {
+        cache::default_root()
+    }
 }
 
 /// The work tree root of the repository at `path` (for config discovery),

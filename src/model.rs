@@ -22,7 +22,7 @@ pub struct Span {
 
 /// A lowered expression. Anything the model does not represent becomes
 /// `Unknown` with (truncated) source text, so nothing is silently dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Expr {
     /// A string literal without quotes, escapes resolved where simple.
     Str(String),
@@ -44,7 +44,7 @@ pub enum Expr {
     Unknown(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CallExpr {
     pub callee: Expr,
     pub args: Vec<Arg>,
@@ -55,7 +55,7 @@ pub struct CallExpr {
 }
 
 /// A call argument; `label` is a Swift argument label or Kotlin named argument.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Arg {
     pub label: Option<String>,
     pub value: Expr,
@@ -111,7 +111,7 @@ impl CallExpr {
 }
 
 /// A call site found in a file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CallSite {
     pub call: CallExpr,
     /// `callee.path()` precomputed; empty when the callee is not a name chain.
@@ -125,7 +125,7 @@ pub struct CallSite {
 
 /// `const NAME = value`, `static let name = value`, `const val NAME = value`,
 /// `this.name = value`, class fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binding {
     pub name: String,
     pub value: Expr,
@@ -134,13 +134,13 @@ pub struct Binding {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     pub name: String,
     pub default: Option<Expr>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Function {
     /// Qualified name: `Class.method` or `name`.
     pub name: String,
@@ -150,13 +150,13 @@ pub struct Function {
 
 /// Where a string literal sits: the key or binding it is assigned to and the
 /// call it is an argument of. Decides endpoint versus reference.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StringContext {
     pub key: Option<String>,
     pub in_call: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StringLit {
     pub value: String,
     pub span: Span,
@@ -164,7 +164,7 @@ pub struct StringLit {
     pub function: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Import {
     /// Module specifier: `axios`, `node:https`, `Alamofire`, `okhttp3.OkHttpClient`.
     pub source: String,
@@ -174,7 +174,7 @@ pub struct Import {
 }
 
 /// A match of a user query rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QueryMatch {
     pub rule_index: usize,
     pub span: Span,
@@ -183,7 +183,7 @@ pub struct QueryMatch {
 }
 
 /// An `egress-scan: ignore[rule] reason` comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     pub line: usize,
     pub rule: String,
@@ -192,7 +192,7 @@ pub struct Suppression {
 
 /// Everything extraction learned about one file. Trees are dropped once this
 /// is built, so memory holds facts, not syntax trees.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileFacts {
     pub path: String,
     pub lang: Lang,

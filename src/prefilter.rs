@@ -27,9 +27,16 @@ use crate::rules::RuleSet;
 const SHORT: usize = 4;
 
 pub struct Prefilter {
-    matcher: Option<AhoCorasick>,
-    /// Per pattern: must the match start an identifier word?
-    boundary: Vec<bool>,
+    /// `None`: everything passes (`--no-prefilter`).
+    matchers: Option<Matchers>,
+}
+
+/// Long words match anywhere: a plain "is there a match" search, the
+/// fastest an automaton does. Short words need the identifier-start check
+/// on each hit, so they get their own overlapping search.
+struct Matchers {
+    long: Option<AhoCorasick>,
+    short: Option<AhoCorasick>,
 }
 
 impl Prefilter {
@@ -59,33 +66,44 @@ impl Prefilter {
         }
         words.sort();
         words.dedup();
-        let boundary = words.iter().map(|w| w.len() <= SHORT && is_word(w)).collect();
-        let matcher = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .ok();
-        Prefilter { matcher, boundary }
+        let (short, long): (Vec<String>, Vec<String>) =
+            words.into_iter().partition(|w| w.len() <= SHORT && is_word(w));
+        let build = |words: &[String], kind: MatchKind| {
+            if words.is_empty() {
+                return None;
+            }
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .build(words)
+                .ok()
+        };
+        Prefilter {
+            matchers: Some(Matchers {
+                long: build(&long, MatchKind::LeftmostFirst),
+                short: build(&short, MatchKind::Standard),
+            }),
+        }
     }
 
     /// A prefilter that lets everything through (`--no-prefilter`).
     pub fn disabled() -> Prefilter {
-        Prefilter {
-            matcher: None,
-            boundary: Vec::new(),
-        }
+        Prefilter { matchers: None }
     }
 
     pub fn is_enabled(&self) -> bool {
-        self.matcher.is_some()
+        self.matchers.is_some()
     }
 
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(m) = &self.matcher else {
+        let Some(m) = &self.matchers else {
             return true;
         };
-        m.find_overlapping_iter(bytes)
-            .any(|hit| !self.boundary[hit.pattern().as_usize()] || starts_word(bytes, hit.start()))
+        m.long.as_ref().is_some_and(|ac| ac.is_match(bytes))
+            || m.short.as_ref().is_some_and(|ac| {
+                ac.find_overlapping_iter(bytes)
+                    .any(|hit| starts_word(bytes, hit.start()))
+            })
     }
 }
 

@@ -5,11 +5,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::analysis::{self, AnalysisOptions, Project, RawFinding};
+use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::extract::{self, CompiledQueries, RuleQuery};
 use crate::lang::{self, Grammar, Lang};
@@ -36,6 +38,8 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Scan only this shard's files (`--shard K/N`); see [`crate::shard`].
     pub shard: Option<crate::shard::Shard>,
+    /// Facts cache folder (see [`crate::cache`]); `None`: no cache.
+    pub cache: Option<PathBuf>,
 }
 
 /// What per-file processing produced: facts, or why a file was not analysed.
@@ -102,7 +106,7 @@ pub fn walk_and_process(
     })
     .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
 
-    let engine = Engine::new(rules, options.prefilter)?;
+    let engine = Engine::new(rules, options.prefilter)?.with_cache(options.cache.as_deref(), rules);
     let mut outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
@@ -120,34 +124,160 @@ pub fn walk_and_process(
     Ok((walked, outcomes))
 }
 
-/// Compiled queries and prefilter: everything per-file processing needs,
-/// shared by the disk scan and in-memory sources (`diff`).
+/// Compiled queries, prefilter and facts cache: everything per-file
+/// processing needs, shared by the disk scan and in-memory sources (`diff`).
 pub struct Engine {
-    queries: BTreeMap<usize, CompiledQueries>,
+    /// Per grammar, compiled on first use: a TypeScript-only repository
+    /// never pays for compiling the Swift and Kotlin queries.
+    queries: [LazyQueries; 4],
     prefilter: Prefilter,
     /// Names of network APIs, for the prefilter's second phase.
     sink_words: Prefilter,
+    cache: Option<FactsCache>,
 }
 
+/// One grammar's built-in query plus the user rules' queries for it.
+struct LazyQueries {
+    grammar: Grammar,
+    /// `(rule index, query source)`.
+    rules: Vec<(usize, String)>,
+    compiled: OnceLock<Option<CompiledQueries>>,
+}
+
+impl LazyQueries {
+    fn compile(&self) -> Result<CompiledQueries, String> {
+        let mut rule_queries = Vec::new();
+        for (index, text) in &self.rules {
+            let query = tree_sitter::Query::new(&self.grammar.language(), text).map_err(|e| e.to_string())?;
+            let Some(match_capture) = query.capture_index_for_name("match") else {
+                continue;
+            };
+            rule_queries.push(RuleQuery {
+                rule_index: *index,
+                query,
+                match_capture,
+            });
+        }
+        CompiledQueries::new(self.grammar, rule_queries).map_err(|e| e.to_string())
+    }
+
+    fn get(&self) -> Option<&CompiledQueries> {
+        self.compiled.get_or_init(|| self.compile().ok()).as_ref()
+    }
+}
+
+const GRAMMARS: [Grammar; 4] = [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin];
+
 impl Engine {
+    /// An engine without a facts cache. User rule queries are checked here,
+    /// so a broken rule is reported before any file is read.
     pub fn new(rules: &RuleSet, prefilter: bool) -> Result<Self, Error> {
+        let queries = GRAMMARS.map(|grammar| LazyQueries {
+            grammar,
+            rules: rules
+                .rules
+                .iter()
+                .enumerate()
+                .filter_map(|(i, rule)| Some((i, rule.query.get(&grammar.lang())?.clone())))
+                .collect(),
+            compiled: OnceLock::new(),
+        });
+        for (lazy, rule) in queries.iter().flat_map(|q| q.rules.iter().map(move |r| (q, r))) {
+            tree_sitter::Query::new(&lazy.grammar.language(), &rule.1)
+                .map_err(|e| Error::Other(format!("rule {}: invalid query: {e}", rules.rules[rule.0].id)))?;
+        }
         let libraries = inventory::Catalog::builtin().library_words();
         let mut sink_words = rules.sinks.trigger_words();
         sink_words.extend(libraries.iter().cloned());
         Ok(Engine {
-            queries: compile_queries(rules)?,
+            queries,
             prefilter: if prefilter {
                 Prefilter::with_words(rules, libraries)
             } else {
                 Prefilter::disabled()
             },
             sink_words: Prefilter::from_words(sink_words),
+            cache: None,
         })
+    }
+
+    /// Uses the facts cache under `root` (see [`crate::cache`]); entries are
+    /// keyed by this build, the rules and the prefilter setting.
+    pub fn with_cache(mut self, root: Option<&std::path::Path>, rules: &RuleSet) -> Self {
+        self.cache = root.and_then(|root| FactsCache::open(root, &self.cache_key(rules)));
+        self
+    }
+
+    fn cache_key(&self, rules: &RuleSet) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(crate::embedded::BUILD_ID.as_bytes());
+        hasher.update(format!("{rules:?}").as_bytes());
+        hasher.update([u8::from(self.prefilter.is_enabled())]);
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("v1-{digest}")
+    }
+
+    fn compiled(&self, grammar: Grammar) -> Option<&CompiledQueries> {
+        self.queries.get(grammar as usize)?.get()
     }
 
     /// Binary/minified checks, prefilter, parse and extract of one file.
     pub fn process(&self, rel: &str, grammar: Grammar, bytes: &[u8]) -> Outcome {
-        process_bytes(rel, grammar, bytes, &self.queries, &self.prefilter)
+        self.process_identified(rel, grammar, bytes, None)
+    }
+
+    fn process_identified(
+        &self,
+        rel: &str,
+        grammar: Grammar,
+        bytes: &[u8],
+        id: Option<gix::ObjectId>,
+    ) -> Outcome {
+        if is_binary(bytes) {
+            return Outcome::Binary;
+        }
+        if is_minified(bytes) {
+            return Outcome::Minified;
+        }
+        if !self.prefilter.may_match(bytes) {
+            return Outcome::NoTrigger;
+        }
+        self.parse_cached(rel, grammar, bytes, id)
+    }
+
+    /// [`Self::process`] for a blob whose id is known (`diff`), which
+    /// saves hashing it for the cache.
+    pub fn process_blob(&self, rel: &str, grammar: Grammar, id: &gix::ObjectId, bytes: &[u8]) -> Outcome {
+        self.process_identified(rel, grammar, bytes, Some(*id))
+    }
+
+    /// Parses and extracts (no prefilter), through the cache when there is
+    /// one; `id` is computed from the bytes when not given.
+    fn parse_cached(&self, rel: &str, grammar: Grammar, bytes: &[u8], id: Option<gix::ObjectId>) -> Outcome {
+        let parse = || match self.compiled(grammar) {
+            Some(compiled) => analyse_source(rel, grammar, bytes, compiled)
+                .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f))),
+            None => Outcome::Unreadable,
+        };
+        let Some(cache) = &self.cache else {
+            return parse();
+        };
+        let Some(id) = id.or_else(|| crate::cache::content_id(bytes)) else {
+            return parse();
+        };
+        if let Some(facts) = cache.get(&id, grammar, rel) {
+            return Outcome::Facts(Box::new(facts));
+        }
+        let outcome = parse();
+        if let Outcome::Facts(facts) = &outcome {
+            cache.put(&id, grammar, facts);
+        }
+        outcome
     }
 
     /// The prefilter's second phase: a file without trigger words that names
@@ -189,10 +319,7 @@ impl Engine {
                     if !names.may_match(&bytes) {
                         return None;
                     }
-                    let compiled = self.queries.get(&(grammar as usize))?;
-                    let outcome = analyse_source(rel, grammar, &bytes, compiled)
-                        .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)));
-                    Some((i, outcome))
+                    Some((i, self.parse_cached(rel, grammar, &bytes, None)))
                 })
                 .collect();
             if admitted.is_empty() {
@@ -449,56 +576,6 @@ pub fn fingerprint(raw: &RawFinding) -> String {
         .take(16)
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Built-in queries plus user query rules, compiled for every grammar.
-fn compile_queries(rules: &RuleSet) -> Result<BTreeMap<usize, CompiledQueries>, Error> {
-    let mut out = BTreeMap::new();
-    for grammar in [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin] {
-        let lang = grammar.lang();
-        let mut rule_queries = Vec::new();
-        for (index, rule) in rules.rules.iter().enumerate() {
-            let Some(text) = rule.query.get(&lang) else {
-                continue;
-            };
-            let query = tree_sitter::Query::new(&grammar.language(), text)
-                .map_err(|e| Error::Other(format!("rule {}: invalid query: {e}", rule.id)))?;
-            let Some(match_capture) = query.capture_index_for_name("match") else {
-                continue;
-            };
-            rule_queries.push(RuleQuery {
-                rule_index: index,
-                query,
-                match_capture,
-            });
-        }
-        let compiled = CompiledQueries::new(grammar, rule_queries)
-            .map_err(|e| Error::Other(format!("built-in {} queries do not compile: {e}", lang.name())))?;
-        out.insert(grammar as usize, compiled);
-    }
-    Ok(out)
-}
-
-fn process_bytes(
-    rel: &str,
-    grammar: Grammar,
-    bytes: &[u8],
-    queries: &BTreeMap<usize, CompiledQueries>,
-    prefilter: &Prefilter,
-) -> Outcome {
-    if is_binary(bytes) {
-        return Outcome::Binary;
-    }
-    if is_minified(bytes) {
-        return Outcome::Minified;
-    }
-    if !prefilter.may_match(bytes) {
-        return Outcome::NoTrigger;
-    }
-    let Some(compiled) = queries.get(&(grammar as usize)) else {
-        return Outcome::Unreadable;
-    };
-    analyse_source(rel, grammar, bytes, compiled).map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f)))
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.

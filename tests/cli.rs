@@ -1,6 +1,7 @@
 //! CLI tests over `fixtures/`, built as one test binary.
 
 mod analysis_cli;
+mod cache_cli;
 mod common;
 mod diff_cli;
 mod gate_cli;

@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::common::egress_scan;
+use crate::common::{egress_scan, files_with_mtimes};
 
 struct Repo {
     dir: tempfile::TempDir,
@@ -434,4 +434,43 @@ fn unknown_revision_is_a_usage_error() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rev"));
+}
+
+#[test]
+fn cache_does_not_change_the_diff() {
+    let repo = base_repo();
+    repo.write("src/bot.ts", BOT_FIXED);
+    repo.write(
+        "src/config.ts",
+        "export const API_BASE = \"https://api.two.example\";\n",
+    );
+    repo.commit("v2");
+    let cache = tempfile::tempdir().expect("temp dir");
+    let run = |extra: &[&str]| {
+        let out = egress_scan()
+            .args(["diff", "v1", "v2", "-f", "json", "--repo"])
+            .arg(repo.path())
+            .args(extra)
+            .env("EGRESS_SCAN_CACHE_DIR", cache.path())
+            .output()
+            .expect("runs");
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        out.stdout
+    };
+    let uncached = run(&["--no-cache"]);
+    assert_eq!(std::fs::read_dir(cache.path()).expect("dir").count(), 0);
+    let cold = run(&[]);
+    let warm = run(&[]);
+    assert_eq!(uncached, cold);
+    assert_eq!(uncached, warm);
+    // A scan of the work tree (v2) hits the entries the diff stored.
+    let before = files_with_mtimes(cache.path());
+    let scanned = egress_scan()
+        .arg(repo.path())
+        .args(["-f", "json"])
+        .env("EGRESS_SCAN_CACHE_DIR", cache.path())
+        .output()
+        .expect("runs");
+    assert!(!scanned.stdout.is_empty());
+    assert_eq!(before, files_with_mtimes(cache.path()));
 }

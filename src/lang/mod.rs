@@ -75,6 +75,16 @@ impl Lang {
 }
 
 impl Grammar {
+    /// A short stable name, part of facts-cache entry names.
+    pub fn cache_tag(self) -> &'static str {
+        match self {
+            Grammar::TypeScript => "ts",
+            Grammar::Tsx => "tsx",
+            Grammar::Swift => "swift",
+            Grammar::Kotlin => "kt",
+        }
+    }
+
     /// Detects the grammar from a file extension.
     pub fn for_path(path: &Path) -> Option<Grammar> {
         let ext = path.extension()?.to_str()?;

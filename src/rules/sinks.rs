@@ -207,10 +207,19 @@ fn is_http_method(expr: Option<&Expr>) -> bool {
 /// Matches a dotted callee against a pattern where `*` is one segment and a
 /// leading `**.` matches any prefix.
 pub fn path_matches(pattern: &str, callee: &str) -> bool {
+    // Most calls fail on the last segment; check it before splitting.
+    fn last(s: &str) -> &str {
+        s.rsplit_once('.').map_or(s, |(_, l)| l)
+    }
+    let pattern_last = last(pattern);
+    if pattern_last != "*" && pattern_last != last(callee) {
+        return false;
+    }
     if let Some(suffix) = pattern.strip_prefix("**.") {
-        return callee == suffix
-            || callee.ends_with(&format!(".{suffix}"))
-            || segments_match(suffix, callee.rsplit_once('.').map_or(callee, |(_, last)| last));
+        let dotted_suffix = callee
+            .strip_suffix(suffix)
+            .is_some_and(|prefix| prefix.ends_with('.'));
+        return callee == suffix || dotted_suffix || segments_match(suffix, last(callee));
     }
     segments_match(pattern, callee)
 }
@@ -239,6 +248,9 @@ mod tests {
         assert!(!path_matches("*.dataTask", "a.b.dataTask"));
         assert!(path_matches("**.dataTask", "URLSession.shared.dataTask"));
         assert!(!path_matches("fetch", "fetcher"));
+        assert!(!path_matches("**.dataTask", "URLSession.shared.mydataTask"));
+        assert!(path_matches("**.*", "a.b"));
+        assert!(path_matches("http.*", "http.get"));
     }
 
     #[test]

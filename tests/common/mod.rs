@@ -11,7 +11,13 @@ pub fn fixture(name: &str) -> PathBuf {
 pub fn egress_scan() -> Command {
     let mut cmd = Command::cargo_bin("egress-scan").expect("binary is built");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // One facts cache for the whole suite, never the user's.
+    cmd.env("EGRESS_SCAN_CACHE_DIR", test_cache_dir());
     cmd
+}
+
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("facts-cache")
 }
 
 /// Runs a scan with `-f json` and returns the parsed report.
@@ -60,4 +66,21 @@ pub fn strings<'a>(report: &'a serde_json::Value, section: &str, field: &str) ->
         .iter()
         .map(|e| e[field].as_str().unwrap_or(""))
         .collect()
+}
+
+/// Every file under `dir` with its modification time and size.
+pub fn files_with_mtimes(dir: &Path) -> std::collections::BTreeMap<PathBuf, (std::time::SystemTime, u64)> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let meta = entry.metadata().expect("metadata");
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                out.insert(entry.path(), (meta.modified().expect("mtime"), meta.len()));
+            }
+        }
+    }
+    out
 }

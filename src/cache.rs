@@ -1,0 +1,144 @@
+//! The facts cache: per-file extraction results keyed by content.
+//!
+//! Parsing and extraction are most of a scan's cost, and their result
+//! depends only on a file's bytes, its grammar and the engine (this build's
+//! code, queries and rules). The cache stores that result under the file's
+//! git blob id, so `diff` parses only the blobs it has not seen before (a
+//! scan of the base branch fills the cache for every pull request's diff)
+//! and repeated scans of an unchanged tree parse nothing. Only parse
+//! results are stored: the binary, minified and prefilter checks cost less
+//! than writing an entry would.
+//!
+//! Location: `$EGRESS_SCAN_CACHE_DIR`, else `$XDG_CACHE_HOME/egress-scan`,
+//! else `$HOME/.cache/egress-scan`; never inside the scanned tree. Entries
+//! live under a folder named by the engine key, so another build or another
+//! rule set never reads them. A missing, unwritable or corrupt cache is a
+//! miss, never an error: the cache only saves time, and reports are
+//! byte-identical with or without it.
+
+use std::path::{Path, PathBuf};
+
+use crate::lang::Grammar;
+use crate::model::FileFacts;
+
+/// Environment variable naming the cache folder.
+pub const CACHE_DIR_ENV: &str = "EGRESS_SCAN_CACHE_DIR";
+
+/// A cache folder for one engine key.
+#[derive(Debug, Clone)]
+pub struct FactsCache {
+    dir: PathBuf,
+}
+
+/// The default cache folder, from the environment.
+pub fn default_root() -> Option<PathBuf> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env(CACHE_DIR_ENV)
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("egress-scan")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache").join("egress-scan")))
+}
+
+/// The git blob id of `bytes`: the key shared by files read from disk and
+/// blobs read from a repository.
+pub fn content_id(bytes: &[u8]) -> Option<gix::ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).ok()
+}
+
+impl FactsCache {
+    /// Opens (creating) the folder for `engine_key` under `root`; `None`
+    /// when it cannot be created.
+    pub fn open(root: &Path, engine_key: &str) -> Option<FactsCache> {
+        let dir = root.join(engine_key);
+        std::fs::create_dir_all(&dir).ok()?;
+        Some(FactsCache { dir })
+    }
+
+    fn entry_path(&self, id: &gix::ObjectId, grammar: Grammar) -> PathBuf {
+        let hex = id.to_string();
+        let (fan, rest) = hex.split_at(2);
+        self.dir.join(fan).join(format!("{rest}.{}", grammar.cache_tag()))
+    }
+
+    /// The cached facts of content `id` parsed as `grammar`, relabelled to
+    /// the path `rel`.
+    pub fn get(&self, id: &gix::ObjectId, grammar: Grammar, rel: &str) -> Option<FileFacts> {
+        let bytes = std::fs::read(self.entry_path(id, grammar)).ok()?;
+        let mut facts: FileFacts = postcard::from_bytes(&bytes).ok()?;
+        facts.path = rel.to_string();
+        Some(facts)
+    }
+
+    /// Stores `facts`; written to a temporary file and renamed, so
+    /// concurrent runs never read a half-written entry.
+    pub fn put(&self, id: &gix::ObjectId, grammar: Grammar, facts: &FileFacts) {
+        let Ok(bytes) = postcard::to_stdvec(facts) else {
+            return;
+        };
+        let path = self.entry_path(id, grammar);
+        let Some(parent) = path.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(parent).is_err() {
+            return;
+        }
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(parent) else {
+            return;
+        };
+        if std::io::Write::write_all(&mut tmp, &bytes).is_ok() {
+            let _ = tmp.persist(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(path: &str) -> FileFacts {
+        let src = b"const API = \"https://api.example.com/v1\";\nfetch(`${API}/items`);\n";
+        let tree = crate::lang::parse(Grammar::TypeScript, src).expect("parses");
+        let queries =
+            crate::extract::CompiledQueries::new(Grammar::TypeScript, Vec::new()).expect("compiles");
+        crate::extract::extract(path, Grammar::TypeScript, &tree, src, &queries)
+    }
+
+    #[test]
+    fn round_trip_keeps_facts_and_relabels_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = FactsCache::open(dir.path(), "key").expect("opens");
+        let id = content_id(b"x").expect("hash");
+        let original = facts("a.ts");
+        cache.put(&id, Grammar::TypeScript, &original);
+        let back = cache
+            .get(&id, Grammar::TypeScript, "b/renamed.ts")
+            .expect("cached facts");
+        assert_eq!(back.path, "b/renamed.ts");
+        assert_eq!(format!("{:?}", back.calls), format!("{:?}", original.calls));
+        assert_eq!(format!("{:?}", back.bindings), format!("{:?}", original.bindings));
+        assert_eq!(back.lines, original.lines);
+        // Another grammar is another entry.
+        assert!(cache.get(&id, Grammar::Tsx, "a.tsx").is_none());
+    }
+
+    #[test]
+    fn corrupt_entry_is_a_miss() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = FactsCache::open(dir.path(), "key").expect("opens");
+        let id = content_id(b"z").expect("hash");
+        cache.put(&id, Grammar::TypeScript, &facts("a.ts"));
+        assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_some());
+        std::fs::write(cache.entry_path(&id, Grammar::TypeScript), b"\xff\xff\xff").expect("overwrite");
+        assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_none());
+    }
+
+    #[test]
+    fn content_id_is_the_git_blob_id() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        let id = content_id(b"hello\n").expect("hash");
+        assert_eq!(id.to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+    }
+}
