@@ -1,6 +1,9 @@
 //! The sink catalog (`rules/sinks.yaml`): which calls reach the network and
 //! which argument carries the URL. Data, so users can add their own clients.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::{RuleError, RuleSource};
@@ -110,13 +113,80 @@ pub struct ClientFactory {
     pub imports: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SinkCatalog {
     #[serde(default)]
     pub sinks: Vec<SinkSpec>,
     #[serde(default)]
     pub clients: Vec<ClientFactory>,
+    /// Sinks by the last segment of their callee patterns, built on first
+    /// use: every call of every file is matched against the catalog.
+    #[serde(skip)]
+    index: OnceLock<SinkIndex>,
+}
+
+/// The catalog's content only (the index is derived from it).
+impl std::fmt::Debug for SinkCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SinkCatalog")
+            .field("sinks", &self.sinks)
+            .field("clients", &self.clients)
+            .finish()
+    }
+}
+
+/// Per language: sink indices by the last callee segment, and the sinks
+/// with a pattern ending in `*` (candidates for every call).
+#[derive(Clone, Default)]
+struct SinkIndex {
+    by_last: HashMap<Lang, HashMap<String, Vec<usize>>>,
+    any_last: HashMap<Lang, Vec<usize>>,
+}
+
+impl SinkIndex {
+    fn new(sinks: &[SinkSpec]) -> SinkIndex {
+        let mut index = SinkIndex::default();
+        for (i, sink) in sinks.iter().enumerate() {
+            for pattern in &sink.callees {
+                let last = last_segment(pattern);
+                let list = if last == "*" {
+                    index.any_last.entry(sink.lang).or_default()
+                } else {
+                    index
+                        .by_last
+                        .entry(sink.lang)
+                        .or_default()
+                        .entry(last.to_string())
+                        .or_default()
+                };
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        index
+    }
+
+    /// Indices of the sinks that may match `callee`, in catalog order.
+    fn candidates(&self, lang: Lang, callee: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .by_last
+            .get(&lang)
+            .and_then(|m| m.get(last_segment(callee)))
+            .into_iter()
+            .chain(self.any_last.get(&lang))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit_once('.').map_or(path, |(_, last)| last)
 }
 
 impl SinkCatalog {
@@ -127,6 +197,7 @@ impl SinkCatalog {
     pub fn extend(&mut self, other: SinkCatalog) {
         self.sinks.extend(other.sinks);
         self.clients.extend(other.clients);
+        self.index = OnceLock::new();
     }
 
     /// The first sink matching a call, given the file's imported modules.
@@ -137,7 +208,9 @@ impl SinkCatalog {
         call: &CallExpr,
         imports: &[String],
     ) -> Option<&'a SinkSpec> {
-        self.sinks.iter().find(|s| {
+        let index = self.index.get_or_init(|| SinkIndex::new(&self.sinks));
+        let candidates = index.candidates(lang, callee);
+        candidates.into_iter().map(|i| &self.sinks[i]).find(|s| {
             s.lang == lang
                 && s.callees.iter().any(|p| path_matches(p, callee))
                 && imports_ok(&s.imports, imports)
@@ -208,18 +281,15 @@ fn is_http_method(expr: Option<&Expr>) -> bool {
 /// leading `**.` matches any prefix.
 pub fn path_matches(pattern: &str, callee: &str) -> bool {
     // Most calls fail on the last segment; check it before splitting.
-    fn last(s: &str) -> &str {
-        s.rsplit_once('.').map_or(s, |(_, l)| l)
-    }
-    let pattern_last = last(pattern);
-    if pattern_last != "*" && pattern_last != last(callee) {
+    let pattern_last = last_segment(pattern);
+    if pattern_last != "*" && pattern_last != last_segment(callee) {
         return false;
     }
     if let Some(suffix) = pattern.strip_prefix("**.") {
         let dotted_suffix = callee
             .strip_suffix(suffix)
             .is_some_and(|prefix| prefix.ends_with('.'));
-        return callee == suffix || dotted_suffix || segments_match(suffix, last(callee));
+        return callee == suffix || dotted_suffix || segments_match(suffix, last_segment(callee));
     }
     segments_match(pattern, callee)
 }
