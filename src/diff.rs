@@ -239,6 +239,8 @@ struct Side {
     files: BTreeMap<String, (Grammar, gix::ObjectId)>,
     too_large: usize,
     unreadable: usize,
+    /// Symlinks named like source files (not followed, as in `scan`).
+    special: usize,
 }
 
 /// Diffs two revisions of the repository containing `options.repo`.
@@ -339,6 +341,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             files_skipped: Skipped {
                 too_large: side.too_large,
                 unreadable: side.unreadable,
+                symlink_or_special: side.special,
                 ..Skipped::default()
             },
             ..Stats::default()
@@ -419,7 +422,7 @@ fn read_revision(
 
     let mut side = Side::default();
     for entry in &recorder.records {
-        if !entry.mode.is_blob() {
+        if !entry.mode.is_blob() && !entry.mode.is_link() {
             continue;
         }
         let rel = entry.filepath.to_str_lossy().into_owned();
@@ -427,6 +430,10 @@ fn read_revision(
             continue;
         };
         if is_git_ignored(&ignores, &rel) {
+            continue;
+        }
+        if entry.mode.is_link() {
+            side.special += 1;
             continue;
         }
         let Ok(header) = repo.find_header(entry.oid) else {
@@ -476,6 +483,7 @@ fn read_work_tree(
     let mut side = Side {
         too_large: walked.too_large,
         unreadable: walked.unreadable,
+        special: walked.special_paths.len(),
         ..Side::default()
     };
     for item in read {

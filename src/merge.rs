@@ -397,6 +397,7 @@ fn add_stats(into: &mut Stats, s: &Stats) {
     a.minified += b.minified;
     a.parse_error += b.parse_error;
     a.unreadable += b.unreadable;
+    a.symlink_or_special += b.symlink_or_special;
 }
 
 /// Sorts and rebuilds derived data exactly as `scan::build_report_of` does.

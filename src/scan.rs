@@ -73,6 +73,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
         files_skipped: Skipped {
             too_large: walked.too_large,
             unreadable: walked.unreadable,
+            symlink_or_special: walked.special_paths.len(),
             ..Skipped::default()
         },
         ..Stats::default()

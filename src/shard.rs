@@ -103,6 +103,7 @@ impl Shard {
         stats.files_skipped = Skipped {
             too_large: own_large,
             unreadable: own_unreadable + if self.index == 1 { pathless } else { 0 },
+            symlink_or_special: walked.special_paths.iter().filter(|p| self.owns(p)).count(),
             ..Skipped::default()
         };
         stats.files_seen = own_large;

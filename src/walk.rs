@@ -70,6 +70,8 @@ pub struct WalkOutput {
     /// path is known, `unreadable` (so `--shard` can partition the counts).
     pub too_large_paths: Vec<String>,
     pub unreadable_paths: Vec<String>,
+    /// Relative paths of symlinks and special files named like source.
+    pub special_paths: Vec<String>,
 }
 
 /// True for test file names (`x.test.ts`, `FooTests.swift`, `BarTest.kt`).
@@ -149,10 +151,6 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
                     return WalkState::Continue;
                 }
             };
-            // Regular files only: FIFOs, sockets and devices would block or lie.
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
-            }
             let path = entry.path();
             let Some(grammar) = Grammar::for_path(path) else {
                 return WalkState::Continue;
@@ -162,6 +160,16 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
             }
             let name = entry.file_name().to_string_lossy();
             if is_skipped_name(&name) {
+                return WalkState::Continue;
+            }
+            // Regular files only: a symlink may point outside the root or
+            // loop, and FIFOs, sockets and devices would block or lie.
+            let file_type = entry.file_type();
+            if file_type.is_some_and(|t| t.is_dir()) {
+                return WalkState::Continue;
+            }
+            if !file_type.is_some_and(|t| t.is_file()) {
+                lock(out).special_paths.push(relative(root, path));
                 return WalkState::Continue;
             }
             let size = entry.metadata().map(|m| m.len());
@@ -186,6 +194,7 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
     });
     let mut output = out.into_inner().unwrap_or_else(|e| e.into_inner());
     output.files.sort();
+    output.special_paths.sort();
     Ok(output)
 }
 

@@ -220,6 +220,10 @@ fn hostile_repository_is_scanned_without_panic_or_hang() {
     assert_eq!(skipped["binary"], 2, "UTF-16 and NUL files: {skipped}");
     assert_eq!(skipped["too_large"], 1, "the 50 MB file: {skipped}");
     assert_eq!(skipped["minified"], 1, "the 5 MB bundle: {skipped}");
+    assert_eq!(
+        skipped["symlink_or_special"], 2,
+        "escape.ts (symlink) and pipe.ts (FIFO): {skipped}"
+    );
     if corpus.unreadable_is_unreadable {
         assert_eq!(skipped["unreadable"], 1, "the mode 000 file: {skipped}");
     } else {

@@ -67,6 +67,10 @@ pub struct Skipped {
     /// Files with a syntax error somewhere; what parsed is still analysed.
     pub parse_error: usize,
     pub unreadable: usize,
+    /// Symlinks (never followed) and FIFOs, sockets or devices named like
+    /// source files.
+    #[serde(default)]
+    pub symlink_or_special: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
