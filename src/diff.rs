@@ -16,6 +16,7 @@ pub mod render;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::bstr::ByteSlice;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -32,6 +33,10 @@ use crate::walk::{self, WalkOptions};
 use crate::Error;
 
 pub const DIFF_SCHEMA_VERSION: u32 = 1;
+
+/// Bytes of trigger-less blobs kept in memory between the prefilter's two
+/// phases; beyond it they are read again.
+const RECHECK_MEMORY: usize = 256 << 20;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -292,21 +297,33 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
         }
     };
-    let mut outcomes: Vec<Outcome> = work
+    // Blobs without trigger words are kept in memory (up to a budget) for
+    // the prefilter's second phase, which would otherwise read them again.
+    let kept_bytes = AtomicUsize::new(0);
+    let (mut outcomes, kept): (Vec<Outcome>, Vec<Option<Vec<u8>>>) = work
         .par_iter()
         .map_init(
             || sync.to_thread_local(),
-            |repo, ((id, grammar), rel)| match read(repo, id) {
-                Some(bytes) => engine.process_blob(rel, *grammar, id, &bytes),
-                None => Outcome::Unreadable,
+            |repo, ((id, grammar), rel)| {
+                let Some(bytes) = read(repo, id) else {
+                    return (Outcome::Unreadable, None);
+                };
+                let outcome = engine.process_blob(rel, *grammar, id, &bytes);
+                let keep = matches!(outcome, Outcome::NoTrigger)
+                    && kept_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len() <= RECHECK_MEMORY;
+                (outcome, keep.then(|| bytes.into_owned()))
             },
         )
-        .collect();
+        .unzip();
     engine.recheck_untriggered(&mut outcomes, |i| {
         let ((id, grammar), rel) = &work[i];
-        let bytes = read(&sync.to_thread_local(), id)?.into_owned();
-        Some((*rel, *grammar, Cow::Owned(bytes)))
+        let bytes = match &kept[i] {
+            Some(bytes) => Cow::Borrowed(&bytes[..]),
+            None => Cow::Owned(read(&sync.to_thread_local(), id)?.into_owned()),
+        };
+        Some((*rel, *grammar, bytes))
     });
+    drop(kept);
     let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> =
         work.iter().map(|(key, _)| *key).zip(outcomes).collect();
 
