@@ -204,15 +204,82 @@ pub struct FileFacts {
     pub query_matches: Vec<QueryMatch>,
     pub suppressions: Vec<Suppression>,
     pub parse_error: bool,
-    /// Source lines (trimmed, length-capped) for snippets, keyed by line.
-    pub lines: Vec<String>,
+    /// Source lines (trimmed, length-capped) for snippets and textual checks.
+    pub lines: Lines,
 }
 
 impl FileFacts {
     pub fn snippet(&self, line: usize) -> String {
-        self.lines
-            .get(line.saturating_sub(1))
-            .cloned()
-            .unwrap_or_default()
+        self.lines.get(line).unwrap_or_default().to_string()
+    }
+}
+
+/// A file's lines, trimmed and capped at [`Lines::MAX_LINE`] bytes, kept as
+/// one string plus line ends: every parsed file's lines stay in memory until
+/// the cross-file analysis is done, and a `String` per line costs more in
+/// allocation overhead than the text itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lines {
+    text: String,
+    /// End offset in `text` of each line.
+    ends: Vec<u32>,
+}
+
+impl Lines {
+    pub const MAX_LINE: usize = 160;
+
+    pub fn new(src: &[u8]) -> Lines {
+        let source = String::from_utf8_lossy(src);
+        let mut lines = Lines::default();
+        for line in source.lines() {
+            let line = line.trim();
+            let mut end = line.len().min(Self::MAX_LINE);
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            lines.text.push_str(&line[..end]);
+            // Files are at most a few MiB (`--max-file-size`), far below 4 GiB.
+            lines
+                .ends
+                .push(u32::try_from(lines.text.len()).unwrap_or(u32::MAX));
+        }
+        lines.text.shrink_to_fit();
+        lines.ends.shrink_to_fit();
+        lines
+    }
+
+    /// Line `line` (1-based).
+    pub fn get(&self, line: usize) -> Option<&str> {
+        let index = line.checked_sub(1)?;
+        let end = *self.ends.get(index)? as usize;
+        let start = index.checked_sub(1).map_or(0, |i| self.ends[i] as usize);
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (1..=self.ends.len()).filter_map(|line| self.get(line))
+    }
+}
+
+#[cfg(test)]
+mod lines_tests {
+    use super::Lines;
+
+    #[test]
+    fn lines_are_trimmed_capped_and_one_based() {
+        let long = format!("x = \"{}\"", "é".repeat(200));
+        let src = format!("  first\r\n\n\tthird  \n{long}\n");
+        let lines = Lines::new(src.as_bytes());
+        assert_eq!(lines.get(0), None);
+        assert_eq!(lines.get(1), Some("first"));
+        assert_eq!(lines.get(2), Some(""));
+        assert_eq!(lines.get(3), Some("third"));
+        let capped = lines.get(4).expect("fourth line");
+        assert!(capped.len() <= Lines::MAX_LINE && capped.starts_with("x = \"é"));
+        assert_eq!(lines.get(5), None);
+        assert_eq!(lines.iter().count(), 4);
+        assert_eq!(Lines::new(b"").iter().count(), 0);
+        // Invalid UTF-8 is replaced, never dropped.
+        assert_eq!(Lines::new(b"a\xffb").get(1), Some("a\u{fffd}b"));
     }
 }

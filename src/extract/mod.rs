@@ -10,7 +10,8 @@ use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::lang::{self, span, Grammar, Lang, Syntax};
 use crate::model::{
-    Binding, CallSite, Expr, FileFacts, Function, Import, QueryMatch, StringContext, StringLit, Suppression,
+    Binding, CallSite, Expr, FileFacts, Function, Import, Lines, QueryMatch, StringContext, StringLit,
+    Suppression,
 };
 
 pub use builtin::builtin_query_source;
@@ -61,7 +62,7 @@ pub fn extract(
         query_matches: Vec::new(),
         suppressions: Vec::new(),
         parse_error: root.has_error(),
-        lines: snippet_lines(src),
+        lines: Lines::new(src),
     };
 
     let query = &queries.builtin;
@@ -316,21 +317,6 @@ fn shallow_call(syntax: &dyn crate::lang::Syntax, node: Node, src: &[u8]) -> Exp
         }
         _ => Expr::Unknown(String::new()),
     }
-}
-
-/// Per-line snippets, trimmed and capped, for reports.
-fn snippet_lines(src: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(src)
-        .lines()
-        .map(|line| {
-            let line = line.trim();
-            let mut end = line.len().min(160);
-            while !line.is_char_boundary(end) {
-                end -= 1;
-            }
-            line[..end].to_string()
-        })
-        .collect()
 }
 
 /// Parses `egress-scan: ignore[rule-a, rule-b] reason` from a comment.
