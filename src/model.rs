@@ -209,6 +209,19 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Drops the spare capacity of every list: facts of all parsed files
+    /// are held until the cross-file analysis ends, and growth by doubling
+    /// leaves up to half of each list unused.
+    pub fn shrink_to_fit(&mut self) {
+        self.calls.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.strings.shrink_to_fit();
+        self.imports.shrink_to_fit();
+        self.query_matches.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+    }
+
     pub fn snippet(&self, line: usize) -> String {
         self.lines.get(line).unwrap_or_default().to_string()
     }

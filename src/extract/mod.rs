@@ -183,6 +183,7 @@ pub fn extract(
             }
         }
     }
+    facts.shrink_to_fit();
     facts
 }
 
