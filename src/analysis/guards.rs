@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use super::names;
-use crate::model::FileFacts;
+use crate::model::{FileFacts, Span};
 
 pub struct Guards {
     configured: HashSet<String>,
@@ -64,30 +64,29 @@ impl Guards {
     pub fn new(files: &[FileFacts], configured: &[String]) -> Guards {
         let mut detected = HashSet::new();
         for facts in files {
+            // The few DNS calls and private-range literals of the file first,
+            // then which functions hold them: linear in the file's size,
+            // where testing every call and string per function was not.
+            let dns: Vec<Span> = facts
+                .calls
+                .iter()
+                .filter(|c| is_dns_call(&c.callee, facts))
+                .map(|c| c.span)
+                .collect();
+            let markers: Vec<Span> = facts
+                .strings
+                .iter()
+                .filter(|s| PRIVATE_MARKERS.iter().any(|m| s.value.starts_with(m)))
+                .map(|s| s.span)
+                .collect();
+            if dns.is_empty() && markers.len() < 2 {
+                continue;
+            }
             for function in &facts.functions {
-                let inside = |s: crate::model::Span| {
+                let inside = |s: &&Span| {
                     function.span.start_byte <= s.start_byte && s.end_byte <= function.span.end_byte
                 };
-                let dns = facts.calls.iter().filter(|c| inside(c.span)).any(|c| {
-                    let last = c.callee.rsplit('.').next().unwrap_or("");
-                    DNS_CALLS.contains(&last)
-                        && (last != "parse" || c.callee.starts_with("ipaddr"))
-                        && (last != "check" || c.callee.to_ascii_lowercase().contains("block"))
-                        && (last != "lookup" && last != "resolve"
-                            || c.callee.starts_with("dns")
-                            || facts.imports.iter().any(|i| i.source.contains("dns")))
-                });
-                let markers = facts
-                    .strings
-                    .iter()
-                    .filter(|s| inside(s.span))
-                    .filter(|s| {
-                        PRIVATE_MARKERS
-                            .iter()
-                            .any(|m| s.value.starts_with(m) || s.value == *m)
-                    })
-                    .count();
-                if dns || markers >= 2 {
+                if dns.iter().any(|s| inside(&s)) || markers.iter().filter(inside).count() >= 2 {
                     detected.insert(simple(&function.name).to_string());
                 }
             }
@@ -103,6 +102,18 @@ impl Guards {
         let name = simple(callee);
         self.configured.contains(name) || self.detected.contains(name) || name_reads_as_guard(name)
     }
+}
+
+/// A call that resolves or classifies an address (`dns.lookup`,
+/// `ipaddr.parse`, `blockList.check`).
+fn is_dns_call(callee: &str, facts: &FileFacts) -> bool {
+    let last = callee.rsplit('.').next().unwrap_or("");
+    DNS_CALLS.contains(&last)
+        && (last != "parse" || callee.starts_with("ipaddr"))
+        && (last != "check" || callee.to_ascii_lowercase().contains("block"))
+        && (last != "lookup" && last != "resolve"
+            || callee.starts_with("dns")
+            || facts.imports.iter().any(|i| i.source.contains("dns")))
 }
 
 fn simple(name: &str) -> &str {

@@ -37,6 +37,19 @@ impl CompiledQueries {
     }
 }
 
+thread_local! {
+    /// One query cursor per worker thread, reused for every file.
+    static CURSOR: std::cell::RefCell<QueryCursor> = std::cell::RefCell::new(QueryCursor::new());
+}
+
+/// Runs `f` with this thread's query cursor (a fresh one if it is in use).
+fn with_cursor<R>(f: impl FnOnce(&mut QueryCursor) -> R) -> R {
+    CURSOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cursor) => f(&mut cursor),
+        Err(_) => f(&mut QueryCursor::new()),
+    })
+}
+
 /// Extracts facts from a parsed file.
 pub fn extract(
     path: &str,
@@ -68,99 +81,101 @@ pub fn extract(
     let query = &queries.builtin;
     let names = query.capture_names();
     let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, src);
-    while let Some(m) = matches.next() {
-        let mut primary: Option<(&str, Node)> = None;
-        let mut parts: Vec<(&str, Node)> = Vec::new();
-        for capture in m.captures {
-            let name = names[capture.index as usize];
-            if name.starts_with('_') {
-                continue;
-            }
-            if name.contains('.') {
-                parts.push((name, capture.node));
-            } else {
-                primary = Some((name, capture.node));
-            }
-        }
-        let Some((kind, node)) = primary else { continue };
-        let part = |wanted: &str| parts.iter().find(|(n, _)| *n == wanted).map(|(_, node)| *node);
-        match kind {
-            "call" => {
-                if let Expr::Call(call) = syntax.lower(node, src, 0) {
-                    let callee = call.callee.path().unwrap_or_default();
-                    facts.calls.push(CallSite {
-                        call: *call,
-                        callee,
-                        span: span(node),
-                        function: functions.enclosing(syntax, node, src),
-                        assigned_to: syntax.assigned_name(node, src),
-                    });
-                }
-            }
-            "binding" => {
-                let (Some(name), Some(value)) = (part("binding.name"), part("binding.value")) else {
+    with_cursor(|cursor| {
+        let mut matches = cursor.matches(query, root, src);
+        while let Some(m) = matches.next() {
+            let mut primary: Option<(&str, Node)> = None;
+            let mut parts: Vec<(&str, Node)> = Vec::new();
+            for capture in m.captures {
+                let name = names[capture.index as usize];
+                if name.starts_with('_') {
                     continue;
-                };
-                facts.bindings.push(Binding {
-                    name: syntax.binding_name(node, name, src),
-                    value: syntax.lower(value, src, 0),
-                    exported: syntax.is_exported(node, src),
-                    function: functions.enclosing(syntax, node, src),
-                    span: span(node),
-                });
-            }
-            "function" => {
-                if let Some(name) = syntax.function_name(node, src) {
-                    facts.functions.push(Function {
-                        name,
-                        params: syntax.params(node, src),
-                        span: span(node),
-                    });
+                }
+                if name.contains('.') {
+                    parts.push((name, capture.node));
+                } else {
+                    primary = Some((name, capture.node));
                 }
             }
-            "string" => {
-                if let Expr::Str(value) | Expr::Unknown(value) = string_value(syntax.lower(node, src, 0)) {
-                    facts.strings.push(StringLit {
-                        value,
-                        span: span(node),
-                        context: StringContext {
-                            key: syntax.assigned_name(node, src),
-                            in_call: enclosing_call(syntax, node, src),
-                        },
+            let Some((kind, node)) = primary else { continue };
+            let part = |wanted: &str| parts.iter().find(|(n, _)| *n == wanted).map(|(_, node)| *node);
+            match kind {
+                "call" => {
+                    if let Expr::Call(call) = syntax.lower(node, src, 0) {
+                        let callee = call.callee.path().unwrap_or_default();
+                        facts.calls.push(CallSite {
+                            call: *call,
+                            callee,
+                            span: span(node),
+                            function: functions.enclosing(syntax, node, src),
+                            assigned_to: syntax.assigned_name(node, src),
+                        });
+                    }
+                }
+                "binding" => {
+                    let (Some(name), Some(value)) = (part("binding.name"), part("binding.value")) else {
+                        continue;
+                    };
+                    facts.bindings.push(Binding {
+                        name: syntax.binding_name(node, name, src),
+                        value: syntax.lower(value, src, 0),
+                        exported: syntax.is_exported(node, src),
                         function: functions.enclosing(syntax, node, src),
+                        span: span(node),
                     });
                 }
-            }
-            "import" => {
-                let Some(source) = part("import.source") else {
-                    continue;
-                };
-                let source_text = import_source(lang, lang::text(source, src));
-                let entry = imports.entry(node.start_byte()).or_insert_with(|| Import {
-                    source: source_text,
-                    names: Vec::new(),
-                    span: span(node),
-                });
-                for (name, n) in &parts {
-                    if *name == "import.name" {
-                        let local = lang::text(*n, src).to_string();
-                        if !entry.names.contains(&local) {
-                            entry.names.push(local);
+                "function" => {
+                    if let Some(name) = syntax.function_name(node, src) {
+                        facts.functions.push(Function {
+                            name,
+                            params: syntax.params(node, src),
+                            span: span(node),
+                        });
+                    }
+                }
+                "string" => {
+                    if let Expr::Str(value) | Expr::Unknown(value) = string_value(syntax.lower(node, src, 0))
+                    {
+                        facts.strings.push(StringLit {
+                            value,
+                            span: span(node),
+                            context: StringContext {
+                                key: syntax.assigned_name(node, src),
+                                in_call: enclosing_call(syntax, node, src),
+                            },
+                            function: functions.enclosing(syntax, node, src),
+                        });
+                    }
+                }
+                "import" => {
+                    let Some(source) = part("import.source") else {
+                        continue;
+                    };
+                    let source_text = import_source(lang, lang::text(source, src));
+                    let entry = imports.entry(node.start_byte()).or_insert_with(|| Import {
+                        source: source_text,
+                        names: Vec::new(),
+                        span: span(node),
+                    });
+                    for (name, n) in &parts {
+                        if *name == "import.name" {
+                            let local = lang::text(*n, src).to_string();
+                            if !entry.names.contains(&local) {
+                                entry.names.push(local);
+                            }
                         }
                     }
                 }
+                "comment" => {
+                    let line = node.start_position().row + 1;
+                    facts
+                        .suppressions
+                        .extend(parse_suppressions(lang::text(node, src), line));
+                }
+                _ => {}
             }
-            "comment" => {
-                let line = node.start_position().row + 1;
-                facts
-                    .suppressions
-                    .extend(parse_suppressions(lang::text(node, src), line));
-            }
-            _ => {}
         }
-    }
+    });
     dedup_wrapped_calls(&mut facts.calls);
     // Nested `require` patterns match twice: keep one import per statement.
     let mut seen = std::collections::HashSet::new();
@@ -170,18 +185,19 @@ pub fn extract(
         .collect();
 
     for rule in &queries.rules {
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&rule.query, root, src);
-        while let Some(m) = matches.next() {
-            for capture in m.captures.iter().filter(|c| c.index == rule.match_capture) {
-                facts.query_matches.push(QueryMatch {
-                    rule_index: rule.rule_index,
-                    span: span(capture.node),
-                    text: lang::short_text(capture.node, src),
-                    function: functions.enclosing(syntax, capture.node, src),
-                });
+        with_cursor(|cursor| {
+            let mut matches = cursor.matches(&rule.query, root, src);
+            while let Some(m) = matches.next() {
+                for capture in m.captures.iter().filter(|c| c.index == rule.match_capture) {
+                    facts.query_matches.push(QueryMatch {
+                        rule_index: rule.rule_index,
+                        span: span(capture.node),
+                        text: lang::short_text(capture.node, src),
+                        function: functions.enclosing(syntax, capture.node, src),
+                    });
+                }
             }
-        }
+        });
     }
     facts.shrink_to_fit();
     facts
