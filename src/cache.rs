@@ -5,9 +5,13 @@
 //! code, queries and rules). The cache stores that result under the file's
 //! git blob id, so `diff` parses only the blobs it has not seen before (a
 //! scan of the base branch fills the cache for every pull request's diff)
-//! and repeated scans of an unchanged tree parse nothing. Only parse
-//! results are stored: the binary, minified and prefilter checks cost less
-//! than writing an entry would.
+//! and repeated scans of an unchanged tree parse nothing.
+//!
+//! `diff` also keeps a [`VerdictStore`]: which blobs were not parsed and
+//! why (no trigger word, binary, minified), with the words the prefilter's
+//! second phase needs. With it, a diff reads no unchanged blob at all. A
+//! scan does not use it: it would have to hash every file to find its blob
+//! id, which costs about as much as the prefilter it would save.
 //!
 //! Location: `$EGRESS_SCAN_CACHE_DIR`, else `$XDG_CACHE_HOME/egress-scan`,
 //! else `$HOME/.cache/egress-scan`; never inside the scanned tree. Entries
@@ -16,7 +20,11 @@
 //! miss, never an error: the cache only saves time, and reports are
 //! byte-identical with or without it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
 
 use crate::lang::Grammar;
 use crate::model::FileFacts;
@@ -94,6 +102,115 @@ impl FactsCache {
     }
 }
 
+/// Why a blob was not parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// No trigger word; its [`crate::prefilter::file_words`].
+    NoTrigger(Vec<u32>),
+    Binary,
+    Minified,
+}
+
+/// Key of a verdict: a SHA-1 blob id and the grammar's index.
+type VerdictKey = ([u8; 20], u8);
+
+/// Verdicts by blob, kept as a few segment files under the engine folder:
+/// each run that learns something adds one segment (thousands of tiny
+/// files would cost more to write than the verdicts save), and once there
+/// are [`MAX_SEGMENTS`] they are merged into one.
+pub struct VerdictStore {
+    dir: PathBuf,
+    known: HashMap<VerdictKey, Verdict>,
+    segments: Vec<PathBuf>,
+    learned: Mutex<Vec<(VerdictKey, Verdict)>>,
+}
+
+const MAX_SEGMENTS: usize = 16;
+
+fn verdict_key(id: &gix::ObjectId, grammar: Grammar) -> Option<VerdictKey> {
+    Some((id.as_bytes().try_into().ok()?, grammar as u8))
+}
+
+impl VerdictStore {
+    /// Loads the segments under `cache`'s folder; unreadable or corrupt
+    /// segments are ignored.
+    pub fn open(cache: &FactsCache) -> VerdictStore {
+        let dir = cache.dir.join("verdicts");
+        let mut segments: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "seg"))
+            .collect();
+        segments.sort();
+        let mut known = HashMap::new();
+        for path in &segments {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            if let Ok(entries) = postcard::from_bytes::<Vec<(VerdictKey, Verdict)>>(&bytes) {
+                known.extend(entries);
+            }
+        }
+        VerdictStore {
+            dir,
+            known,
+            segments,
+            learned: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn get(&self, id: &gix::ObjectId, grammar: Grammar) -> Option<&Verdict> {
+        self.known.get(&verdict_key(id, grammar)?)
+    }
+
+    /// Remembers a verdict learned in this run (written by [`Self::flush`]).
+    pub fn learn(&self, id: &gix::ObjectId, grammar: Grammar, verdict: Verdict) {
+        if let Some(key) = verdict_key(id, grammar) {
+            if let Ok(mut learned) = self.learned.lock() {
+                learned.push((key, verdict));
+            }
+        }
+    }
+
+    /// Writes what this run learned as a new segment, or merges everything
+    /// into one segment when there are too many.
+    pub fn flush(self) {
+        let mut learned = self.learned.into_inner().unwrap_or_default();
+        if learned.is_empty() || std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let merge = self.segments.len() + 1 >= MAX_SEGMENTS;
+        if merge {
+            learned.extend(self.known);
+        }
+        learned.sort_by_key(|entry| entry.0);
+        learned.dedup_by(|a, b| a.0 == b.0);
+        let Ok(bytes) = postcard::to_stdvec(&learned) else {
+            return;
+        };
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&self.dir) else {
+            return;
+        };
+        if std::io::Write::write_all(&mut tmp, &bytes).is_err() {
+            return;
+        }
+        let name = format!(
+            "{:020}-{}.seg",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+            std::process::id()
+        );
+        if tmp.persist(self.dir.join(name)).is_ok() && merge {
+            for old in &self.segments {
+                let _ = std::fs::remove_file(old);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +250,38 @@ mod tests {
         assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_some());
         std::fs::write(cache.entry_path(&id, Grammar::TypeScript), b"\xff\xff\xff").expect("overwrite");
         assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_none());
+    }
+
+    #[test]
+    fn verdicts_survive_runs_and_segments_merge() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = FactsCache::open(dir.path(), "key").expect("opens");
+        let segments = || std::fs::read_dir(cache.dir.join("verdicts")).map_or(0, |d| d.count());
+        for n in 0..(MAX_SEGMENTS + 2) {
+            let store = VerdictStore::open(&cache);
+            for m in 0..n {
+                let id = content_id(format!("{m}").as_bytes()).expect("hash");
+                assert_eq!(
+                    store.get(&id, Grammar::Swift),
+                    Some(&Verdict::NoTrigger(vec![m as u32])),
+                    "run {n}"
+                );
+            }
+            let id = content_id(format!("{n}").as_bytes()).expect("hash");
+            assert_eq!(store.get(&id, Grammar::Swift), None);
+            assert_eq!(store.get(&id, Grammar::Kotlin), None);
+            store.learn(&id, Grammar::Swift, Verdict::NoTrigger(vec![n as u32]));
+            store.flush();
+            assert!(segments() < MAX_SEGMENTS, "{} segments after run {n}", segments());
+        }
+        // Nothing learned: nothing written.
+        let before = segments();
+        VerdictStore::open(&cache).flush();
+        assert_eq!(segments(), before);
+        // A corrupt segment is ignored.
+        std::fs::write(cache.dir.join("verdicts").join("0-bad.seg"), b"\xff\xff").expect("write");
+        let id = content_id(b"0").expect("hash");
+        assert!(VerdictStore::open(&cache).get(&id, Grammar::Swift).is_some());
     }
 
     #[test]

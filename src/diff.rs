@@ -16,7 +16,6 @@ pub mod render;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::bstr::ByteSlice;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -24,6 +23,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::cache::Verdict;
 use crate::config::Config;
 use crate::lang::{Grammar, Lang};
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats};
@@ -33,10 +33,6 @@ use crate::walk::{self, WalkOptions};
 use crate::Error;
 
 pub const DIFF_SCHEMA_VERSION: u32 = 1;
-
-/// Bytes of trigger-less blobs kept in memory between the prefilter's two
-/// phases; beyond it they are read again.
-const RECHECK_MEMORY: usize = 256 << 20;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -238,6 +234,9 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
     }
 }
 
+/// The cached or computed [`crate::prefilter::file_words`] of a blob.
+type FileWords<'a> = Option<Cow<'a, [u32]>>;
+
 /// One side's selected source files: path → (grammar, blob id).
 #[derive(Default)]
 struct Side {
@@ -297,33 +296,62 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
         }
     };
-    // Blobs without trigger words are kept in memory (up to a budget) for
-    // the prefilter's second phase, which would otherwise read them again.
-    let kept_bytes = AtomicUsize::new(0);
-    let (mut outcomes, kept): (Vec<Outcome>, Vec<Option<Vec<u8>>>) = work
+    // Verdicts of blobs seen unparsed before: such a blob is not read again,
+    // and its cached words serve the prefilter's second phase.
+    let verdicts = engine.verdict_store();
+    let (mut outcomes, words): (Vec<Outcome>, Vec<FileWords>) = work
         .par_iter()
         .map_init(
             || sync.to_thread_local(),
             |repo, ((id, grammar), rel)| {
+                if let Some(verdict) = verdicts.as_ref().and_then(|v| v.get(id, *grammar)) {
+                    return match verdict {
+                        Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),
+                        Verdict::Binary => (Outcome::Binary, None),
+                        Verdict::Minified => (Outcome::Minified, None),
+                    };
+                }
                 let Some(bytes) = read(repo, id) else {
                     return (Outcome::Unreadable, None);
                 };
                 let outcome = engine.process_blob(rel, *grammar, id, &bytes);
-                let keep = matches!(outcome, Outcome::NoTrigger)
-                    && kept_bytes.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len() <= RECHECK_MEMORY;
-                (outcome, keep.then(|| bytes.into_owned()))
+                let Some(store) = &verdicts else {
+                    return (outcome, None);
+                };
+                let (verdict, words) = match outcome {
+                    Outcome::NoTrigger => {
+                        let words = crate::prefilter::file_words(&bytes);
+                        (Verdict::NoTrigger(words.clone()), Some(Cow::Owned(words)))
+                    }
+                    Outcome::Binary => (Verdict::Binary, None),
+                    Outcome::Minified => (Verdict::Minified, None),
+                    _ => return (outcome, None),
+                };
+                store.learn(id, *grammar, verdict);
+                (outcome, words)
             },
         )
         .unzip();
-    engine.recheck_untriggered(&mut outcomes, |i| {
+    let source = |i: usize| {
         let ((id, grammar), rel) = &work[i];
-        let bytes = match &kept[i] {
-            Some(bytes) => Cow::Borrowed(&bytes[..]),
-            None => Cow::Owned(read(&sync.to_thread_local(), id)?.into_owned()),
-        };
-        Some((*rel, *grammar, bytes))
-    });
-    drop(kept);
+        Some((
+            *rel,
+            *grammar,
+            Cow::Owned(read(&sync.to_thread_local(), id)?.into_owned()),
+        ))
+    };
+    engine.recheck_untriggered(
+        &mut outcomes,
+        |i| match &words[i] {
+            Some(words) => Some(Cow::Borrowed(&words[..])),
+            None => Some(Cow::Owned(crate::prefilter::file_words(&source(i)?.2))),
+        },
+        source,
+    );
+    drop(words);
+    if let Some(store) = verdicts {
+        store.flush();
+    }
     let extracted: HashMap<(gix::ObjectId, Grammar), Outcome> =
         work.iter().map(|(key, _)| *key).zip(outcomes).collect();
 

@@ -14,7 +14,11 @@
 //! A second phase (see [`crate::scan`]) re-checks files that had no trigger
 //! against the names of functions found in the parsed files, so a call to a
 //! project wrapper (`loadRemote(path)`) in a file that names no network API
-//! still reaches the analysis.
+//! still reaches the analysis. That phase compares words, not bytes: a
+//! file's identifier tokens and their camelCase/snake_case words
+//! ([`file_words`]), hashed, against the wrapper names. A call to a wrapper
+//! always names it as a token, and the hashed words of a file are small
+//! enough to cache (`diff` then never reads an unchanged trigger-less blob).
 
 use std::collections::BTreeSet;
 
@@ -107,6 +111,56 @@ impl Prefilter {
     }
 }
 
+/// Hash of a word, case-insensitively. A collision only lets a file through
+/// the second phase (one more parse), the same way with or without a cache.
+pub fn word_hash(word: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in word.bytes() {
+        hash ^= u32::from(b.to_ascii_lowercase());
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+/// The sorted, distinct word hashes of a file: every identifier token
+/// (letters, digits, `_`, `$`, non-ASCII), and the words it splits into.
+pub fn file_words(bytes: &[u8]) -> Vec<u32> {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let mut tokens: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    for token in bytes.split(|&b| !is_ident(b)) {
+        if !token.is_empty() && !token[0].is_ascii_digit() {
+            tokens.insert(token);
+        }
+    }
+    let mut out = Vec::with_capacity(tokens.len() * 2);
+    for token in tokens {
+        let token = String::from_utf8_lossy(token);
+        out.push(word_hash(&token));
+        let multiword = token
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b == b'_' || b == b'$');
+        if multiword {
+            out.extend(crate::analysis::names::words(&token).iter().map(|w| word_hash(w)));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Wrapper names to look for in [`file_words`].
+pub struct WordSet(std::collections::HashSet<u32>);
+
+impl WordSet {
+    pub fn new(words: &[String]) -> WordSet {
+        WordSet(words.iter().map(|w| word_hash(w)).collect())
+    }
+
+    pub fn admits(&self, file_words: &[u32]) -> bool {
+        file_words.iter().any(|w| self.0.contains(w))
+    }
+}
+
 fn is_word(w: &str) -> bool {
     w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
@@ -179,6 +233,27 @@ mod tests {
         assert!(!p.may_match(b"const monkey = 1;"));
         // Long words match anywhere.
         assert!(p.may_match(b"return prefetched;"));
+    }
+
+    #[test]
+    fn file_words_hold_tokens_and_their_words() {
+        let words = file_words(b"const x = apiClient.loadRemote(path); // HTTPServer user_id $ref 42abc");
+        let set = |names: &[&str]| WordSet::new(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(set(&["loadRemote"]).admits(&words));
+        assert!(set(&["LOADREMOTE"]).admits(&words), "case-insensitive");
+        assert!(set(&["client"]).admits(&words), "camelCase word");
+        assert!(set(&["server"]).admits(&words), "acronym split");
+        assert!(set(&["user"]).admits(&words), "snake_case word");
+        assert!(set(&["remote"]).admits(&words), "camelCase word");
+        assert!(
+            !set(&["loadRemo", "emote"]).admits(&words),
+            "substrings do not count"
+        );
+        assert!(!set(&["abc"]).admits(&words), "tokens start with a non-digit");
+        let mut sorted = words.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(words, sorted);
     }
 
     #[test]

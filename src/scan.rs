@@ -116,11 +116,16 @@ pub fn walk_and_process(
             Err(_) => Outcome::Unreadable,
         })
         .collect();
-    engine.recheck_untriggered(&mut outcomes, |i| {
+    let read = |i: usize| {
         let candidate = &walked.files[i];
         let bytes = std::fs::read(&candidate.path).ok()?;
         Some((candidate.rel.as_str(), candidate.grammar, Cow::Owned(bytes)))
-    });
+    };
+    engine.recheck_untriggered(
+        &mut outcomes,
+        |i| Some(Cow::Owned(crate::prefilter::file_words(&read(i)?.2))),
+        read,
+    );
 
     Ok((walked, outcomes))
 }
@@ -209,6 +214,11 @@ impl Engine {
         self
     }
 
+    /// The verdicts of unparsed blobs kept beside the facts cache (`diff`).
+    pub fn verdict_store(&self) -> Option<crate::cache::VerdictStore> {
+        self.cache.as_ref().map(crate::cache::VerdictStore::open)
+    }
+
     fn cache_key(&self, rules: &RuleSet) -> String {
         let mut hasher = Sha256::new();
         hasher.update(crate::embedded::BUILD_ID.as_bytes());
@@ -283,10 +293,12 @@ impl Engine {
 
     /// The prefilter's second phase: a file without trigger words that names
     /// a function of the parsed files (a call to a project wrapper) is
-    /// parsed too; repeated for wrappers of wrappers. `source(i)` gives the
-    /// path, grammar and bytes of `outcomes[i]`'s file.
-    pub fn recheck_untriggered<'a, F>(&self, outcomes: &mut [Outcome], source: F)
+    /// parsed too; repeated for wrappers of wrappers. `words(i)` gives the
+    /// [`crate::prefilter::file_words`] of `outcomes[i]`'s file and
+    /// `source(i)` its path, grammar and bytes (read only for admitted files).
+    pub fn recheck_untriggered<'a, W, F>(&self, outcomes: &mut [Outcome], words: W, source: F)
     where
+        W: Fn(usize) -> Option<Cow<'a, [u32]>> + Sync,
         F: Fn(usize) -> Option<(&'a str, Grammar, Cow<'a, [u8]>)> + Sync,
     {
         if !self.prefilter.is_enabled() {
@@ -296,6 +308,9 @@ impl Engine {
             .filter(|&i| matches!(outcomes[i], Outcome::Facts(_)))
             .collect();
         let mut known = std::collections::BTreeSet::new();
+        // Words of the waiting files, computed once, on the first round
+        // that has wrapper names to look for.
+        let mut waiting: Option<Vec<(usize, Cow<'a, [u32]>)>> = None;
         for _ in 0..analysis::wrappers::MAX_DEPTH {
             let facts: Vec<&FileFacts> = fresh
                 .iter()
@@ -304,23 +319,28 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
-            let (words, simple) = crate::prefilter::wrapper_names(&facts, &self.sink_words, &known);
-            if words.is_empty() {
+            let (names, simple) = crate::prefilter::wrapper_names(&facts, &self.sink_words, &known);
+            if names.is_empty() {
                 break;
             }
             known.extend(simple);
-            let names = Prefilter::from_words(words);
-            let waiting: Vec<usize> = (0..outcomes.len())
-                .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
-                .collect();
+            let wanted = crate::prefilter::WordSet::new(&names);
+            let waiting = waiting.get_or_insert_with(|| {
+                (0..outcomes.len())
+                    .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .filter_map(|i| Some((i, words(i)?)))
+                    .collect()
+            });
             let admitted: Vec<(usize, Outcome)> = waiting
                 .par_iter()
-                .filter_map(|&i| {
-                    let (rel, grammar, bytes) = source(i)?;
-                    if !names.may_match(&bytes) {
-                        return None;
-                    }
-                    Some((i, self.parse_cached(rel, grammar, &bytes, None)))
+                .filter(|(i, file_words)| {
+                    matches!(outcomes[*i], Outcome::NoTrigger) && wanted.admits(file_words)
+                })
+                .filter_map(|(i, _)| {
+                    let (rel, grammar, bytes) = source(*i)?;
+                    Some((*i, self.parse_cached(rel, grammar, &bytes, None)))
                 })
                 .collect();
             if admitted.is_empty() {
@@ -356,10 +376,14 @@ pub fn scan_sources(
         .par_iter()
         .map(|s| engine.process(&s.rel, s.grammar, &s.bytes))
         .collect();
-    engine.recheck_untriggered(&mut outcomes, |i| {
-        let s = &sources[i];
-        Some((s.rel.as_str(), s.grammar, Cow::Borrowed(&s.bytes[..])))
-    });
+    engine.recheck_untriggered(
+        &mut outcomes,
+        |i| Some(Cow::Owned(crate::prefilter::file_words(&sources[i].bytes))),
+        |i| {
+            let s = &sources[i];
+            Some((s.rel.as_str(), s.grammar, Cow::Borrowed(&s.bytes[..])))
+        },
+    );
     let stats = Stats {
         files_seen: sources.len(),
         ..Stats::default()

@@ -474,3 +474,49 @@ fn cache_does_not_change_the_diff() {
     assert!(!scanned.stdout.is_empty());
     assert_eq!(before, files_with_mtimes(cache.path()));
 }
+
+#[test]
+fn wrapper_calls_in_trigger_less_files_survive_the_verdict_cache() {
+    let repo = Repo::new();
+    repo.write(
+        "src/remote.ts",
+        "export async function loadRemote(path: string) {\n  return fetch(`https://api.wrap.example${path}`);\n}\n",
+    );
+    let caller = |version: &str| {
+        format!("import {{ loadRemote }} from \"./remote\";\n\nexport const items = () => loadRemote(\"/{version}/items\");\n")
+    };
+    repo.write("src/feature.ts", &caller("v1"));
+    repo.write(
+        "src/plain.ts",
+        "export const add = (a: number, b: number) => a + b;\n",
+    );
+    repo.commit("v1");
+    repo.write("src/feature.ts", &caller("v2"));
+    repo.commit("v2");
+    let cache = tempfile::tempdir().expect("temp dir");
+    let run = |extra: &[&str]| {
+        let out = egress_scan()
+            .args(["diff", "v1", "v2", "-f", "json", "--repo"])
+            .arg(repo.path())
+            .args(extra)
+            .env("EGRESS_SCAN_CACHE_DIR", cache.path())
+            .output()
+            .expect("runs");
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        out.stdout
+    };
+    let uncached = run(&["--no-cache"]);
+    let d: Value = serde_json::from_slice(&uncached).expect("JSON");
+    assert_eq!(
+        urls(&d["added_endpoints"]),
+        ["https://api.wrap.example/v2/items"],
+        "{d:#}"
+    );
+    assert_eq!(d["added_endpoints"][0]["locations"][0]["file"], "src/feature.ts");
+    assert_eq!(run(&[]), uncached, "cold cache");
+    assert_eq!(
+        run(&[]),
+        uncached,
+        "warm cache: verdicts and words from the store"
+    );
+}
