@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::cache::Verdict;
 use crate::config::Config;
 use crate::lang::{Grammar, Lang};
+use crate::model::FileFacts;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats};
 use crate::rules::{RuleSet, Severity};
 use crate::scan::{self, Engine, Outcome};
@@ -365,23 +366,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             - 2 * renames.len()
     };
     let side_report = |side: &Side, label: String, renames: &BTreeMap<String, String>| {
-        let outcomes: Vec<Outcome> = side
-            .files
-            .iter()
-            .map(|(rel, (grammar, id))| {
-                let mut outcome = extracted
-                    .get(&(*id, *grammar))
-                    .cloned()
-                    .unwrap_or(Outcome::Unreadable);
-                if let Outcome::Facts(facts) = &mut outcome {
-                    if &facts.path != rel {
-                        facts.path = rel.clone();
-                    }
-                }
-                outcome
-            })
-            .collect();
-        let stats = Stats {
+        let mut stats = Stats {
             files_seen: side.files.len() + side.too_large,
             files_skipped: Skipped {
                 too_large: side.too_large,
@@ -391,7 +376,23 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             },
             ..Stats::default()
         };
-        let (stats, facts) = scan::collect_outcomes(stats, outcomes);
+        // Facts are shared with the other side; only a blob whose facts
+        // carry another path (a renamed or duplicated file) is copied.
+        let mut facts: Vec<Cow<'_, FileFacts>> = Vec::new();
+        for (rel, (grammar, id)) in &side.files {
+            let outcome = extracted.get(&(*id, *grammar)).unwrap_or(&Outcome::Unreadable);
+            scan::count_outcome(&mut stats, outcome);
+            if let Outcome::Facts(shared) = outcome {
+                facts.push(if &shared.path == rel {
+                    Cow::Borrowed(&**shared)
+                } else {
+                    let mut own = (**shared).clone();
+                    own.path = rel.clone();
+                    Cow::Owned(own)
+                });
+            }
+        }
+        let facts: Vec<&FileFacts> = facts.iter().map(|f| f.as_ref()).collect();
         scan::build_report_renamed(label, stats, &facts, rules, config, renames)
     };
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());

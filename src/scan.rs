@@ -82,7 +82,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
     Ok(build_report(
         options.root_label.clone(),
         stats,
-        &files,
+        &files.iter().collect::<Vec<_>>(),
         rules,
         config,
     ))
@@ -389,35 +389,48 @@ pub fn scan_sources(
         ..Stats::default()
     };
     let (stats, files) = collect_outcomes(stats, outcomes);
-    build_report(root_label, stats, &files, rules, config)
+    build_report(
+        root_label,
+        stats,
+        &files.iter().collect::<Vec<_>>(),
+        rules,
+        config,
+    )
 }
 
 /// Counts outcomes into `stats` and keeps the extracted facts, in order.
 pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec<FileFacts>) {
     let mut files: Vec<FileFacts> = Vec::new();
     for outcome in outcomes {
-        match outcome {
-            Outcome::Facts(facts) => {
-                stats.files_parsed += 1;
-                if facts.parse_error {
-                    stats.files_skipped.parse_error += 1;
-                }
-                files.push(*facts);
-            }
-            Outcome::NoTrigger => stats.files_without_triggers += 1,
-            Outcome::Binary => stats.files_skipped.binary += 1,
-            Outcome::Minified => stats.files_skipped.minified += 1,
-            Outcome::Unreadable => stats.files_skipped.unreadable += 1,
+        count_outcome(&mut stats, &outcome);
+        if let Outcome::Facts(facts) = outcome {
+            files.push(*facts);
         }
     }
     (stats, files)
+}
+
+/// Adds one file's outcome to `stats`.
+pub fn count_outcome(stats: &mut Stats, outcome: &Outcome) {
+    match outcome {
+        Outcome::Facts(facts) => {
+            stats.files_parsed += 1;
+            if facts.parse_error {
+                stats.files_skipped.parse_error += 1;
+            }
+        }
+        Outcome::NoTrigger => stats.files_without_triggers += 1,
+        Outcome::Binary => stats.files_skipped.binary += 1,
+        Outcome::Minified => stats.files_skipped.minified += 1,
+        Outcome::Unreadable => stats.files_skipped.unreadable += 1,
+    }
 }
 
 /// Analyses extracted facts and assembles the sorted report.
 pub fn build_report(
     root: String,
     stats: Stats,
-    files: &[FileFacts],
+    files: &[&FileFacts],
     rules: &RuleSet,
     config: &Config,
 ) -> Report {
@@ -430,7 +443,7 @@ pub fn build_report(
 pub fn build_report_renamed(
     root: String,
     stats: Stats,
-    files: &[FileFacts],
+    files: &[&FileFacts],
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
@@ -445,7 +458,7 @@ pub fn build_report_renamed(
 pub fn build_report_of(
     root: String,
     stats: Stats,
-    files: &[FileFacts],
+    files: &[&FileFacts],
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
@@ -499,7 +512,7 @@ pub fn build_report_of(
         e.locations.dedup();
     }
 
-    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), *f)).collect();
     let mut findings: Vec<Finding> = raw_findings
         .into_iter()
         .filter_map(|raw| to_finding(raw, &by_path, rules, config, renames))

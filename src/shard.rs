@@ -112,18 +112,7 @@ impl Shard {
                 continue;
             }
             stats.files_seen += 1;
-            match outcome {
-                Outcome::Facts(facts) => {
-                    stats.files_parsed += 1;
-                    if facts.parse_error {
-                        stats.files_skipped.parse_error += 1;
-                    }
-                }
-                Outcome::NoTrigger => stats.files_without_triggers += 1,
-                Outcome::Binary => stats.files_skipped.binary += 1,
-                Outcome::Minified => stats.files_skipped.minified += 1,
-                Outcome::Unreadable => stats.files_skipped.unreadable += 1,
-            }
+            scan::count_outcome(&mut stats, outcome);
         }
         stats
     }
@@ -137,10 +126,11 @@ impl Shard {
         rules: &RuleSet,
         config: &Config,
     ) -> Report {
+        let files: Vec<&crate::model::FileFacts> = files.iter().collect();
         let (mut report, inventory) = scan::build_report_of(
             options.root_label.clone(),
             stats,
-            files,
+            &files,
             rules,
             config,
             &BTreeMap::new(),

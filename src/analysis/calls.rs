@@ -28,7 +28,7 @@ struct Client {
 }
 
 pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec<Sink<'a>> {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
     let catalog = &rules.sinks;
 

@@ -61,7 +61,7 @@ const PRIVATE_MARKERS: &[&str] = &[
 ];
 
 impl Guards {
-    pub fn new(files: &[FileFacts], configured: &[String]) -> Guards {
+    pub fn new(files: &[&FileFacts], configured: &[String]) -> Guards {
         let mut detected = HashSet::new();
         for facts in files {
             // The few DNS calls and private-range literals of the file first,

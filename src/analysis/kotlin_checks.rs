@@ -16,7 +16,7 @@ use crate::model::{CallSite, Expr, FileFacts, Span};
 use crate::rules::{Rule, RuleSet, SinkKind};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     if facts.lang != Lang::Kotlin {
         return;
     }
@@ -71,7 +71,7 @@ fn retrofit_base(project: &Project) -> Option<Value> {
 /// `@GET("v1/items")` on an interface method: an outbound call whose URL is
 /// the route joined with the project's Retrofit base URL.
 fn retrofit_routes(project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     if !imports_any(facts, "retrofit2") {
         return;
     }
@@ -234,7 +234,7 @@ fn arg_str(project: &Project, file: usize, site: &CallSite, expr: &Expr) -> Opti
 
 /// NSD (DNS-SD) registration and browsing on the local network.
 fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     for site in &facts.calls {
         let last = site.callee.rsplit('.').next().unwrap_or("");
         let action = match last {
@@ -302,7 +302,7 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
 
 /// `ProcessBuilder("curl", url)`, `Runtime.getRuntime().exec("ssh host")`.
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     for site in &facts.calls {
         let is_spawn = matches!(
             site.callee.as_str(),

@@ -27,7 +27,7 @@ pub fn endpoint_literals(
     sinks: &[Sink],
     used: &HashSet<String>,
 ) -> Vec<EndpointHit> {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let mut out = Vec::new();
     for lit in &facts.strings {
         let inside_sink = sinks.iter().any(|s| {

@@ -57,16 +57,16 @@ impl FileIndex {
 
 /// All files' facts and indices, plus exported names across files.
 pub struct Project<'a> {
-    pub files: &'a [FileFacts],
+    pub files: &'a [&'a FileFacts],
     pub indices: Vec<FileIndex>,
     /// Exported binding name → (file, binding) pairs.
     exports: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl<'a> Project<'a> {
-    pub fn new(files: &'a [FileFacts]) -> Project<'a> {
+    pub fn new(files: &'a [&'a FileFacts]) -> Project<'a> {
         use rayon::prelude::*;
-        let indices: Vec<FileIndex> = files.par_iter().map(FileIndex::new).collect();
+        let indices: Vec<FileIndex> = files.par_iter().map(|f| FileIndex::new(f)).collect();
         let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (fi, facts) in files.iter().enumerate() {
             for (bi, b) in facts.bindings.iter().enumerate() {
@@ -150,7 +150,7 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     pub fn facts(&self) -> &'a FileFacts {
-        &self.project.files[self.file]
+        self.project.files[self.file]
     }
 
     fn index(&self) -> &'a FileIndex {

@@ -28,7 +28,7 @@ use crate::rules::{Rule, RuleSet};
 pub fn annotate(project: &Project, file: usize, sink: &mut Sink, guards: &Guards) {
     if sink.call.redirects.is_none() {
         let mut mode = redirect_mode(sink.site, &sink.call.api);
-        if mode.starts_with("follow") && client_disables_redirects(&project.files[file]) {
+        if mode.starts_with("follow") && client_disables_redirects(project.files[file]) {
             mode = "manual (client setting)".into();
         }
         sink.call.redirects = Some(mode);
@@ -150,7 +150,7 @@ fn guard_for(
     value: Option<&Value>,
     guards: &Guards,
 ) -> Option<String> {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let needs_target = value.is_some_and(has_response_hole);
     let scope = project.scope(file, site.function.as_deref());
     facts
@@ -178,7 +178,7 @@ pub fn run(
     sinks: &[Sink],
     out: &mut FileAnalysis,
 ) {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let redirect_rule = rules
         .by_detector("redirect-without-host-check")
         .filter(|r| lang_ok(r));

@@ -127,7 +127,7 @@ pub fn wrapper_calls<'a>(
     by_name: &HashMap<&str, Vec<&Wrapper>>,
     known: &HashSet<usize>,
 ) -> Vec<Sink<'a>> {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let mut out = Vec::new();
     for site in &facts.calls {
         if known.contains(&site.span.start_byte) {
@@ -162,7 +162,7 @@ pub fn wrapper_calls<'a>(
 
 /// Does `site` call `wrapper`?
 fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
-    let facts = &project.files[file];
+    let facts = project.files[file];
     let callee = site.callee.as_str();
     if callee.is_empty() {
         return false;

@@ -25,7 +25,7 @@ pub struct InventoryInput<'a> {
     pub endpoints: &'a [Endpoint],
     pub findings: &'a [Finding],
     pub calls: &'a [OutboundCall],
-    pub files: &'a [FileFacts],
+    pub files: &'a [&'a FileFacts],
     pub catalog: &'a Catalog,
 }
 
