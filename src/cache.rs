@@ -109,6 +109,7 @@ pub enum Verdict {
     NoTrigger(Vec<u32>),
     Binary,
     Minified,
+    ParseAbandoned,
 }
 
 /// Key of a verdict: a SHA-1 blob id and the grammar's index.

@@ -310,6 +310,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                         Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),
                         Verdict::Binary => (Outcome::Binary, None),
                         Verdict::Minified => (Outcome::Minified, None),
+                        Verdict::ParseAbandoned => (Outcome::ParseAbandoned, None),
                     };
                 }
                 let Some(bytes) = read(repo, id) else {
@@ -326,6 +327,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                     }
                     Outcome::Binary => (Verdict::Binary, None),
                     Outcome::Minified => (Verdict::Minified, None),
+                    Outcome::ParseAbandoned => (Verdict::ParseAbandoned, None),
                     _ => return (outcome, None),
                 };
                 store.learn(id, *grammar, verdict);

@@ -398,6 +398,7 @@ fn add_stats(into: &mut Stats, s: &Stats) {
     a.parse_error += b.parse_error;
     a.unreadable += b.unreadable;
     a.symlink_or_special += b.symlink_or_special;
+    a.parse_abandoned += b.parse_abandoned;
 }
 
 /// Sorts and rebuilds derived data exactly as `scan::build_report_of` does.

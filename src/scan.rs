@@ -50,6 +50,8 @@ pub enum Outcome {
     Binary,
     Minified,
     Unreadable,
+    /// The parser used up its work allowance (see [`lang::parse`]).
+    ParseAbandoned,
 }
 
 /// Runs a scan and returns the report.
@@ -271,8 +273,11 @@ impl Engine {
     /// one; `id` is computed from the bytes when not given.
     fn parse_cached(&self, rel: &str, grammar: Grammar, bytes: &[u8], id: Option<gix::ObjectId>) -> Outcome {
         let parse = || match self.compiled(grammar) {
-            Some(compiled) => analyse_source(rel, grammar, bytes, compiled)
-                .map_or(Outcome::Unreadable, |f| Outcome::Facts(Box::new(f))),
+            Some(compiled) => match analyse_source(rel, grammar, bytes, compiled) {
+                Ok(facts) => Outcome::Facts(Box::new(facts)),
+                Err(lang::ParseFailure::Abandoned) => Outcome::ParseAbandoned,
+                Err(lang::ParseFailure::Failed) => Outcome::Unreadable,
+            },
             None => Outcome::Unreadable,
         };
         let Some(cache) = &self.cache else {
@@ -423,6 +428,7 @@ pub fn count_outcome(stats: &mut Stats, outcome: &Outcome) {
         Outcome::Binary => stats.files_skipped.binary += 1,
         Outcome::Minified => stats.files_skipped.minified += 1,
         Outcome::Unreadable => stats.files_skipped.unreadable += 1,
+        Outcome::ParseAbandoned => stats.files_skipped.parse_abandoned += 1,
     }
 }
 
@@ -622,9 +628,9 @@ pub fn analyse_source(
     grammar: Grammar,
     bytes: &[u8],
     queries: &CompiledQueries,
-) -> Option<FileFacts> {
+) -> Result<FileFacts, lang::ParseFailure> {
     let tree = lang::parse(grammar, bytes)?;
-    Some(extract::extract(rel, grammar, &tree, bytes, queries))
+    Ok(extract::extract(rel, grammar, &tree, bytes, queries))
 }
 
 /// NUL in the first 8 KiB, as git and ripgrep decide.

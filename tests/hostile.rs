@@ -280,3 +280,32 @@ fn deep_nesting_in_every_language_finishes() {
     }
     assert_eq!(report["stats"]["files_parsed"], 3, "{}", report["stats"]);
 }
+
+#[test]
+fn runaway_parse_is_abandoned_and_counted() {
+    // Found by fuzzing: tree-sitter-kotlin-ng's error recovery loops on it.
+    let dir = tempfile::tempdir().unwrap();
+    let input =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/analyse_kotlin/parse-loop-nsd.kt");
+    fs::copy(&input, dir.path().join("Loop.kt")).unwrap();
+    fs::write(
+        dir.path().join("Client.kt"),
+        format!(
+            "{}fun main() {{\n    OkHttpClient().newCall(Request.Builder().url(\"https://after-loop.example.com/x\").build()).execute()\n}}\n",
+            KOTLIN_IMPORTS
+        ),
+    )
+    .unwrap();
+    let stdout = run_scan(dir.path(), &["-f", "json", "--no-cache"]);
+    let report: serde_json::Value = serde_json::from_slice(&stdout).expect("valid JSON");
+    assert_eq!(
+        report["stats"]["files_skipped"]["parse_abandoned"], 1,
+        "{}",
+        report["stats"]
+    );
+    let urls: Vec<&str> = strings(&report, "endpoints", "url");
+    assert!(
+        urls.iter().any(|u| u.contains("after-loop.example.com")),
+        "{urls:?}"
+    );
+}

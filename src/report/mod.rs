@@ -71,6 +71,10 @@ pub struct Skipped {
     /// source files.
     #[serde(default)]
     pub symlink_or_special: usize,
+    /// Files whose parse was stopped after using up the parser's work
+    /// allowance (pathological input, typically crafted).
+    #[serde(default)]
+    pub parse_abandoned: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -11,7 +11,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = &report.stats;
     out.push_str(&format!(
-        "egress-scan {} — {} files seen, {} parsed ({} without triggers; skipped: {} binary, {} too large, {} minified, {} unreadable, {} symlinks or special files; {} with parse errors)\n\n",
+        "egress-scan {} — {} files seen, {} parsed ({} without triggers; skipped: {} binary, {} too large, {} minified, {} unreadable, {} symlinks or special files, {} parse abandoned; {} with parse errors)\n\n",
         terminal_safe(&report.root),
         s.files_seen,
         s.files_parsed,
@@ -21,6 +21,7 @@ pub fn render(report: &Report) -> String {
         s.files_skipped.minified,
         s.files_skipped.unreadable,
         s.files_skipped.symlink_or_special,
+        s.files_skipped.parse_abandoned,
         s.files_skipped.parse_error,
     ));
 
