@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{egress_scan, files_with_mtimes as entries, fixture, fixture_names};
+use crate::common::{egress_scan, files_with_mtimes as entries, fixture, fixture_names, LONG_POLLING_RULE};
 
 fn scan(root: &Path, cache: &Path, extra: &[&str]) -> Vec<u8> {
     let out = egress_scan()
@@ -70,21 +70,7 @@ fn rule_changes_do_not_reuse_facts() {
     scan(&root, cache.path(), &[]);
     let folders = |p: &Path| std::fs::read_dir(p).expect("cache dir").count();
     assert_eq!(folders(cache.path()), 1);
-    std::fs::write(
-        rules.path().join("extra.yaml"),
-        r#"id: team/no-long-polling
-severity: medium
-languages: [typescript]
-title: Long polling
-message: "Long polling call: {match}"
-help: Use webhooks.
-triggers: [getUpdates]
-query:
-  typescript: |
-    ((string_fragment) @match (#match? @match "getUpdates"))
-"#,
-    )
-    .expect("rule file");
+    std::fs::write(rules.path().join("extra.yaml"), LONG_POLLING_RULE).expect("rule file");
     let rules_arg = rules.path().to_str().expect("utf-8 path");
     let with_rule = scan(&root, cache.path(), &["--rules", rules_arg]);
     assert!(String::from_utf8_lossy(&with_rule).contains("team/no-long-polling"));

@@ -70,6 +70,19 @@ impl Repo {
         (code, String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// `diff BASE HEAD -f json` with the facts cache in `cache`.
+    fn diff_with_cache(&self, base: &str, head: &str, cache: &Path, extra: &[&str]) -> Vec<u8> {
+        let out = egress_scan()
+            .args(["diff", base, head, "-f", "json", "--repo"])
+            .arg(self.path())
+            .args(extra)
+            .env("EGRESS_SCAN_CACHE_DIR", cache)
+            .output()
+            .expect("runs");
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        out.stdout
+    }
+
     fn diff_json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.extend(["-f", "json"]);
@@ -446,17 +459,7 @@ fn cache_does_not_change_the_diff() {
     );
     repo.commit("v2");
     let cache = tempfile::tempdir().expect("temp dir");
-    let run = |extra: &[&str]| {
-        let out = egress_scan()
-            .args(["diff", "v1", "v2", "-f", "json", "--repo"])
-            .arg(repo.path())
-            .args(extra)
-            .env("EGRESS_SCAN_CACHE_DIR", cache.path())
-            .output()
-            .expect("runs");
-        assert!(matches!(out.status.code(), Some(0 | 1)));
-        out.stdout
-    };
+    let run = |extra: &[&str]| repo.diff_with_cache("v1", "v2", cache.path(), extra);
     let uncached = run(&["--no-cache"]);
     assert_eq!(std::fs::read_dir(cache.path()).expect("dir").count(), 0);
     let cold = run(&[]);
@@ -494,17 +497,7 @@ fn wrapper_calls_in_trigger_less_files_survive_the_verdict_cache() {
     repo.write("src/feature.ts", &caller("v2"));
     repo.commit("v2");
     let cache = tempfile::tempdir().expect("temp dir");
-    let run = |extra: &[&str]| {
-        let out = egress_scan()
-            .args(["diff", "v1", "v2", "-f", "json", "--repo"])
-            .arg(repo.path())
-            .args(extra)
-            .env("EGRESS_SCAN_CACHE_DIR", cache.path())
-            .output()
-            .expect("runs");
-        assert!(matches!(out.status.code(), Some(0 | 1)));
-        out.stdout
-    };
+    let run = |extra: &[&str]| repo.diff_with_cache("v1", "v2", cache.path(), extra);
     let uncached = run(&["--no-cache"]);
     let d: Value = serde_json::from_slice(&uncached).expect("JSON");
     assert_eq!(

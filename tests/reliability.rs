@@ -7,7 +7,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::common::{egress_scan, fixture};
+use crate::common::{egress_scan, fixture, LONG_POLLING_RULE};
 use crate::hostile::{hostile_corpus, run_scan};
 
 /// File name and URL full of terminal escapes and markdown/HTML syntax.
@@ -202,25 +202,6 @@ fn reports_are_identical_across_thread_counts_on_the_hostile_corpus() {
     assert_deterministic(corpus.dir.path(), true);
 }
 
-const GOOD_RULE: &str = r#"id: team/no-long-polling
-severity: medium
-languages: [typescript]
-title: Long polling
-message: "Long polling call: {match}"
-help: Use webhooks.
-triggers: [getUpdates]
-query:
-  typescript: |
-    ((string_fragment) @match (#match? @match "getUpdates"))
-examples:
-  bad:
-    - lang: typescript
-      code: 'fetch(`https://x.io/getUpdates`)'
-  good:
-    - lang: typescript
-      code: 'fetch("https://x.io/send")'
-"#;
-
 /// Runs a scan of the chatbot fixture with a rules dir holding `files`
 /// (name → contents; a name ending in `/` becomes a directory) and returns
 /// stderr, after checking for exit code 2 and no panic.
@@ -256,7 +237,7 @@ fn malformed_rule_yaml_is_a_diagnostic_with_location() {
 
 #[test]
 fn unknown_rule_field_is_a_diagnostic() {
-    let text = GOOD_RULE.replace("help: Use webhooks.", "help: Use webhooks.\nhelpp: typo");
+    let text = LONG_POLLING_RULE.replace("help: Use webhooks.", "help: Use webhooks.\nhelpp: typo");
     let stderr = rules_error(&[("typo.yaml", &text)]);
     assert!(
         stderr.contains("typo.yaml") && stderr.contains("helpp"),
@@ -266,7 +247,7 @@ fn unknown_rule_field_is_a_diagnostic() {
 
 #[test]
 fn invalid_rule_query_is_a_diagnostic() {
-    let text = GOOD_RULE.replace("((string_fragment) @match", "((no_such_node) @match");
+    let text = LONG_POLLING_RULE.replace("((string_fragment) @match", "((no_such_node) @match");
     let stderr = rules_error(&[("query.yaml", &text)]);
     assert!(
         stderr.contains("team/no-long-polling") || stderr.contains("query.yaml"),
@@ -280,7 +261,7 @@ fn invalid_rule_query_is_a_diagnostic() {
 
 #[test]
 fn duplicate_rule_ids_are_a_diagnostic() {
-    let stderr = rules_error(&[("a.yaml", GOOD_RULE), ("b.yaml", GOOD_RULE)]);
+    let stderr = rules_error(&[("a.yaml", LONG_POLLING_RULE), ("b.yaml", LONG_POLLING_RULE)]);
     assert!(
         stderr.contains("duplicate") && stderr.contains("team/no-long-polling"),
         "{stderr}"

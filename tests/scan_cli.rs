@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{egress_scan, findings, fixture, scan_json, strings};
+use crate::common::{egress_scan, findings, fixture, scan_json, strings, LONG_POLLING_RULE};
 
 #[test]
 fn chatbot_token_in_url_is_high_with_location() {
@@ -167,28 +167,7 @@ fn broken_rule_file_is_exit_2_with_location() {
 #[test]
 fn user_query_rule_runs() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("no-get-updates.yaml"),
-        r#"id: team/no-long-polling
-severity: medium
-languages: [typescript]
-title: Long polling
-message: "Long polling call: {match}"
-help: Use webhooks.
-triggers: [getUpdates]
-query:
-  typescript: |
-    ((string_fragment) @match (#match? @match "getUpdates"))
-examples:
-  bad:
-    - lang: typescript
-      code: 'fetch(`https://x.io/getUpdates`)'
-  good:
-    - lang: typescript
-      code: 'fetch("https://x.io/send")'
-"#,
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("no-get-updates.yaml"), LONG_POLLING_RULE).unwrap();
     let report = scan_json(&["fixtures/chatbot", "--rules", dir.path().to_str().unwrap()]);
     assert!(!findings(&report, "team/no-long-polling").is_empty());
     egress_scan()

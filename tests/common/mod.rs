@@ -84,3 +84,23 @@ pub fn files_with_mtimes(dir: &Path) -> std::collections::BTreeMap<PathBuf, (std
     }
     out
 }
+
+/// A valid user query rule with examples, for tests of `--rules`.
+pub const LONG_POLLING_RULE: &str = r#"id: team/no-long-polling
+severity: medium
+languages: [typescript]
+title: Long polling
+message: "Long polling call: {match}"
+help: Use webhooks.
+triggers: [getUpdates]
+query:
+  typescript: |
+    ((string_fragment) @match (#match? @match "getUpdates"))
+examples:
+  bad:
+    - lang: typescript
+      code: 'fetch(`https://x.io/getUpdates`)'
+  good:
+    - lang: typescript
+      code: 'fetch("https://x.io/send")'
+"#;
