@@ -132,7 +132,7 @@ thread_local! {
 /// error recovery can loop on crafted input (a 1 KB Kotlin file found by
 /// fuzzing kept tree-sitter-kotlin-ng busy for minutes). Counting operations
 /// instead of measuring time keeps the decision the same on any machine.
-const PARSE_CHECKS_BASE: usize = 2_000;
+const PARSE_CHECKS_BASE: usize = 500;
 const PARSE_CHECKS_PER_BYTE: usize = 1;
 /// A last resort for input where single operations get slow (a lexer
 /// rescanning to the end of a large file): the one limit that depends on
