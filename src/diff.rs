@@ -25,11 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::Verdict;
 use crate::config::Config;
+use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
 use crate::model::FileFacts;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats};
 use crate::rules::{RuleSet, Severity};
-use crate::scan::{self, Engine, Outcome};
+use crate::scan;
 use crate::walk::{self, WalkOptions};
 use crate::Error;
 

@@ -5,10 +5,11 @@
 use std::sync::OnceLock;
 
 use crate::config::Config;
+use crate::engine::Engine;
 use crate::lang::Grammar;
 use crate::report::{json, markdown, sarif, table};
 use crate::rules::{parse_rule, RuleSet, RuleSource, SinkCatalog};
-use crate::scan::{scan_sources, Engine, SourceFile};
+use crate::scan::{scan_sources, SourceFile};
 
 fn engine() -> &'static (RuleSet, Engine) {
     static ENGINE: OnceLock<(RuleSet, Engine)> = OnceLock::new();

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 mod embedded;
+pub mod engine;
 pub mod extract;
 pub mod fuzzing;
 pub mod inventory;

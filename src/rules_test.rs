@@ -55,7 +55,7 @@ pub fn scan_snippet(rules: &RuleSet, example: &Example) -> Option<Report> {
         }
     }
     let queries = CompiledQueries::new(grammar, rule_queries).ok()?;
-    let facts = scan::analyse_source(&file, grammar, example.code.as_bytes(), &queries).ok()?;
+    let facts = crate::engine::analyse_source(&file, grammar, example.code.as_bytes(), &queries).ok()?;
     Some(scan::build_report(
         ".".into(),
         Stats::default(),

@@ -33,10 +33,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::engine::Outcome;
 use crate::inventory::InventoryFacts;
 use crate::report::{Report, Skipped, Stats};
 use crate::rules::RuleSet;
-use crate::scan::{self, Outcome, ScanOptions};
+use crate::scan::{self, ScanOptions};
 use crate::walk::WalkOutput;
 
 /// `K/N`: shard `index` (1-based) of `count`.
