@@ -23,7 +23,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::Verdict;
+use crate::cache::{Verdict, VerdictStore};
 use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
@@ -274,7 +274,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     };
 
     // Work-tree contents by blob id; revision blobs are read from the
-    // object database only when the facts cache does not know them.
+    // object database when needed (never for blobs with a known verdict).
     let mut disk: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
     let base = read_revision(&repo, &options.base, &filter, options.max_file_size)?;
     let head = match &options.head {
@@ -298,44 +298,8 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
         }
     };
-    // Verdicts of blobs seen unparsed before: such a blob is not read again,
-    // and its cached words serve the prefilter's second phase.
     let verdicts = engine.verdict_store();
-    let (mut outcomes, words): (Vec<Outcome>, Vec<FileWords>) = work
-        .par_iter()
-        .map_init(
-            || sync.to_thread_local(),
-            |repo, ((id, grammar), rel)| {
-                if let Some(verdict) = verdicts.as_ref().and_then(|v| v.get(id, *grammar)) {
-                    return match verdict {
-                        Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),
-                        Verdict::Binary => (Outcome::Binary, None),
-                        Verdict::Minified => (Outcome::Minified, None),
-                        Verdict::ParseAbandoned => (Outcome::ParseAbandoned, None),
-                    };
-                }
-                let Some(bytes) = read(repo, id) else {
-                    return (Outcome::Unreadable, None);
-                };
-                let outcome = engine.process_blob(rel, *grammar, id, &bytes);
-                let Some(store) = &verdicts else {
-                    return (outcome, None);
-                };
-                let (verdict, words) = match outcome {
-                    Outcome::NoTrigger => {
-                        let words = crate::prefilter::file_words(&bytes);
-                        (Verdict::NoTrigger(words.clone()), Some(Cow::Owned(words)))
-                    }
-                    Outcome::Binary => (Verdict::Binary, None),
-                    Outcome::Minified => (Verdict::Minified, None),
-                    Outcome::ParseAbandoned => (Verdict::ParseAbandoned, None),
-                    _ => return (outcome, None),
-                };
-                store.learn(id, *grammar, verdict);
-                (outcome, words)
-            },
-        )
-        .unzip();
+    let (mut outcomes, words) = process_blobs(&engine, &work, verdicts.as_ref(), &sync, &read);
     let source = |i: usize| {
         let ((id, grammar), rel) = &work[i];
         Some((
@@ -413,6 +377,56 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         extracted: work.len(),
     });
     Ok(report)
+}
+
+/// Blob contents by id, from the work tree or the object database.
+type ReadBlob<'a> = dyn Fn(&gix::Repository, &gix::ObjectId) -> Option<Cow<'a, [u8]>> + Sync + 'a;
+
+/// The prefilter/parse outcome of every distinct blob, and the words of
+/// trigger-less blobs for the prefilter's second phase. A blob with a known
+/// verdict (no trigger, binary, minified, abandoned) is not read; what is
+/// learned about the others is added to `verdicts`.
+fn process_blobs<'a>(
+    engine: &Engine,
+    work: &[((gix::ObjectId, Grammar), &str)],
+    verdicts: Option<&'a VerdictStore>,
+    sync: &gix::ThreadSafeRepository,
+    read: &ReadBlob<'_>,
+) -> (Vec<Outcome>, Vec<FileWords<'a>>) {
+    work.par_iter()
+        .map_init(
+            || sync.to_thread_local(),
+            |repo, ((id, grammar), rel)| {
+                if let Some(verdict) = verdicts.and_then(|v| v.get(id, *grammar)) {
+                    return match verdict {
+                        Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),
+                        Verdict::Binary => (Outcome::Binary, None),
+                        Verdict::Minified => (Outcome::Minified, None),
+                        Verdict::ParseAbandoned => (Outcome::ParseAbandoned, None),
+                    };
+                }
+                let Some(bytes) = read(repo, id) else {
+                    return (Outcome::Unreadable, None);
+                };
+                let outcome = engine.process_blob(rel, *grammar, id, &bytes);
+                let Some(store) = verdicts else {
+                    return (outcome, None);
+                };
+                let (verdict, words) = match outcome {
+                    Outcome::NoTrigger => {
+                        let words = crate::prefilter::file_words(&bytes);
+                        (Verdict::NoTrigger(words.clone()), Some(Cow::Owned(words)))
+                    }
+                    Outcome::Binary => (Verdict::Binary, None),
+                    Outcome::Minified => (Verdict::Minified, None),
+                    Outcome::ParseAbandoned => (Verdict::ParseAbandoned, None),
+                    _ => return (outcome, None),
+                };
+                store.learn(id, *grammar, verdict);
+                (outcome, words)
+            },
+        )
+        .unzip()
 }
 
 /// Deleted and added paths with the same blob id (and grammar) are renames.
