@@ -29,12 +29,16 @@ cp -n "$ROOT"/tests/fuzz_regressions/load_rules_and_config/* corpus/load_rules_a
 
 for target in "${TARGETS[@]}"; do
     echo "== $target: ${SECONDS_PER_TARGET}s"
+    started=$(mktemp)
     # -s none: tree-sitter's C is not instrumented by the Rust sanitizers
     # anyway, and uninstrumented builds run several times more inputs.
     cargo +nightly fuzz run -O -s none "$target" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 2>&1 | grep -E "^(stat::|#[0-9]+ *DONE|==|SUMMARY|artifact_prefix|Test unit written|Done)" || true
-    if ls "artifacts/$target"/* > /dev/null 2>&1; then
-        echo "$target: crash inputs in fuzz/artifacts/$target/"
+    found=$(find "artifacts/$target" -type f -newer "$started" 2>/dev/null || true)
+    rm -f "$started"
+    if [ -n "$found" ]; then
+        echo "$target: new crash or timeout inputs:"
+        echo "$found"
     fi
 done
