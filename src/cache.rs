@@ -80,26 +80,29 @@ impl FactsCache {
         Some(facts)
     }
 
-    /// Stores `facts`; written to a temporary file and renamed, so
-    /// concurrent runs never read a half-written entry.
+    /// Stores `facts` (see [`write_atomically`]).
     pub fn put(&self, id: &gix::ObjectId, grammar: Grammar, facts: &FileFacts) {
         let Ok(bytes) = postcard::to_stdvec(facts) else {
             return;
         };
-        let path = self.entry_path(id, grammar);
-        let Some(parent) = path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(parent).is_err() {
-            return;
-        }
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(parent) else {
-            return;
-        };
-        if std::io::Write::write_all(&mut tmp, &bytes).is_ok() {
-            let _ = tmp.persist(&path);
-        }
+        write_atomically(&self.entry_path(id, grammar), &bytes);
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into
+/// place, so a concurrent run never reads a half-written file. False when
+/// anything failed (the cache is then simply not updated).
+fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
+    let Some(parent) = path.parent() else {
+        return false;
+    };
+    if std::fs::create_dir_all(parent).is_err() {
+        return false;
+    }
+    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(parent) else {
+        return false;
+    };
+    std::io::Write::write_all(&mut tmp, bytes).is_ok() && tmp.persist(path).is_ok()
 }
 
 /// Why a blob was not parsed.
@@ -179,7 +182,7 @@ impl VerdictStore {
     /// into one segment when there are too many.
     pub fn flush(self) {
         let mut learned = self.learned.into_inner().unwrap_or_default();
-        if learned.is_empty() || std::fs::create_dir_all(&self.dir).is_err() {
+        if learned.is_empty() {
             return;
         }
         let merge = self.segments.len() + 1 >= MAX_SEGMENTS;
@@ -191,12 +194,6 @@ impl VerdictStore {
         let Ok(bytes) = postcard::to_stdvec(&learned) else {
             return;
         };
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&self.dir) else {
-            return;
-        };
-        if std::io::Write::write_all(&mut tmp, &bytes).is_err() {
-            return;
-        }
         let name = format!(
             "{:020}-{}.seg",
             std::time::SystemTime::now()
@@ -204,7 +201,7 @@ impl VerdictStore {
                 .map_or(0, |d| d.as_nanos()),
             std::process::id()
         );
-        if tmp.persist(self.dir.join(name)).is_ok() && merge {
+        if write_atomically(&self.dir.join(name), &bytes) && merge {
             for old in &self.segments {
                 let _ = std::fs::remove_file(old);
             }
