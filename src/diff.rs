@@ -429,6 +429,33 @@ fn process_blobs<'a>(
         .unzip()
 }
 
+/// The `.egress-scan.toml` at the root of revision `rev` of the repository
+/// containing `repo_path` (default settings when it has none). `diff` uses
+/// the *base* revision's file for both sides: the reviewed configuration
+/// decides, so a change cannot exclude or downgrade its own findings by
+/// editing the configuration it brings.
+pub fn revision_config(repo_path: &Path, rev: &str) -> Result<Config, Error> {
+    let repo = gix::discover(repo_path)
+        .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", repo_path.display())))?;
+    let tree = repo
+        .rev_parse_single(rev)
+        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
+        .object()
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))?;
+    let entry = tree
+        .lookup_entry_by_path(".egress-scan.toml")
+        .map_err(|e| Error::Other(format!("cannot read the tree of `{rev}`: {e}")))?;
+    let Some(entry) = entry.filter(|e| e.mode().is_blob()) else {
+        return Ok(Config::default());
+    };
+    let blob = entry
+        .object()
+        .map_err(|e| Error::Other(format!("cannot read {rev}:.egress-scan.toml: {e}")))?;
+    let text = String::from_utf8_lossy(&blob.data);
+    Ok(Config::parse(&format!("{rev}:.egress-scan.toml"), &text)?)
+}
+
 /// Deleted and added paths with the same blob id (and grammar) are renames.
 fn detect_renames(base: &Side, head: &Side) -> BTreeMap<String, String> {
     let mut added: BTreeMap<(gix::ObjectId, Grammar), Vec<&String>> = BTreeMap::new();

@@ -256,8 +256,10 @@ fn run_diff(args: &cli::DiffArgs) -> Result<Outcome, Error> {
             report
         }
         _ => {
-            let workdir = gix_root(&args.repo);
-            let config = Config::discover(&workdir, args.config.as_deref())?;
+            let config = match args.config.as_deref() {
+                Some(path) => Config::discover(&gix_root(&args.repo), Some(path))?,
+                None => diff::revision_config(&args.repo, &args.base)?,
+            };
             let options = diff::DiffOptions {
                 repo: args.repo.clone(),
                 base: args.base.clone(),

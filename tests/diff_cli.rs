@@ -513,3 +513,57 @@ fn wrapper_calls_in_trigger_less_files_survive_the_verdict_cache() {
         "warm cache: verdicts and words from the store"
     );
 }
+
+#[test]
+fn the_base_revisions_config_decides() {
+    let repo = base_repo();
+    repo.write(".egress-scan.toml", "exclude = [\"generated/**\"]\n");
+    repo.commit("configured");
+    // The change adds an endpoint in an excluded folder, a token in a URL,
+    // and a config that would hide the token and downgrade everything.
+    repo.write(
+        "generated/api.ts",
+        "export const g = fetch(\"https://generated.example/x\");\n",
+    );
+    repo.write("src/leak.ts", BOT_TOKEN.replace("notify", "leak").as_str());
+    repo.write(
+        ".egress-scan.toml",
+        "exclude = [\"generated/**\", \"src/leak.ts\"]\n[severity]\n\"egress/token-in-url\" = \"info\"\n",
+    );
+    repo.commit("sneaky");
+    let d = repo.diff_json(&["configured", "sneaky"]);
+    assert!(hosts(&d["added_hosts"]).is_empty(), "{d:#}");
+    assert_eq!(
+        rules(&d["new_findings"]),
+        ["egress/token-in-url", "egress/hardcoded-endpoint"],
+        "{d:#}"
+    );
+    assert_eq!(d["new_findings"][0]["file"], "src/leak.ts");
+    assert_eq!(d["new_findings"][0]["severity"], "high");
+    // An explicit --config still wins.
+    let explicit = repo.path().join(".egress-scan.toml");
+    let d = repo.diff_json(&[
+        "configured",
+        "sneaky",
+        "--config",
+        explicit.to_str().expect("utf-8"),
+    ]);
+    assert!(rules(&d["new_findings"]).is_empty(), "{d:#}");
+}
+
+#[test]
+fn broken_config_in_the_base_revision_is_a_diagnostic() {
+    let repo = base_repo();
+    repo.write(".egress-scan.toml", "exclude = [\n");
+    repo.commit("broken");
+    repo.write("src/extra.ts", "export const x = 1;\n");
+    repo.commit("next");
+    let out = egress_scan()
+        .args(["diff", "broken", "next", "--repo"])
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken:.egress-scan.toml"), "{stderr}");
+}
