@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
 
-/// A source range. Lines and columns are 1-based (columns count bytes), as
-/// SARIF and editors expect.
+/// A source range. Lines and columns are 1-based; columns count Unicode
+/// code points (see `extract::code_point_columns`), as SARIF and editors
+/// expect, while `start_byte`/`end_byte` are byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Span {
     pub start_byte: usize,

@@ -37,6 +37,29 @@ impl CompiledQueries {
     }
 }
 
+/// Turns tree-sitter's byte columns into Unicode code point columns (what
+/// SARIF's `unicodeCodePoints` and most editors count), so a finding on a
+/// line with non-ASCII text before it is highlighted at the right place.
+fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
+    let convert = |byte: usize, column: usize| -> usize {
+        let line_start = byte.saturating_sub(column.saturating_sub(1));
+        match src.get(line_start..byte) {
+            Some(prefix) if !prefix.is_ascii() => String::from_utf8_lossy(prefix).chars().count() + 1,
+            _ => column,
+        }
+    };
+    let fix = |span: &mut crate::model::Span| {
+        span.column = convert(span.start_byte, span.column);
+        span.end_column = convert(span.end_byte, span.end_column);
+    };
+    facts.calls.iter_mut().for_each(|c| fix(&mut c.span));
+    facts.bindings.iter_mut().for_each(|b| fix(&mut b.span));
+    facts.functions.iter_mut().for_each(|f| fix(&mut f.span));
+    facts.strings.iter_mut().for_each(|s| fix(&mut s.span));
+    facts.imports.iter_mut().for_each(|i| fix(&mut i.span));
+    facts.query_matches.iter_mut().for_each(|q| fix(&mut q.span));
+}
+
 thread_local! {
     /// One query cursor per worker thread, reused for every file.
     static CURSOR: std::cell::RefCell<QueryCursor> = std::cell::RefCell::new(QueryCursor::new());
@@ -199,6 +222,7 @@ pub fn extract(
             }
         });
     }
+    code_point_columns(&mut facts, src);
     facts.shrink_to_fit();
     facts
 }
@@ -361,6 +385,31 @@ pub fn parse_suppressions(comment: &str, line: usize) -> Vec<Suppression> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_code_points() {
+        let src = "const s = \"héllo→\"; fetch(\"https://a.example/x\");\nfetch(\"https://b.example/y\");\n";
+        let tree = lang::parse(Grammar::TypeScript, src.as_bytes()).expect("parses");
+        let queries = CompiledQueries::new(Grammar::TypeScript, Vec::new()).expect("compiles");
+        let facts = extract("a.ts", Grammar::TypeScript, &tree, src.as_bytes(), &queries);
+        let fetch = |line: usize| {
+            facts
+                .calls
+                .iter()
+                .find(|c| c.callee == "fetch" && c.span.line == line)
+                .expect("fetch call")
+                .span
+        };
+        // `fetch` follows 20 characters, 23 bytes (é is 2 bytes, → 3).
+        let first = fetch(1);
+        assert_eq!((first.column, first.start_byte), (21, 23));
+        assert_eq!(
+            first.end_column,
+            first.column + "fetch(\"https://a.example/x\")".len()
+        );
+        // ASCII lines are unchanged.
+        assert_eq!(fetch(2).column, 1);
+    }
 
     #[test]
     fn suppression_comment() {
