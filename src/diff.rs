@@ -259,12 +259,7 @@ pub fn diff_revisions(options: &DiffOptions, rules: &RuleSet, config: &Config) -
 }
 
 fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Result<DiffReport, Error> {
-    let repo = gix::discover(&options.repo).map_err(|e| {
-        Error::Usage(format!(
-            "{} is not in a git repository: {e}",
-            options.repo.display()
-        ))
-    })?;
+    let repo = open_repository(&options.repo)?;
     let mut excludes = options.excludes.clone();
     excludes.extend(config.exclude.iter().cloned());
     let filter = PathFilter {
@@ -429,20 +424,28 @@ fn process_blobs<'a>(
         .unzip()
 }
 
+fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
+    gix::discover(path)
+        .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", path.display())))
+}
+
+/// The tree of revision `rev` (a branch, tag, sha or `HEAD~3`).
+fn revision_tree<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Tree<'r>, Error> {
+    repo.rev_parse_single(rev)
+        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
+        .object()
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))
+}
+
 /// The `.egress-scan.toml` at the root of revision `rev` of the repository
 /// containing `repo_path` (default settings when it has none). `diff` uses
 /// the *base* revision's file for both sides: the reviewed configuration
 /// decides, so a change cannot exclude or downgrade its own findings by
 /// editing the configuration it brings.
 pub fn revision_config(repo_path: &Path, rev: &str) -> Result<Config, Error> {
-    let repo = gix::discover(repo_path)
-        .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", repo_path.display())))?;
-    let tree = repo
-        .rev_parse_single(rev)
-        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
-        .object()
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))?;
+    let repo = open_repository(repo_path)?;
+    let tree = revision_tree(&repo, rev)?;
     let entry = tree
         .lookup_entry_by_path(".egress-scan.toml")
         .map_err(|e| Error::Other(format!("cannot read the tree of `{rev}`: {e}")))?;
@@ -484,12 +487,7 @@ fn read_revision(
     filter: &PathFilter,
     max_file_size: u64,
 ) -> Result<Side, Error> {
-    let tree = repo
-        .rev_parse_single(rev)
-        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
-        .object()
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))?;
+    let tree = revision_tree(repo, rev)?;
     let mut recorder = gix::traverse::tree::Recorder::default();
     tree.traverse()
         .breadthfirst(&mut recorder)
