@@ -16,8 +16,14 @@ fn chatbot_token_in_url_is_high_with_location() {
         locations.contains(&"src/channels/telegram.ts:13".to_string()),
         "{locations:?}"
     );
+    // The request sending the URL, not also the template building it a
+    // line earlier: one leak, one finding.
     assert!(
-        locations.contains(&"src/channels/telegram.ts:19".to_string()),
+        locations.contains(&"src/channels/telegram.ts:20".to_string()),
+        "{locations:?}"
+    );
+    assert!(
+        !locations.contains(&"src/channels/telegram.ts:19".to_string()),
         "{locations:?}"
     );
     assert!(
@@ -248,4 +254,22 @@ fn destructured_option_defaults_are_endpoints() {
     let report = scan_json(&[dir.path().to_str().unwrap()]);
     let hosts: Vec<&str> = strings(&report, "endpoints", "host");
     assert_eq!(hosts, vec!["slack.com"]);
+}
+
+#[test]
+fn one_token_in_url_finding_per_leak() {
+    // A URL built on one line and sent on the next is one leak (Swift
+    // `URL(string:)` then `dataTask`, a TS template then `fetch`).
+    for name in crate::common::fixture_names() {
+        let report = scan_json(&[&format!("fixtures/{name}")]);
+        let tokens = findings(&report, "egress/token-in-url");
+        let mut fingerprints: Vec<&str> = tokens
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap())
+            .collect();
+        let all = fingerprints.len();
+        fingerprints.sort();
+        fingerprints.dedup();
+        assert_eq!(fingerprints.len(), all, "{name}: {tokens:#?}");
+    }
 }

@@ -176,17 +176,23 @@ fn query_param_before(text: &str) -> Option<&str> {
 
 fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out: &mut FileAnalysis) {
     let facts = project.files[file];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen_lines = std::collections::HashSet::new();
+    // One finding per credential and URL in a function: the request that
+    // sends a URL and the `URL(string:)`/template that built it a line
+    // earlier are one leak (the request, checked first, is reported).
+    let mut seen_urls = std::collections::HashSet::new();
     let mut report = |span: Span,
                       function: Option<&str>,
                       value: &Value,
                       credential: String,
                       place: &str,
                       out: &mut FileAnalysis| {
-        if !seen.insert((span.line, credential.clone())) {
+        let rendered = value.render();
+        if !seen_lines.insert((span.line, credential.clone()))
+            || !seen_urls.insert((function.map(str::to_string), credential.clone(), rendered.clone()))
+        {
             return;
         }
-        let rendered = value.render();
         let host = host::split(&rendered).map(|p| host::hostname(p.host));
         let detail = format!("{place} ({rendered})");
         let msg = message(
