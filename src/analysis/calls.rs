@@ -64,11 +64,17 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
     }
 
     let mut sinks = Vec::new();
+    let mut builders = Vec::new();
     for site in &facts.calls {
         let scope = project.scope(file, site.function.as_deref());
         if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
             let value = spec.url.as_ref().and_then(|u| url_value(u, site, &scope));
-            sinks.push(make_sink(site, &facts.path, &spec.api, spec.kind, value));
+            let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value);
+            if spec.builder {
+                builders.push(sink);
+            } else {
+                sinks.push(sink);
+            }
             continue;
         }
         // Methods of known clients.
@@ -101,6 +107,16 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             }
         }
     }
+    // A request builder whose URL a sending call of the same function
+    // carries is that call's request.
+    let sent: std::collections::HashSet<(Option<&str>, Option<&str>)> = sinks
+        .iter()
+        .map(|s| (s.site.function.as_deref(), s.call.url.as_deref()))
+        .collect();
+    builders.retain(|b| {
+        b.call.url.is_none() || !sent.contains(&(b.site.function.as_deref(), b.call.url.as_deref()))
+    });
+    sinks.extend(builders);
     sinks
 }
 

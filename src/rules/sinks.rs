@@ -95,6 +95,12 @@ pub struct SinkSpec {
     /// labels (Swift `data(for:)` but not `"x".data(using:)`).
     #[serde(default)]
     pub labels: Vec<String>,
+    /// The call only configures a request that another call sends (OkHttp
+    /// `Request.Builder().url(u)`): it is a sink so a request sent elsewhere
+    /// is still found, and is dropped when a sending call in the same
+    /// function carries the same URL, so one request is one call.
+    #[serde(default)]
+    pub builder: bool,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
