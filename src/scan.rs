@@ -249,17 +249,6 @@ pub fn build_report_of(
     raw_findings.retain(|f| keep(&f.file));
     calls.sort();
     calls.dedup();
-    // A call seen twice at one place, once without a URL (the catalog sink)
-    // and once with one (a detector that reads, say, the mDNS service
-    // type), is one call.
-    let with_url: std::collections::HashSet<(String, usize, usize, String)> = calls
-        .iter()
-        .filter(|c| c.url.is_some())
-        .map(|c| (c.file.clone(), c.line, c.column, c.api.clone()))
-        .collect();
-    calls.retain(|c| {
-        c.url.is_some() || !with_url.contains(&(c.file.clone(), c.line, c.column, c.api.clone()))
-    });
 
     let catalog = inventory::Catalog::builtin();
     let mut by_url: BTreeMap<(String, String), Endpoint> = BTreeMap::new();

@@ -48,7 +48,7 @@ pub fn report(
     } else {
         Origin::Unknown
     };
-    out.calls.push(call);
+    out.record_call(call);
     let msg = message(
         rule,
         &[

@@ -159,7 +159,7 @@ fn retrofit_routes(project: &Project, file: usize, out: &mut FileAnalysis) {
         call.url = Some(rendered);
         call.host = host_part.map(|(_, h)| h);
         call.origin = value.origin;
-        out.calls.push(call);
+        out.record_call(call);
     }
 }
 

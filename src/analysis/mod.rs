@@ -138,6 +138,27 @@ pub struct FileAnalysis {
     pub findings: Vec<RawFinding>,
 }
 
+impl FileAnalysis {
+    /// Records a call a detector found. When the sink catalog already
+    /// recorded the same call (same place and API) without a URL, the
+    /// detector's reading (an mDNS service type, say) completes that record
+    /// instead of adding a second one: one call, one row.
+    pub fn record_call(&mut self, call: OutboundCall) {
+        let same = |c: &OutboundCall| {
+            c.url.is_none()
+                && c.file == call.file
+                && c.line == call.line
+                && c.column == call.column
+                && c.api == call.api
+        };
+        match self.calls.iter_mut().find(|c| same(c)) {
+            Some(existing) if call.url.is_some() => *existing = call,
+            Some(_) => {}
+            None => self.calls.push(call),
+        }
+    }
+}
+
 /// Analyses every file of the project: direct sinks first, then call sites
 /// of project wrappers (transitively), then endpoints and detectors per file.
 pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOptions) -> Vec<FileAnalysis> {

@@ -100,7 +100,7 @@ pub fn report(
     call.url = url.or_else(|| host.as_ref().map(|h| format!("{tool}://{h}")));
     call.host = host.clone();
     call.origin = origin;
-    out.calls.push(call);
+    out.record_call(call);
     let detail = match &host {
         Some(h) => format!("Subprocess `{tool}` reaches the network (host {h})"),
         None => format!("Subprocess `{tool}` reaches the network"),
