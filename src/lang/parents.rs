@@ -8,16 +8,16 @@
 //! iterative cursor pass over the tree instead.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
+use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
 struct Index {
     /// Node id of the indexed tree's root, to tell its nodes apart.
     root: usize,
     /// Child node id → parent node. Lifetimes are erased: see [`parent`].
-    parents: HashMap<usize, Node<'static>>,
+    parents: FxHashMap<usize, Node<'static>>,
 }
 
 thread_local! {
@@ -47,26 +47,25 @@ impl<'tree> ParentIndex<'tree> {
     /// overflow the stack) and installs the table for this thread.
     pub fn new(tree: &'tree Tree) -> Self {
         let root = tree.root_node();
-        let mut parents: HashMap<usize, Node<'static>> = HashMap::new();
+        let mut parents: FxHashMap<usize, Node<'static>> =
+            FxHashMap::with_capacity_and_hasher(root.descendant_count(), Default::default());
         let mut cursor = root.walk();
-        // Pre-order traversal with the cursor's own stack.
+        // One pre-order pass with the cursor; `ancestors` holds the path
+        // from the root to the cursor's parent, so every node is visited
+        // (and every sibling list walked) once.
+        let mut ancestors: Vec<Node<'static>> = Vec::new();
         'walk: loop {
-            let node = cursor.node();
+            // SAFETY: the erased lifetime never escapes: entries are only
+            // handed out by `parent`, re-bound to the lifetime of a node of
+            // the same tree, and the table is dropped with this guard, which
+            // borrows `tree`.
+            let node: Node<'static> =
+                unsafe { std::mem::transmute::<Node<'tree>, Node<'static>>(cursor.node()) };
+            if let Some(&parent) = ancestors.last() {
+                parents.insert(node.id(), parent);
+            }
             if cursor.goto_first_child() {
-                // SAFETY: the erased lifetime never escapes: entries are only
-                // handed out by `parent`, re-bound to the lifetime of a node
-                // of the same tree, and the table is dropped with this guard,
-                // which borrows `tree`.
-                let erased: Node<'static> =
-                    unsafe { std::mem::transmute::<Node<'tree>, Node<'static>>(node) };
-                loop {
-                    parents.insert(cursor.node().id(), erased);
-                    if !cursor.goto_next_sibling() {
-                        break;
-                    }
-                }
-                cursor.goto_parent();
-                cursor.goto_first_child();
+                ancestors.push(node);
                 continue;
             }
             loop {
@@ -76,6 +75,7 @@ impl<'tree> ParentIndex<'tree> {
                 if !cursor.goto_parent() {
                     break 'walk;
                 }
+                ancestors.pop();
             }
         }
         GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
