@@ -11,5 +11,6 @@ mod prefilter_cli;
 mod reliability;
 mod report_cli;
 mod scan_cli;
+mod sdk_cli;
 mod shard_cli;
 mod swift_cli;

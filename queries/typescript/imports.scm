@@ -1,14 +1,27 @@
-(import_statement (import_clause (identifier) @import.name) source: (string) @import.source) @import
+; Default and namespace imports and `require` bindings name the module
+; object itself (@import.object): `axios_1.default.get` is `axios.get`.
+(import_statement (import_clause (identifier) @import.object) source: (string) @import.source) @import
 (import_statement (import_clause (named_imports (import_specifier name: (_) @import.name))) source: (string) @import.source) @import
 (import_statement (import_clause (named_imports (import_specifier alias: (_) @import.name))) source: (string) @import.source) @import
-(import_statement (import_clause (namespace_import (identifier) @import.name)) source: (string) @import.source) @import
+(import_statement (import_clause (namespace_import (identifier) @import.object)) source: (string) @import.source) @import
 (import_statement source: (string) @import.source) @import
 ; const x = require("mod") / const { a } = require("mod")
 (variable_declarator
-  name: (identifier) @import.name
+  name: (identifier) @import.object
   value: (call_expression
     function: (identifier) @_require
     arguments: (arguments . (string) @import.source))
+  (#eq? @_require "require")) @import
+; Compiled CommonJS: `const axios_1 = __importDefault(require("axios"))`
+; (tsc), `var import_undici = __toESM(require("undici"))` (esbuild).
+(variable_declarator
+  name: (identifier) @import.object
+  value: (call_expression
+    function: (identifier) @_interop
+    arguments: (arguments . (call_expression
+      function: (identifier) @_require
+      arguments: (arguments . (string) @import.source))))
+  (#match? @_interop "^(__importDefault|__importStar|__toESM|_interopRequireDefault|_interopRequireWildcard)$")
   (#eq? @_require "require")) @import
 (call_expression
   function: (identifier) @_require

@@ -8,7 +8,7 @@ use super::host;
 use super::scope::Project;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, Origin, OutboundCall};
-use crate::model::{CallSite, Expr};
+use crate::model::{CallSite, Expr, FileFacts};
 use crate::rules::{RuleSet, SinkKind, UrlSpec};
 
 /// A sink call with its resolved URL.
@@ -68,7 +68,13 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
     for site in &facts.calls {
         let scope = project.scope(file, site.function.as_deref());
         if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
+            if calls_own_method(facts, site) {
+                continue;
+            }
             let value = spec.url.as_ref().and_then(|u| url_value(u, site, &scope));
+            if value.as_ref().is_some_and(is_local_url) {
+                continue;
+            }
             let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value);
             if spec.builder {
                 builders.push(sink);
@@ -158,8 +164,9 @@ fn url_expr<'e>(spec: &UrlSpec, site: &'e CallSite) -> Option<&'e Expr> {
 }
 
 fn url_value(spec: &UrlSpec, site: &CallSite, scope: &super::scope::Scope) -> Option<Value> {
-    let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
-    if let (Expr::Object(_), Some(host_field)) = (arg, &spec.host_field) {
+    if let (Some(arg @ Expr::Object(_)), Some(host_field)) =
+        (site.call.arg(spec.label.as_deref(), spec.arg), &spec.host_field)
+    {
         // `http.request({ hostname, path })`, `net.connect({ host, port })`.
         let host = arg.field(host_field).or_else(|| arg.field("host"))?;
         let mut value = resolve(host, scope, 0);
@@ -241,6 +248,28 @@ fn host_of(value: &Value) -> Option<(String, String)> {
         return None;
     }
     Some((parts.scheme.to_ascii_lowercase(), parts.host.to_ascii_lowercase()))
+}
+
+/// `this.fetch(id)` inside a class that defines `fetch` calls that method,
+/// not the network API the catalog names the same way.
+fn calls_own_method(facts: &FileFacts, site: &CallSite) -> bool {
+    let Some(method) = site.callee.strip_prefix("this.").filter(|m| !m.contains('.')) else {
+        return false;
+    };
+    let Some((class, _)) = site.function.as_deref().and_then(|f| f.rsplit_once('.')) else {
+        return false;
+    };
+    let own = format!("{class}.{method}");
+    facts.functions.iter().any(|f| f.name == own)
+}
+
+/// `fetch("data:,")`, `blob:` and `file:` URLs are read locally: a feature
+/// probe or a file read, not an outbound request.
+fn is_local_url(value: &Value) -> bool {
+    let rendered = value.render().to_ascii_lowercase();
+    ["data:", "blob:", "file:", "about:", "javascript:"]
+        .iter()
+        .any(|scheme| rendered.starts_with(scheme))
 }
 
 pub fn make_sink<'a>(

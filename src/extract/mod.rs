@@ -2,6 +2,7 @@
 //! captured nodes into [`FileFacts`]. One query pass per file.
 
 mod builtin;
+mod interop;
 
 use std::collections::BTreeMap;
 
@@ -104,6 +105,7 @@ pub fn extract(
     let query = &queries.builtin;
     let names = query.capture_names();
     let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
+    let mut module_objects = interop::ModuleObjects::default();
     with_cursor(|cursor| {
         let mut matches = cursor.matches(query, root, src);
         while let Some(m) = matches.next() {
@@ -181,8 +183,11 @@ pub fn extract(
                         span: span(node),
                     });
                     for (name, n) in &parts {
-                        if *name == "import.name" {
+                        if *name == "import.name" || *name == "import.object" {
                             let local = lang::text(*n, src).to_string();
+                            if *name == "import.object" {
+                                module_objects.insert(&local, &entry.source);
+                            }
                             if !entry.names.contains(&local) {
                                 entry.names.push(local);
                             }
@@ -200,6 +205,7 @@ pub fn extract(
         }
     });
     dedup_wrapped_calls(&mut facts.calls);
+    module_objects.canonicalise(&mut facts.calls);
     // Nested `require` patterns match twice: keep one import per statement.
     let mut seen = std::collections::HashSet::new();
     facts.imports = imports

@@ -187,6 +187,16 @@ impl Syntax for TypeScript {
                     has_closure,
                 }))
             }
+            // `(0, import_undici.request)(url)`: compiled CommonJS calls an
+            // import through a comma expression, whose value is its last part.
+            "sequence_expression" => {
+                let mut cursor = node.walk();
+                let last = node.named_children(&mut cursor).last();
+                match last {
+                    Some(last) => lower(last),
+                    None => Expr::Unknown(short_text(node, src)),
+                }
+            }
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"

@@ -1,0 +1,67 @@
+//! Library code as npm ships it, over `fixtures/sdk-dist`: compiled
+//! CommonJS, an injectable fetch, and Kotlin's two-step `openConnection`.
+
+use crate::common::scan_json;
+
+/// `file:line api url` of every outbound call.
+fn calls(report: &serde_json::Value) -> Vec<String> {
+    report["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{} {} {}",
+                c["file"].as_str().unwrap(),
+                c["line"],
+                c["api"].as_str().unwrap(),
+                c["url"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn compiled_commonjs_calls_match_their_package() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    for expected in [
+        // tsc: `axios_1.default.get(…)` and `(0, axios_1.default)(…)`.
+        "lib/index.js:14 axios https://api.acme-cloud.io/v2/projects",
+        "lib/index.js:20 axios https://status.acme-cloud.io/ping",
+        // esbuild: `(0, import_undici.request)(…)`.
+        "lib/strategies/undiciRequest.js:4 undici {url}",
+    ] {
+        assert!(
+            calls.contains(&expected.to_string()),
+            "{expected} not in {calls:#?}"
+        );
+    }
+}
+
+#[test]
+fn an_injectable_fetch_is_a_call_and_local_reads_are_not() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    assert!(
+        calls.contains(&"lib/fetch-client.js:10 fetch https://api.acme-cloud.io/v2{path}".to_string()),
+        "{calls:#?}"
+    );
+    // `fetch("data:,")` and the store's own `fetch(id)` method.
+    let others: Vec<&String> = calls
+        .iter()
+        .filter(|c| c.starts_with("lib/fetch-client.js") && !c.starts_with("lib/fetch-client.js:10 "))
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+}
+
+#[test]
+fn kotlin_url_connections_carry_their_url() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let kotlin = "android/src/main/java/io/acme/sdk/ImageLoader.kt";
+    for expected in [
+        // `val url = URL(imageUrl); url.openConnection()`.
+        format!("{kotlin}:11 HttpURLConnection {{imageUrl}}"),
+        format!("{kotlin}:17 HttpURLConnection https://cdn.acme-cloud.io/logo.png"),
+    ] {
+        assert!(calls.contains(&expected), "{expected} not in {calls:#?}");
+    }
+}
