@@ -65,3 +65,26 @@ fn kotlin_url_connections_carry_their_url() {
         assert!(calls.contains(&expected), "{expected} not in {calls:#?}");
     }
 }
+
+#[test]
+fn a_callable_client_instance_sends_its_config_url() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    // `this.axios = axios.create({ baseURL }); this.axios(options)`.
+    assert!(
+        calls.contains(&"lib/request-client.js:11 axios https://api.acme-cloud.io/{opts.uri}".to_string()),
+        "{calls:#?}"
+    );
+}
+
+#[test]
+fn a_retry_of_the_sent_request_is_not_response_input() {
+    let report = scan_json(&["fixtures/sdk-dist"]);
+    // `axios(res.config)` re-sends the request's own config.
+    let ssrf = crate::common::findings(&report, "egress/unvalidated-url-fetch");
+    assert!(ssrf.is_empty(), "{ssrf:#?}");
+    let calls = calls(&report);
+    assert!(
+        calls.contains(&"lib/request-client.js:21 axios {res.config}".to_string()),
+        "{calls:#?}"
+    );
+}

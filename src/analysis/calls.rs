@@ -25,6 +25,7 @@ struct Client {
     kind: SinkKind,
     base: Option<Value>,
     methods: Vec<String>,
+    callable: bool,
 }
 
 pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec<Sink<'a>> {
@@ -46,6 +47,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             kind: factory.kind,
             base,
             methods: factory.methods.clone(),
+            callable: factory.callable,
         };
         let short = name
             .trim_start_matches("this.")
@@ -58,6 +60,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
                 methods: client.methods.clone(),
                 api: client.api.clone(),
                 kind: client.kind,
+                callable: client.callable,
             },
         );
         clients.insert(name.clone(), client);
@@ -83,24 +86,26 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             }
             continue;
         }
-        // Methods of known clients.
-        if let Some((object, method)) = site.callee.rsplit_once('.') {
-            if let Some(client) = clients.get(object) {
-                if client.methods.iter().any(|m| m == method) {
-                    let path = site.call.args.first().map(|a| resolve(&a.value, &scope, 0));
-                    let value = match (&client.base, path) {
-                        (Some(base), Some(path)) if !starts_with_scheme(&path) => Some(join_base(base, path)),
-                        (_, Some(path)) => Some(path),
-                        (base, None) => base.clone(),
-                    };
-                    let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value);
-                    // The literal part is the client's base, reported at the factory.
-                    if let Some(e) = sink.endpoint.as_mut() {
-                        e.literal_site = false;
-                    }
-                    sinks.push(sink);
-                }
+        // Methods of known clients, and callable clients themselves.
+        let method_call = site.callee.rsplit_once('.').and_then(|(object, method)| {
+            clients
+                .get(object)
+                .filter(|client| client.methods.iter().any(|m| m == method))
+        });
+        let direct_call = clients.get(&site.callee).filter(|client| client.callable);
+        if let Some(client) = method_call.or(direct_call) {
+            let path = site.call.args.first().and_then(|a| request_url(&a.value, &scope));
+            let value = match (&client.base, path) {
+                (Some(base), Some(path)) if !starts_with_scheme(&path) => Some(join_base(base, path)),
+                (_, Some(path)) => Some(path),
+                (base, None) => base.clone(),
+            };
+            let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value);
+            // The literal part is the client's base, reported at the factory.
+            if let Some(e) = sink.endpoint.as_mut() {
+                e.literal_site = false;
             }
+            sinks.push(sink);
         }
     }
     // Client factories with a literal base are endpoints too.
@@ -248,6 +253,19 @@ fn host_of(value: &Value) -> Option<(String, String)> {
         return None;
     }
     Some((parts.scheme.to_ascii_lowercase(), parts.host.to_ascii_lowercase()))
+}
+
+/// The URL a client call's first argument carries: a path, or the `url` of
+/// a request config object (`api({ url, method })`, `api(options)`).
+fn request_url(arg: &Expr, scope: &super::scope::Scope) -> Option<Value> {
+    match arg {
+        Expr::Object(_) => arg.field("url").map(|u| resolve(u, scope, 0)),
+        Expr::Ident(name) => match scope.lookup(name) {
+            Some((config @ Expr::Object(_), inner)) => config.field("url").map(|u| resolve(u, &inner, 0)),
+            _ => Some(resolve(arg, scope, 0)),
+        },
+        _ => Some(resolve(arg, scope, 0)),
+    }
 }
 
 /// `this.fetch(id)` inside a class that defines `fetch` calls that method,

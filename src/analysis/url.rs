@@ -262,7 +262,18 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
         Some(r) => name_origin(r),
         None => Origin::Unknown,
     };
+    let origin = if origin == Origin::Response && echoes_request(&path) {
+        Origin::Unknown
+    } else {
+        origin
+    };
     Value::hole(&path_label(&path, prop), origin)
+}
+
+/// `res.config` and `res.request` (axios, got) hold the request that was
+/// sent, not data the server chose: re-sending them is a retry.
+fn echoes_request(path: &str) -> bool {
+    matches!(path.split('.').nth(1), Some("config" | "request"))
 }
 
 fn path_label(path: &str, prop: &str) -> String {

@@ -117,6 +117,10 @@ pub struct ClientFactory {
     pub methods: Vec<String>,
     #[serde(default)]
     pub imports: Vec<String>,
+    /// The client itself sends a request when called (`api(config)`,
+    /// `client(url)`), with a path or a config object holding `url`.
+    #[serde(default)]
+    pub callable: bool,
 }
 
 #[derive(Clone, Default, Serialize, Deserialize)]
