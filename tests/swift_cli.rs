@@ -81,14 +81,17 @@ fn bonjour_advertisement_reports_type_and_txt_keys() {
 #[test]
 fn oauth_token_exchange_is_an_outbound_post() {
     let report = report();
-    let request = calls_at(&report, "Sources/App/OAuth.swift", 8);
-    assert_eq!(request[0]["api"], "URLRequest");
+    // The request built on line 8 is the one `URLSession.data(for:)` sends
+    // on line 12: one call, reported where it is sent, redirects followed.
+    assert!(calls_at(&report, "Sources/App/OAuth.swift", 8).is_empty());
+    let send = calls_at(&report, "Sources/App/OAuth.swift", 12);
+    assert_eq!(send.len(), 1, "{send:?}");
+    assert_eq!(send[0]["api"], "URLSession");
     assert_eq!(
-        request[0]["url"],
+        send[0]["url"],
         "https://auth.notesync.example-corp.io/oauth/token"
     );
-    let send = calls_at(&report, "Sources/App/OAuth.swift", 12);
-    assert_eq!(send[0]["host"], "auth.notesync.example-corp.io");
+    assert_eq!(send[0]["redirects"], "follow (default)");
     // `"…".data(using: .utf8)` on line 11 is not a network call.
     assert!(calls_at(&report, "Sources/App/OAuth.swift", 11).is_empty());
 }

@@ -57,7 +57,9 @@ fn redirect_mode(site: &CallSite, api: &str) -> String {
     }
     match api {
         "fetch" | "axios" | "got" | "ky" | "needle/superagent" | "URLSession" | "OkHttp" | "Alamofire"
-        | "HttpURLConnection" | "Ktor" => "follow (default)".into(),
+        | "HttpURLConnection" | "Ktor" | "URLRequest" | "XMLHttpRequest" | "EventSource" => {
+            "follow (default)".into()
+        }
         _ => "not followed".into(),
     }
 }
