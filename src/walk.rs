@@ -86,7 +86,11 @@ pub fn is_test_file(name: &str) -> bool {
 
 /// Bundles, declaration files and source maps: never analysed.
 pub fn is_skipped_name(name: &str) -> bool {
-    name.ends_with(".min.js") || name.ends_with(".d.ts") || name.ends_with(".map")
+    name.ends_with(".min.js")
+        || name.ends_with(".d.ts")
+        || name.ends_with(".d.mts")
+        || name.ends_with(".d.cts")
+        || name.ends_with(".map")
 }
 
 impl Ord for Grammar {

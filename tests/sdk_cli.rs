@@ -88,3 +88,32 @@ fn a_retry_of_the_sent_request_is_not_response_input() {
         "{calls:#?}"
     );
 }
+
+#[test]
+fn android_webview_and_download_manager_are_calls() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let kotlin = "android/src/main/java/io/acme/sdk/HelpCenterView.kt";
+    for expected in [
+        format!("{kotlin}:12 Android WebView https://help.acme-cloud.io/articles/{{article}}"),
+        // `DownloadManager.Request(Uri.parse(url))`.
+        format!("{kotlin}:16 DownloadManager {{url}}"),
+    ] {
+        assert!(calls.contains(&expected), "{expected} not in {calls:#?}");
+    }
+}
+
+#[test]
+fn xhr_with_a_runtime_method_is_a_call() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    assert!(
+        calls.contains(&"lib/polling-xhr.js:10 XMLHttpRequest {uri}".to_string()),
+        "{calls:#?}"
+    );
+}
+
+#[test]
+fn module_declaration_files_are_not_scanned() {
+    let report = scan_json(&["fixtures/sdk-dist"]);
+    // lib/index.d.mts is type declarations only.
+    assert_eq!(report["stats"]["files_seen"], 7, "{:#}", report["stats"]);
+}

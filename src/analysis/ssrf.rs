@@ -57,9 +57,8 @@ fn redirect_mode(site: &CallSite, api: &str) -> String {
     }
     match api {
         "fetch" | "axios" | "got" | "ky" | "needle/superagent" | "URLSession" | "OkHttp" | "Alamofire"
-        | "HttpURLConnection" | "Ktor" | "URLRequest" | "XMLHttpRequest" | "EventSource" => {
-            "follow (default)".into()
-        }
+        | "HttpURLConnection" | "Ktor" | "URLRequest" | "XMLHttpRequest" | "EventSource"
+        | "Android WebView" | "DownloadManager" => "follow (default)".into(),
         _ => "not followed".into(),
     }
 }

@@ -323,6 +323,11 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 _ => Value::hole("url", Origin::Unknown),
             }
         }
+        // Android `Uri.parse(u)` is the URL itself.
+        "parse" if callee == "Uri.parse" || callee.ends_with(".Uri.parse") => match first_arg {
+            Some(arg) => resolve(arg, scope, hops + 1),
+            None => Value::hole("uri", Origin::Unknown),
+        },
         // Builder chains (OkHttp, Retrofit, Ktor): the URL set on the chain.
         "url" | "baseUrl" if matches!(call.callee, Expr::Member(ref o, _) if matches!(**o, Expr::Call(_))) => {
             match first_arg {
