@@ -51,6 +51,12 @@ struct Group {
 
 /// The module of a file: its top source folder (`src/channels/x.ts` →
 /// `channels`, `lib/a.js` → `lib`, `packages/api/src/x.ts` → `packages/api`).
+///
+/// Build output mirrors the source tree, so its folders (`dist`, `build`,
+/// `esm`, `cjs`, `lib/commonjs`, `lib/module`, `lib/typescript`…) do not
+/// define a module: `lib/commonjs/internal/x.js` is in `internal`, like
+/// `src/internal/x.ts`, and a file at the top of a build folder is in `src`,
+/// where it was compiled from.
 pub fn module_of(file: &str) -> String {
     let dirs: Vec<&str> = file.split('/').collect();
     let dirs = &dirs[..dirs.len().saturating_sub(1)];
@@ -63,11 +69,29 @@ pub fn module_of(file: &str) -> String {
     let generic = [
         "src", "source", "Sources", "lib", "app", "main", "java", "kotlin", "swift",
     ];
-    dirs.iter()
+    let sources: Vec<&str> = dirs
+        .iter()
+        .enumerate()
+        .filter(|&(i, d)| !is_build_output(d, i.checked_sub(1).map(|p| dirs[p])))
+        .map(|(_, d)| *d)
+        .collect();
+    if sources.len() < dirs.len() && sources.iter().all(|d| generic.contains(d)) {
+        return "src".into();
+    }
+    sources
+        .iter()
         .find(|d| !generic.contains(d))
-        .or(dirs.first())
+        .or(sources.first())
         .map(|d| d.to_string())
         .unwrap_or_else(|| "(root)".into())
+}
+
+/// Folders that hold compiled copies of the sources: bundler and compiler
+/// output anywhere, and the per-format folders react-native-builder-bob and
+/// similar tools write under `lib/`.
+fn is_build_output(dir: &str, parent: Option<&str>) -> bool {
+    matches!(dir, "dist" | "build" | "esm" | "cjs" | "umd")
+        || parent == Some("lib") && matches!(dir, "commonjs" | "module" | "typescript")
 }
 
 /// The per-file facts communications need beyond endpoints and findings:
@@ -225,7 +249,7 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
         (Key::Module(m), _) | (Key::Service(m), None) => Group {
             title: format!("Other hosts called from {m}"),
             category: "unknown".into(),
-            purpose: format!("Hosts not in the service catalog, called from module {m}"),
+            purpose: format!("Hosts not in the service catalog, called from code in {m}"),
             ..Group::default()
         },
     }
@@ -343,5 +367,63 @@ mod tests {
         assert_eq!(module_of("routes/hooks.js"), "routes");
         assert_eq!(module_of("packages/api/src/x.ts"), "packages/api");
         assert_eq!(module_of("index.ts"), "(root)");
+    }
+
+    #[test]
+    fn build_output_folders_are_not_modules() {
+        for copy in [
+            "src/internal/x.ts",
+            "lib/commonjs/internal/x.js",
+            "lib/module/internal/x.js",
+            "lib/typescript/internal/x.d.ts",
+            "dist/internal/x.js",
+            "dist/esm/internal/x.js",
+            "build/cjs/internal/x.js",
+            "esm/internal/x.js",
+        ] {
+            assert_eq!(module_of(copy), "internal", "{copy}");
+        }
+        // The top of a build folder is the top of the sources.
+        for copy in [
+            "src/index.ts",
+            "lib/commonjs/index.js",
+            "dist/index.js",
+            "dist/cjs/index.js",
+        ] {
+            assert_eq!(module_of(copy), "src", "{copy}");
+        }
+        assert_eq!(module_of("packages/api/dist/x.js"), "packages/api");
+        // Only right under `lib/` are these names build output.
+        assert_eq!(module_of("src/module/x.ts"), "module");
+        assert_eq!(module_of("lib/forward.js"), "lib");
+    }
+
+    #[test]
+    fn unknown_hosts_of_build_copies_share_one_communication() {
+        let endpoint = |file: &str| Endpoint {
+            url: "https://api.vendor.example/v1".into(),
+            host: "api.vendor.example".into(),
+            scheme: "https".into(),
+            origin: crate::analysis::Origin::Literal,
+            service: None,
+            locations: vec![crate::report::Location {
+                file: file.into(),
+                line: 3,
+                column: 1,
+            }],
+        };
+        let endpoints = [
+            endpoint("src/internal/x.ts"),
+            endpoint("lib/commonjs/internal/x.js"),
+            endpoint("lib/module/internal/x.js"),
+        ];
+        let comms = communications_from(&endpoints, &[], &InventoryFacts::default(), &Catalog::builtin());
+        assert_eq!(comms.len(), 1, "{comms:#?}");
+        assert_eq!(comms[0].title, "Other hosts called from internal");
+        assert_eq!(
+            comms[0].purpose,
+            "Hosts not in the service catalog, called from code in internal"
+        );
+        assert_eq!(comms[0].files.len(), 3);
     }
 }
