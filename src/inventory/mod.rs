@@ -94,6 +94,24 @@ fn is_build_output(dir: &str, parent: Option<&str>) -> bool {
         || parent == Some("lib") && matches!(dir, "commonjs" | "module" | "typescript")
 }
 
+/// The calls that no endpoint accounts for: no endpoint of the report is
+/// located at the call's file and line. Mostly requests to URLs known only
+/// at run time (`{configuration.updateUrl}`), plus calls whose destination
+/// is written elsewhere or is not a URL (service discovery). In report order.
+pub fn calls_without_endpoint<'a>(
+    endpoints: &[Endpoint],
+    calls: &'a [OutboundCall],
+) -> Vec<&'a OutboundCall> {
+    let listed: BTreeSet<(&str, usize)> = endpoints
+        .iter()
+        .flat_map(|e| e.locations.iter().map(|l| (l.file.as_str(), l.line)))
+        .collect();
+    calls
+        .iter()
+        .filter(|c| !listed.contains(&(c.file.as_str(), c.line)))
+        .collect()
+}
+
 /// The per-file facts communications need beyond endpoints and findings:
 /// catalog client libraries imported and, per (file, host), the auth and
 /// data the requests carry. Each entry belongs to one file, so the facts of
