@@ -271,3 +271,35 @@ fn build_copies_of_a_module_share_its_communication() {
     assert_eq!(md.matches("## 1. ").count(), 1, "{md}");
     assert!(!md.contains("## 2. "), "{md}");
 }
+
+#[test]
+fn requests_to_runtime_urls_are_a_communication() {
+    // Every request of the updater goes to a URL from configuration or a
+    // parameter: no endpoint, yet the inventory is not empty.
+    let report = scan_json(&["fixtures/ota-updater"]);
+    let comms = report["communications"].as_array().unwrap();
+    assert_eq!(comms.len(), 1, "{comms:#?}");
+    let c = &comms[0];
+    assert_eq!(c["title"], "Requests to runtime-determined URLs");
+    assert_eq!(
+        c["runtime_urls"],
+        serde_json::json!(["{configuration.updateUrl}", "{packageUrl}"])
+    );
+    assert_eq!(
+        c["files"],
+        serde_json::json!([
+            "android/app/src/main/java/com/example/ota/UpdateChecker.kt",
+            "ios/Sources/Updater/UpdateService.swift"
+        ])
+    );
+    let md = scan_format("fixtures/ota-updater", "markdown");
+    assert!(
+        md.contains(
+            "3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communications"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("## 1. Requests to runtime-determined URLs"), "{md}");
+    assert!(!md.contains("No outbound communications to draw"), "{md}");
+    assert!(md.contains("((\"(runtime-determined URL)\"))"), "{md}");
+}

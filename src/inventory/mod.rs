@@ -4,6 +4,8 @@
 //! - an endpoint whose host is in the catalog joins that service's group;
 //! - loopback and LAN hosts join "Local and LAN services";
 //! - other hosts are grouped by the module (top source folder) calling them;
+//! - requests to URLs known only at run time (no endpoint at the call, no
+//!   host) form one "Requests to runtime-determined URLs" group;
 //! - importing a catalog client library is a communication "via library",
 //!   even when no URL appears in the code.
 
@@ -19,6 +21,7 @@ use crate::analysis::payload;
 use crate::analysis::{host, OutboundCall};
 use crate::model::FileFacts;
 use crate::report::{Communication, Endpoint, Finding};
+use crate::rules::SinkKind;
 
 /// What the inventory is built from.
 pub struct InventoryInput<'a> {
@@ -29,12 +32,17 @@ pub struct InventoryInput<'a> {
     pub catalog: &'a Catalog,
 }
 
+/// Title of the communication of requests whose URL is only known at run
+/// time.
+pub const RUNTIME_URLS_TITLE: &str = "Requests to runtime-determined URLs";
+
 /// Group key; the order of the variants is the order of sections.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
     Service(String),
     Local,
     Module(String),
+    RuntimeUrls,
 }
 
 #[derive(Default)]
@@ -47,6 +55,12 @@ struct Group {
     hosts: BTreeSet<String>,
     library_hosts: BTreeSet<String>,
     libraries: BTreeSet<String>,
+    /// URL templates of requests to runtime-determined URLs.
+    runtime_urls: BTreeSet<String>,
+    /// Auth and data of requests without a host (those with one are in
+    /// the request facts).
+    auth: Vec<String>,
+    data_sent: BTreeSet<String>,
 }
 
 /// The module of a file: its top source folder (`src/channels/x.ts` →
@@ -109,6 +123,17 @@ pub fn calls_without_endpoint<'a>(
     calls
         .iter()
         .filter(|c| !listed.contains(&(c.file.as_str(), c.line)))
+        .collect()
+}
+
+/// The requests whose destination is only known at run time: calls that no
+/// endpoint accounts for and whose host is unknown (`{config.url}`,
+/// `{location}`). Service discovery is not a request to a URL and stays in
+/// the local/LAN view.
+pub fn runtime_url_calls<'a>(endpoints: &[Endpoint], calls: &'a [OutboundCall]) -> Vec<&'a OutboundCall> {
+    calls_without_endpoint(endpoints, calls)
+        .into_iter()
+        .filter(|c| c.host.is_none() && c.kind != SinkKind::Discovery)
         .collect()
 }
 
@@ -190,7 +215,13 @@ pub fn facts(input: &InventoryInput<'_>) -> InventoryFacts {
 }
 
 pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
-    communications_from(input.endpoints, input.findings, &facts(input), input.catalog)
+    communications_from(
+        input.endpoints,
+        input.findings,
+        input.calls,
+        &facts(input),
+        input.catalog,
+    )
 }
 
 /// Communications from report data plus [`InventoryFacts`]; `merge` uses it
@@ -198,6 +229,7 @@ pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
 pub fn communications_from(
     endpoints: &[Endpoint],
     findings: &[Finding],
+    calls: &[OutboundCall],
     facts: &InventoryFacts,
     catalog: &Catalog,
 ) -> Vec<Communication> {
@@ -233,6 +265,20 @@ pub fn communications_from(
         g.library_hosts.extend(s.hosts.iter().cloned());
     }
 
+    for c in runtime_url_calls(endpoints, calls) {
+        let g = groups
+            .entry(Key::RuntimeUrls)
+            .or_insert_with(|| new_group(&Key::RuntimeUrls, None));
+        g.files.insert(c.file.clone());
+        g.runtime_urls.extend(c.url.clone());
+        if let Some(a) = &c.auth {
+            if !g.auth.contains(a) {
+                g.auth.push(a.clone());
+            }
+        }
+        g.data_sent.extend(c.data_sent.iter().cloned());
+    }
+
     let requests: Requests = facts
         .requests
         .iter()
@@ -262,6 +308,14 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
             title: "Local and LAN services".into(),
             category: "local".into(),
             purpose: "Services on this machine or the local network".into(),
+            ..Group::default()
+        },
+        (Key::RuntimeUrls, _) => Group {
+            title: RUNTIME_URLS_TITLE.into(),
+            category: "unknown".into(),
+            purpose: "Requests to URLs that come from configuration, parameters, responses or user input; \
+                      the destination is only known at run time"
+                .into(),
             ..Group::default()
         },
         (Key::Module(m), _) | (Key::Service(m), None) => Group {
@@ -315,8 +369,8 @@ fn request_details(input: &InventoryInput<'_>) -> Requests {
 }
 
 fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication {
-    let mut auth: Vec<String> = Vec::new();
-    let mut data: BTreeSet<String> = BTreeSet::new();
+    let mut auth: Vec<String> = g.auth;
+    let mut data: BTreeSet<String> = g.data_sent;
     for ((file, h), (a, d)) in requests {
         if g.files.contains(file) && g.hosts.contains(h) {
             for x in a {
@@ -370,6 +424,7 @@ fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication 
         data_sent: data.into_iter().collect(),
         notes,
         via_library: g.libraries.into_iter().collect(),
+        runtime_urls: g.runtime_urls.into_iter().collect(),
     }
 }
 
@@ -435,7 +490,13 @@ mod tests {
             endpoint("lib/commonjs/internal/x.js"),
             endpoint("lib/module/internal/x.js"),
         ];
-        let comms = communications_from(&endpoints, &[], &InventoryFacts::default(), &Catalog::builtin());
+        let comms = communications_from(
+            &endpoints,
+            &[],
+            &[],
+            &InventoryFacts::default(),
+            &Catalog::builtin(),
+        );
         assert_eq!(comms.len(), 1, "{comms:#?}");
         assert_eq!(comms[0].title, "Other hosts called from internal");
         assert_eq!(
@@ -443,5 +504,92 @@ mod tests {
             "Hosts not in the service catalog, called from code in internal"
         );
         assert_eq!(comms[0].files.len(), 3);
+    }
+
+    #[test]
+    fn requests_to_runtime_urls_are_one_communication() {
+        use crate::analysis::Origin;
+        use crate::report::testing::{call, endpoint};
+        let endpoints = vec![endpoint("https://api.x.io/v1", "api.x.io", "src/a.ts", 3)];
+        let mut config = call(
+            "ios/Update.swift",
+            25,
+            Some("{configuration.updateUrl}"),
+            None,
+            Origin::Config,
+        );
+        config.auth = Some("Bearer in Authorization header".into());
+        let mut param = call(
+            "android/Update.kt",
+            23,
+            Some("{packageUrl}"),
+            None,
+            Origin::Parameter,
+        );
+        param.data_sent = vec!["deviceId (device identifier)".into()];
+        let mut discovery = call("src/lan.ts", 7, Some("dns-sd:_hub._tcp"), None, Origin::Literal);
+        discovery.kind = SinkKind::Discovery;
+        let calls = vec![
+            // At an endpoint: accounted for by it.
+            call(
+                "src/a.ts",
+                3,
+                Some("https://api.x.io/v1"),
+                Some("api.x.io"),
+                Origin::Literal,
+            ),
+            // Host known, destination written elsewhere: not runtime.
+            call(
+                "src/b.ts",
+                9,
+                Some("scp://api.x.io"),
+                Some("api.x.io"),
+                Origin::Constant,
+            ),
+            config,
+            param,
+            call("android/Update.kt", 30, None, None, Origin::Unknown),
+            discovery,
+        ];
+        assert_eq!(calls_without_endpoint(&endpoints, &calls).len(), 5);
+        let runtime: Vec<(&str, usize)> = runtime_url_calls(&endpoints, &calls)
+            .iter()
+            .map(|c| (c.file.as_str(), c.line))
+            .collect();
+        assert_eq!(
+            runtime,
+            vec![
+                ("ios/Update.swift", 25),
+                ("android/Update.kt", 23),
+                ("android/Update.kt", 30)
+            ]
+        );
+
+        let comms = communications_from(
+            &endpoints,
+            &[],
+            &calls,
+            &InventoryFacts::default(),
+            &Catalog::builtin(),
+        );
+        let titles: Vec<&str> = comms.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, vec!["Other hosts called from src", RUNTIME_URLS_TITLE]);
+        let c = &comms[1];
+        assert_eq!(c.files, vec!["android/Update.kt", "ios/Update.swift"]);
+        assert!(c.hosts.is_empty());
+        assert_eq!(c.runtime_urls, vec!["{configuration.updateUrl}", "{packageUrl}"]);
+        assert_eq!(c.auth.as_deref(), Some("Bearer in Authorization header"));
+        assert_eq!(c.data_sent, vec!["deviceId (device identifier)"]);
+        assert_eq!(c.category, "unknown");
+
+        // No such calls, no such communication.
+        let comms = communications_from(
+            &endpoints,
+            &[],
+            &calls[..2],
+            &InventoryFacts::default(),
+            &Catalog::builtin(),
+        );
+        assert!(comms.iter().all(|c| c.title != RUNTIME_URLS_TITLE));
     }
 }

@@ -108,6 +108,11 @@ pub struct Communication {
     /// happens "via library", possibly with no URL in the code (additive).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub via_library: Vec<String>,
+    /// URL templates (`{configuration.updateUrl}`) of the requests of the
+    /// "Requests to runtime-determined URLs" communication, whose host is
+    /// only known at run time (additive).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime_urls: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
