@@ -137,6 +137,36 @@ pub fn runtime_url_calls<'a>(endpoints: &[Endpoint], calls: &'a [OutboundCall]) 
         .collect()
 }
 
+/// The findings that belong to a communication: those in its files whose
+/// host, when they name one, is one of its hosts (port and scheme aside).
+pub struct FindingScope<'a> {
+    files: BTreeSet<&'a str>,
+    hostnames: BTreeSet<String>,
+}
+
+impl<'a> FindingScope<'a> {
+    pub fn new(
+        files: impl IntoIterator<Item = &'a String>,
+        hosts: impl IntoIterator<Item = &'a String>,
+    ) -> Self {
+        FindingScope {
+            files: files.into_iter().map(String::as_str).collect(),
+            hostnames: hosts.into_iter().map(|h| host::hostname(h)).collect(),
+        }
+    }
+
+    pub fn of(c: &'a Communication) -> Self {
+        FindingScope::new(&c.files, &c.hosts)
+    }
+
+    pub fn contains(&self, f: &Finding) -> bool {
+        self.files.contains(f.file.as_str())
+            && f.host
+                .as_ref()
+                .is_none_or(|h| self.hostnames.contains(&host::hostname(h)))
+    }
+}
+
 /// The per-file facts communications need beyond endpoints and findings:
 /// catalog client libraries imported and, per (file, host), the auth and
 /// data the requests carry. Each entry belongs to one file, so the facts of
@@ -381,24 +411,20 @@ fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication 
             data.extend(d.iter().cloned());
         }
     }
-    let hostnames: BTreeSet<String> = g.hosts.iter().map(|h| host::hostname(h)).collect();
+    let scope = FindingScope::new(&g.files, &g.hosts);
     let mut notes: Vec<String> = g.privacy.iter().cloned().collect();
     let mut seen = BTreeSet::new();
     for f in findings {
-        if f.suppressed || !g.files.contains(&f.file) {
+        if f.suppressed || !scope.contains(f) {
             continue;
         }
-        let relevant = match &f.host {
-            Some(h) => hostnames.contains(&host::hostname(h)),
-            None => true,
-        };
-        if relevant && f.rule_id == "egress/token-in-url" {
+        if f.rule_id == "egress/token-in-url" {
             let a = "Credential in the URL (see findings)".to_string();
             if !auth.contains(&a) {
                 auth.push(a);
             }
         }
-        if relevant && seen.insert(f.fingerprint.clone()) {
+        if seen.insert(f.fingerprint.clone()) {
             notes.push(format!(
                 "{} ({}): {} — {}:{}",
                 f.rule_id,

@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 
 use super::{Communication, Finding, Report};
 use crate::analysis::{host, Origin, OutboundCall};
-use crate::inventory::{calls_without_endpoint, module_of, runtime_url_calls, RUNTIME_URLS_TITLE};
+use crate::inventory::{
+    calls_without_endpoint, module_of, runtime_url_calls, FindingScope, RUNTIME_URLS_TITLE,
+};
 use crate::rules::Severity;
 
 /// Rows listed per cell before "… and N more".
@@ -225,17 +227,8 @@ fn communication_section(out: &mut String, report: &Report, c: &Communication, h
         );
         bullets += 1;
     }
-    let hostnames: BTreeSet<String> = c.hosts.iter().map(|h| host::hostname(h)).collect();
-    let mut related: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| files.contains(f.file.as_str()))
-        .filter(|f| {
-            f.host
-                .as_ref()
-                .is_none_or(|h| hostnames.contains(&host::hostname(h)))
-        })
-        .collect();
+    let scope = FindingScope::of(c);
+    let mut related: Vec<&Finding> = report.findings.iter().filter(|f| scope.contains(f)).collect();
     related.sort_by(|a, b| by_severity(a, b));
     for f in related {
         let _ = writeln!(out, "- {}", finding_line(f));
@@ -271,27 +264,67 @@ fn by_severity(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then_with(|| (&a.file, a.line, &a.rule_id).cmp(&(&b.file, b.line, &b.rule_id)))
 }
 
+/// Findings of medium severity and above, most severe first, with repeats
+/// of one rule and message (a file and its build copies, say) on one line.
+/// Low findings are listed with their communications; only those that no
+/// communication lists are repeated here, so none goes missing.
 fn summary_section(out: &mut String, report: &Report) {
     let _ = writeln!(out, "## {}\n", TRAILER_SECTIONS[0]);
-    let mut active: Vec<&Finding> = report
+    let scopes: Vec<FindingScope> = report.communications.iter().map(FindingScope::of).collect();
+    let (mut major, mut listed_low) = (Vec::new(), 0);
+    for f in report
         .findings
         .iter()
         .filter(|f| !f.suppressed && f.severity >= Severity::Low)
-        .collect();
-    active.sort_by(|a, b| by_severity(a, b));
-    if active.is_empty() {
-        out.push_str("No findings.\n\n");
+    {
+        if f.severity >= Severity::Medium || !scopes.iter().any(|s| s.contains(f)) {
+            major.push(f);
+        } else {
+            listed_low += 1;
+        }
     }
-    for (i, f) in active.iter().enumerate() {
+    major.sort_by(|a, b| by_severity(a, b));
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut index: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for f in major {
+        match index.get(&(f.rule_id.as_str(), f.message.as_str())) {
+            Some(&i) => groups[i].push(f),
+            None => {
+                index.insert((&f.rule_id, &f.message), groups.len());
+                groups.push(vec![f]);
+            }
+        }
+    }
+    let lows = match listed_low {
+        1 => "1 low-severity finding is listed with its communication.".to_string(),
+        n => format!("{n} low-severity findings are listed with their communications."),
+    };
+    if groups.is_empty() && listed_low == 0 {
+        out.push_str("No findings.\n");
+    } else if groups.is_empty() {
+        let _ = writeln!(out, "No major issues (medium severity or above). {lows}");
+    }
+    for (i, group) in groups.iter().enumerate() {
+        let f = group[0];
+        let locations = limited(group.iter().map(|f| link_label(&f.file, f.line)).collect());
+        let files: BTreeSet<&str> = group.iter().map(|f| f.file.as_str()).collect();
+        let place = if files.len() > 1 {
+            format!("in {} files: {locations}", files.len())
+        } else {
+            locations
+        };
         let _ = writeln!(
             out,
             "{}. **{}** — {} — {} ({})",
             i + 1,
             f.severity.as_str().to_uppercase(),
             text(&f.message),
-            link_label(&f.file, f.line),
+            place,
             code(&f.rule_id)
         );
+    }
+    if !groups.is_empty() && listed_low > 0 {
+        let _ = writeln!(out, "\n{lows}");
     }
     let suppressed = report.findings.iter().filter(|f| f.suppressed).count();
     if suppressed > 0 {
@@ -618,7 +651,7 @@ mod tests {
     }
 
     use crate::inventory::{communications_from, Catalog, InventoryFacts};
-    use crate::report::testing::{call, report};
+    use crate::report::testing::{call, endpoint, finding, report};
 
     /// A report with its communications built as a scan builds them.
     fn inventoried(mut r: Report) -> Report {
@@ -696,5 +729,107 @@ mod tests {
         );
         let md = render(&inventoried(report(Vec::new(), Vec::new(), Vec::new())), None);
         assert!(md.contains("No outbound communications to draw."), "{md}");
+    }
+
+    fn summary(r: &Report) -> String {
+        let md = render(&inventoried(r.clone()), None);
+        let start = md.find("## Summary of major").expect("summary");
+        let end = md.find("## SSRF and redirect").expect("SSRF section");
+        md[start..end].to_string()
+    }
+
+    #[test]
+    fn summary_keeps_medium_and_above_and_groups_repeats() {
+        let tls = "TLS certificate verification is disabled";
+        let copies = ["lib/commonjs/net/x.js", "lib/module/net/x.js", "src/net/x.ts"];
+        let endpoints: Vec<_> = copies
+            .iter()
+            .map(|f| endpoint("https://api.x.io/v1", "api.x.io", f, 3))
+            .collect();
+        let mut findings: Vec<_> = copies
+            .iter()
+            .map(|f| finding("egress/insecure-transport", Severity::Medium, tls, f, 9))
+            .collect();
+        findings.push(finding(
+            "egress/token-in-url",
+            Severity::High,
+            "Credential in URL",
+            "src/net/x.ts",
+            4,
+        ));
+        for f in copies {
+            findings.push(finding(
+                "egress/hardcoded-endpoint",
+                Severity::Low,
+                "Hard-coded endpoint https://api.x.io/v1",
+                f,
+                3,
+            ));
+        }
+        let s = summary(&report(endpoints, Vec::new(), findings));
+        let lines: Vec<&str> = s.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "## Summary of major security and privacy issues",
+                "1. **HIGH** — Credential in URL — [src/net/x.ts:4](src/net/x.ts#L4) (`egress/token-in-url`)",
+                "2. **MEDIUM** — TLS certificate verification is disabled — in 3 files: \
+                 [lib/commonjs/net/x.js:9](lib/commonjs/net/x.js#L9), [lib/module/net/x.js:9](lib/module/net/x.js#L9), \
+                 [src/net/x.ts:9](src/net/x.ts#L9) (`egress/insecure-transport`)",
+                "3 low-severity findings are listed with their communications.",
+            ]
+        );
+    }
+
+    #[test]
+    fn summary_of_low_findings_only_is_one_line() {
+        let endpoints = vec![endpoint("https://api.x.io/v1", "api.x.io", "src/a.ts", 3)];
+        let findings = vec![
+            finding(
+                "egress/hardcoded-endpoint",
+                Severity::Low,
+                "Hard-coded endpoint",
+                "src/a.ts",
+                3,
+            ),
+            finding(
+                "egress/hardcoded-endpoint",
+                Severity::Low,
+                "Hard-coded endpoint",
+                "src/a.ts",
+                8,
+            ),
+        ];
+        let s = summary(&report(endpoints.clone(), Vec::new(), findings.clone()));
+        assert_eq!(
+            s.trim_end(),
+            "## Summary of major security and privacy issues\n\n\
+             No major issues (medium severity or above). 2 low-severity findings are listed with their communications."
+        );
+        // A low finding that no communication lists stays in the summary.
+        let mut stray = finding(
+            "egress/subprocess-network",
+            Severity::Low,
+            "Subprocess `ssh`",
+            "src/b.ts",
+            2,
+        );
+        stray.host = Some("vault.x.io".into());
+        let s = summary(&report(endpoints, Vec::new(), vec![findings[0].clone(), stray]));
+        assert!(
+            s.contains(
+                "1. **LOW** — Subprocess \\`ssh\\` — [src/b.ts:2](src/b.ts#L2) (`egress/subprocess-network`)"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("\n1 low-severity finding is listed with its communication.\n"),
+            "{s}"
+        );
+        let s = summary(&report(Vec::new(), Vec::new(), Vec::new()));
+        assert_eq!(
+            s.trim_end(),
+            "## Summary of major security and privacy issues\n\nNo findings."
+        );
     }
 }

@@ -217,4 +217,22 @@ pub(crate) mod testing {
             }],
         }
     }
+
+    pub fn finding(rule_id: &str, severity: Severity, message: &str, file: &str, line: usize) -> Finding {
+        Finding {
+            rule_id: rule_id.into(),
+            severity,
+            message: message.into(),
+            file: file.into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            host: None,
+            snippet: String::new(),
+            fingerprint: format!("{rule_id}:{file}:{line}:{message}"),
+            suppressed: false,
+            suppression_reason: None,
+        }
+    }
 }
