@@ -126,14 +126,20 @@ pub fn calls_without_endpoint<'a>(
         .collect()
 }
 
-/// The requests whose destination is only known at run time: calls that no
-/// endpoint accounts for and whose host is unknown (`{config.url}`,
-/// `{location}`). Service discovery is not a request to a URL and stays in
-/// the local/LAN view.
+/// Whether a call that no endpoint accounts for is a request to a URL only
+/// known at run time (`{config.url}`, `{location}`): its host is unknown.
+/// Service discovery is not a request to a URL and stays in the local/LAN
+/// view.
+pub fn is_runtime_url(call: &OutboundCall) -> bool {
+    call.host.is_none() && call.kind != SinkKind::Discovery
+}
+
+/// The requests whose destination is only known at run time: the calls
+/// without an endpoint that [`is_runtime_url`] accepts.
 pub fn runtime_url_calls<'a>(endpoints: &[Endpoint], calls: &'a [OutboundCall]) -> Vec<&'a OutboundCall> {
     calls_without_endpoint(endpoints, calls)
         .into_iter()
-        .filter(|c| c.host.is_none() && c.kind != SinkKind::Discovery)
+        .filter(|c| is_runtime_url(c))
         .collect()
 }
 
