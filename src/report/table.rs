@@ -54,12 +54,7 @@ pub fn render(report: &Report) -> String {
             calls.len()
         ));
     } else {
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(140)
-            .set_header(vec!["Host", "Service", "Uses", "Files"]);
+        let mut table = new_table(vec!["Host", "Service", "Uses", "Files"]);
         for (host, (count, files, service)) in &hosts {
             let mut shown: Vec<String> = files.iter().take(3).map(|f| terminal_safe(f)).collect();
             if files.len() > 3 {
@@ -94,12 +89,7 @@ pub fn render(report: &Report) -> String {
                 .cmp(&a.severity)
                 .then_with(|| (&a.file, a.line).cmp(&(&b.file, b.line)))
         });
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(140)
-            .set_header(vec!["Severity", "Rule", "Location", "Message"]);
+        let mut table = new_table(vec!["Severity", "Rule", "Location", "Message"]);
         for f in sorted {
             table.add_row(vec![
                 f.severity.as_str().to_string(),
@@ -119,6 +109,17 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// A table in the report's style: condensed borders, wrapped to 140 columns.
+fn new_table(header: Vec<&str>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(140)
+        .set_header(header);
+    table
+}
+
 /// Calls that no endpoint row accounts for, by location: where the code
 /// reaches out to a URL only known at run time, or to a destination written
 /// elsewhere. At most [`MAX_CALL_ROWS`] rows; the JSON report has them all.
@@ -127,12 +128,7 @@ fn calls_table(out: &mut String, mut calls: Vec<&OutboundCall>) {
         return;
     }
     calls.sort();
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(140)
-        .set_header(vec!["Location", "API", "URL", "Origin"]);
+    let mut table = new_table(vec!["Location", "API", "URL", "Origin"]);
     for c in calls.iter().take(MAX_CALL_ROWS) {
         let api = if c.via.is_empty() {
             c.api.clone()
