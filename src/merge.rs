@@ -421,7 +421,8 @@ fn finish_partial(p: Partial) -> (String, Report) {
     let mut facts = p.inventory;
     facts.sort();
     let catalog = inventory::Catalog::builtin();
-    report.communications = inventory::communications_from(&endpoints, &findings, &facts, &catalog);
+    report.communications =
+        inventory::communications_from(&endpoints, &findings, &report.calls, &facts, &catalog);
     report.endpoints = endpoints;
     report.findings = findings;
     report.shard = None;

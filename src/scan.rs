@@ -295,7 +295,8 @@ pub fn build_report_of(
         catalog: &catalog,
     });
     inventory_facts.retain_files(keep);
-    let communications = inventory::communications_from(&endpoints, &findings, &inventory_facts, &catalog);
+    let communications =
+        inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, &catalog);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {

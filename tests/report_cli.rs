@@ -243,3 +243,63 @@ fn unknown_hosts_grouped_by_module() {
         vec!["Other hosts called from billing", "Other hosts called from sync"]
     );
 }
+
+#[test]
+fn build_copies_of_a_module_share_its_communication() {
+    // A react-native-builder-bob package: the sources and two compiled copies.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (folder, ext) in [("src", "ts"), ("lib/commonjs", "js"), ("lib/module", "js")] {
+        std::fs::create_dir_all(root.join(folder).join("internal")).unwrap();
+        std::fs::write(
+            root.join(folder).join("internal").join(format!("client.{ext}")),
+            "export const r = fetch(\"https://api.vendor-one.io/v1/ping\");\n",
+        )
+        .unwrap();
+    }
+    let report = scan_json(&[root.to_str().unwrap()]);
+    let comms = report["communications"].as_array().unwrap();
+    assert_eq!(comms.len(), 1, "{comms:#?}");
+    assert_eq!(comms[0]["title"], "Other hosts called from internal");
+    assert_eq!(
+        comms[0]["purpose"],
+        "Hosts not in the service catalog, called from code in internal"
+    );
+    assert_eq!(comms[0]["files"].as_array().unwrap().len(), 3);
+    let md = scan_format(root.to_str().unwrap(), "markdown");
+    assert!(!md.contains("module module"), "{md}");
+    assert_eq!(md.matches("## 1. ").count(), 1, "{md}");
+    assert!(!md.contains("## 2. "), "{md}");
+}
+
+#[test]
+fn requests_to_runtime_urls_are_a_communication() {
+    // Every request of the updater goes to a URL from configuration or a
+    // parameter: no endpoint, yet the inventory is not empty.
+    let report = scan_json(&["fixtures/ota-updater"]);
+    let comms = report["communications"].as_array().unwrap();
+    assert_eq!(comms.len(), 1, "{comms:#?}");
+    let c = &comms[0];
+    assert_eq!(c["title"], "Requests to runtime-determined URLs");
+    assert_eq!(
+        c["runtime_urls"],
+        serde_json::json!(["{configuration.updateUrl}", "{packageUrl}"])
+    );
+    assert_eq!(
+        c["files"],
+        serde_json::json!([
+            "android/app/src/main/java/com/example/ota/UpdateChecker.kt",
+            "ios/Sources/Updater/UpdateService.swift"
+        ])
+    );
+    let md = scan_format("fixtures/ota-updater", "markdown");
+    assert!(
+        md.contains(
+            "3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communications"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("## 1. Requests to runtime-determined URLs"), "{md}");
+    assert!(!md.contains("No outbound communications to draw"), "{md}");
+    assert!(md.contains("((\"(runtime-determined URL)\"))"), "{md}");
+}

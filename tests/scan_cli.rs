@@ -132,6 +132,36 @@ fn table_snapshot_relay() {
 }
 
 #[test]
+fn table_lists_calls_to_runtime_urls() {
+    // A self-updating app: every request goes to a URL read from
+    // configuration, so there is no fixed endpoint at all.
+    let report = scan_json(&["fixtures/ota-updater"]);
+    assert!(strings(&report, "endpoints", "url").is_empty());
+    let urls = strings(&report, "calls", "url");
+    assert_eq!(
+        urls,
+        vec![
+            "{configuration.updateUrl}",
+            "{packageUrl}",
+            "{configuration.updateUrl}"
+        ]
+    );
+    assert_eq!(
+        strings(&report, "calls", "origin"),
+        vec!["config", "parameter", "config"]
+    );
+
+    let out = egress_scan().args(["fixtures/ota-updater"]).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!table.contains("No endpoints found."), "{table}");
+    assert!(
+        table.contains("Outbound calls without a listed endpoint (3)"),
+        "{table}"
+    );
+    insta::assert_snapshot!("ota_updater_table", table);
+}
+
+#[test]
 fn output_file_and_scan_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");

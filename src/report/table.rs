@@ -1,4 +1,6 @@
-//! The terminal table: endpoints grouped by host, then findings by severity.
+//! The terminal table: endpoints grouped by host, the outbound calls no
+//! endpoint accounts for (URLs known only at run time), then findings by
+//! severity.
 
 use std::collections::BTreeMap;
 
@@ -6,6 +8,11 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::text::terminal_safe;
 use super::Report;
+use crate::analysis::OutboundCall;
+use crate::inventory::calls_without_endpoint;
+
+/// Rows of the calls table before "… and N more".
+const MAX_CALL_ROWS: usize = 50;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -38,15 +45,16 @@ pub fn render(report: &Report) -> String {
             }
         }
     }
-    if hosts.is_empty() {
+    let calls = calls_without_endpoint(&report.endpoints, &report.calls);
+    if hosts.is_empty() && calls.is_empty() {
         out.push_str("No endpoints found.\n\n");
+    } else if hosts.is_empty() {
+        out.push_str(&format!(
+            "No fixed endpoints found; {} outbound call(s) without a listed endpoint follow.\n\n",
+            calls.len()
+        ));
     } else {
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(140)
-            .set_header(vec!["Host", "Service", "Uses", "Files"]);
+        let mut table = new_table(vec!["Host", "Service", "Uses", "Files"]);
         for (host, (count, files, service)) in &hosts {
             let mut shown: Vec<String> = files.iter().take(3).map(|f| terminal_safe(f)).collect();
             if files.len() > 3 {
@@ -68,6 +76,8 @@ pub fn render(report: &Report) -> String {
         out.push_str("\n\n");
     }
 
+    calls_table(&mut out, calls);
+
     // Findings, most severe first.
     let active: Vec<_> = report.findings.iter().filter(|f| !f.suppressed).collect();
     if active.is_empty() {
@@ -79,12 +89,7 @@ pub fn render(report: &Report) -> String {
                 .cmp(&a.severity)
                 .then_with(|| (&a.file, a.line).cmp(&(&b.file, b.line)))
         });
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(140)
-            .set_header(vec!["Severity", "Rule", "Location", "Message"]);
+        let mut table = new_table(vec!["Severity", "Rule", "Location", "Message"]);
         for f in sorted {
             table.add_row(vec![
                 f.severity.as_str().to_string(),
@@ -102,4 +107,152 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!("{suppressed} suppressed finding(s) not shown.\n"));
     }
     out
+}
+
+/// A table in the report's style: condensed borders, wrapped to 140 columns.
+fn new_table(header: Vec<&str>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(140)
+        .set_header(header);
+    table
+}
+
+/// Calls that no endpoint row accounts for, by location: where the code
+/// reaches out to a URL only known at run time, or to a destination written
+/// elsewhere. At most [`MAX_CALL_ROWS`] rows; the JSON report has them all.
+fn calls_table(out: &mut String, mut calls: Vec<&OutboundCall>) {
+    if calls.is_empty() {
+        return;
+    }
+    calls.sort();
+    let mut table = new_table(vec!["Location", "API", "URL", "Origin"]);
+    for c in calls.iter().take(MAX_CALL_ROWS) {
+        let api = if c.via.is_empty() {
+            c.api.clone()
+        } else {
+            c.via.join(" → ")
+        };
+        table.add_row(vec![
+            format!("{}:{}", terminal_safe(&c.file), c.line),
+            terminal_safe(&api),
+            c.url
+                .as_deref()
+                .map(terminal_safe)
+                .unwrap_or_else(|| "(unknown)".into()),
+            c.origin.as_str().to_string(),
+        ]);
+    }
+    out.push_str(&format!(
+        "Outbound calls without a listed endpoint ({})\n",
+        calls.len()
+    ));
+    out.push_str(&table.to_string());
+    out.push('\n');
+    if calls.len() > MAX_CALL_ROWS {
+        out.push_str(&format!(
+            "… and {} more; see -f json (`calls`).\n",
+            calls.len() - MAX_CALL_ROWS
+        ));
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Origin;
+    use crate::report::testing::{call, endpoint, report};
+
+    #[test]
+    fn runtime_url_calls_are_listed_not_hidden_behind_no_endpoints() {
+        let calls = vec![
+            call(
+                "ios/Update.swift",
+                25,
+                Some("{configuration.updateUrl}"),
+                None,
+                Origin::Config,
+            ),
+            call(
+                "android/Update.kt",
+                16,
+                Some("{configuration.updateUrl}"),
+                None,
+                Origin::Config,
+            ),
+            call("android/Update.kt", 23, None, None, Origin::Unknown),
+        ];
+        let out = render(&report(Vec::new(), calls, Vec::new()));
+        assert!(!out.contains("No endpoints found."), "{out}");
+        assert!(
+            out.contains("No fixed endpoints found; 3 outbound call(s) without a listed endpoint follow."),
+            "{out}"
+        );
+        assert!(
+            out.contains("Outbound calls without a listed endpoint (3)"),
+            "{out}"
+        );
+        assert!(out.contains("(unknown)"), "{out}");
+        // Sorted by location.
+        let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} in {out}"));
+        assert!(at("android/Update.kt:16") < at("android/Update.kt:23"));
+        assert!(at("android/Update.kt:23") < at("ios/Update.swift:25"));
+    }
+
+    #[test]
+    fn calls_at_a_listed_endpoint_are_not_repeated() {
+        let endpoints = vec![endpoint("https://api.x.io/v1", "api.x.io", "src/a.ts", 3)];
+        let calls = vec![call(
+            "src/a.ts",
+            3,
+            Some("https://api.x.io/v1"),
+            Some("api.x.io"),
+            Origin::Literal,
+        )];
+        let out = render(&report(endpoints.clone(), calls, Vec::new()));
+        assert!(out.contains("Endpoints (1 hosts, 1 URLs)"), "{out}");
+        assert!(!out.contains("Outbound calls"), "{out}");
+
+        let calls = vec![
+            call(
+                "src/a.ts",
+                3,
+                Some("https://api.x.io/v1"),
+                Some("api.x.io"),
+                Origin::Literal,
+            ),
+            call("src/b.ts", 8, Some("{url}"), None, Origin::Parameter),
+        ];
+        let out = render(&report(endpoints, calls, Vec::new()));
+        assert!(
+            out.contains("Outbound calls without a listed endpoint (1)"),
+            "{out}"
+        );
+        assert!(out.contains("src/b.ts:8"), "{out}");
+        assert!(!out.contains("src/a.ts:3"), "{out}");
+    }
+
+    #[test]
+    fn long_call_lists_are_capped() {
+        let calls: Vec<_> = (1..=MAX_CALL_ROWS + 7)
+            .map(|i| call("src/gen.ts", i, Some("{u}"), None, Origin::Parameter))
+            .collect();
+        let out = render(&report(Vec::new(), calls, Vec::new()));
+        assert!(
+            out.contains(&format!(
+                "Outbound calls without a listed endpoint ({})",
+                MAX_CALL_ROWS + 7
+            )),
+            "{out}"
+        );
+        assert!(out.contains(&format!("src/gen.ts:{MAX_CALL_ROWS} ")), "{out}");
+        assert!(
+            !out.contains(&format!("src/gen.ts:{} ", MAX_CALL_ROWS + 1)),
+            "{out}"
+        );
+        assert!(out.contains("… and 7 more; see -f json (`calls`)."), "{out}");
+    }
 }
