@@ -24,12 +24,7 @@ pub fn describe(call: &CallExpr) -> Payload {
         let Expr::Object(fields) = &arg.value else {
             continue;
         };
-        let is_options = fields.iter().any(|(k, _)| {
-            matches!(
-                k.as_str(),
-                "headers" | "body" | "json" | "data" | "method" | "form" | "searchParams"
-            )
-        });
+        let is_options = fields.iter().any(|(k, _)| is_request_option(k));
         if !is_options && index > 0 {
             // `axios.post(url, { ...body })`: a plain data object.
             add_body_keys(&arg.value, &mut out);
@@ -73,6 +68,36 @@ fn add_headers(value: &Expr, out: &mut Payload) {
             out.auth = Some(format!("`{name}` header"));
         }
     }
+}
+
+/// Keys of a request-options object (fetch, axios, got, ky, undici), as
+/// opposed to a plain data object passed as the body.
+fn is_request_option(key: &str) -> bool {
+    matches!(
+        key,
+        "headers"
+            | "body"
+            | "json"
+            | "data"
+            | "method"
+            | "form"
+            | "searchParams"
+            | "params"
+            | "redirect"
+            | "maxRedirects"
+            | "maxRedirections"
+            | "followRedirect"
+            | "timeout"
+            | "signal"
+            | "agent"
+            | "dispatcher"
+            | "credentials"
+            | "mode"
+            | "cache"
+            | "keepalive"
+            | "responseType"
+            | "retry"
+    )
 }
 
 fn add_body_keys(value: &Expr, out: &mut Payload) {
@@ -233,5 +258,31 @@ mod tests {
             has_closure: false,
         };
         assert_eq!(describe(&call).auth.as_deref(), Some("`x-api-key` header"));
+    }
+
+    #[test]
+    fn request_options_are_not_data_sent() {
+        let call = |options: Expr| CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![
+                Arg {
+                    label: None,
+                    value: Expr::Ident("url".into()),
+                },
+                Arg {
+                    label: None,
+                    value: options,
+                },
+            ],
+            is_new: false,
+            has_closure: false,
+        };
+        let options = obj(vec![("redirect", Expr::Str("manual".into()))]);
+        assert!(describe(&call(options)).data_sent.is_empty());
+        let options = obj(vec![("maxRedirections", Expr::Number("0".into()))]);
+        assert!(describe(&call(options)).data_sent.is_empty());
+        // A plain data object as the second argument is the body.
+        let data = obj(vec![("email", Expr::Ident("email".into()))]);
+        assert_eq!(describe(&call(data)).data_sent.len(), 1);
     }
 }
