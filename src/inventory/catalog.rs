@@ -17,6 +17,7 @@ pub const CATEGORIES: &[&str] = &[
     "local",
     "email",
     "cloud",
+    "push",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,10 +214,21 @@ mod tests {
             Some("OpenTelemetry collector (OTLP)")
         );
         assert_eq!(lib("firebase/app").as_deref(), Some("Firebase"));
-        assert_eq!(lib("FirebaseCrashlytics").as_deref(), Some("Firebase"));
+        // Each Firebase product is its own service: a messaging-only app is
+        // not an analytics client.
+        assert_eq!(lib("FirebaseCrashlytics").as_deref(), Some("Firebase Crashlytics"));
         assert_eq!(
             lib("com.google.firebase.messaging.FirebaseMessaging").as_deref(),
-            Some("Firebase")
+            Some("Firebase Cloud Messaging")
+        );
+        assert_eq!(
+            lib("@react-native-firebase/messaging").as_deref(),
+            Some("Firebase Cloud Messaging")
+        );
+        assert_eq!(lib("@react-native-firebase/firestore").as_deref(), Some("Firebase"));
+        assert_eq!(
+            lib("com.google.firebase.analytics.FirebaseAnalytics").as_deref(),
+            Some("Firebase Analytics")
         );
         assert_eq!(lib("io.sentry.Sentry").as_deref(), Some("Sentry"));
         assert_eq!(lib("@homebridge/ciao").as_deref(), Some("Apple Bonjour / mDNS"));
