@@ -391,6 +391,9 @@ fn add_stats(into: &mut Stats, s: &Stats) {
     into.files_seen += s.files_seen;
     into.files_parsed += s.files_parsed;
     into.files_without_triggers += s.files_without_triggers;
+    for (lang, n) in &s.not_analysed {
+        *into.not_analysed.entry(lang.clone()).or_default() += n;
+    }
     let (a, b) = (&mut into.files_skipped, &s.files_skipped);
     a.binary += b.binary;
     a.too_large += b.too_large;

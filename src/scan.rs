@@ -55,7 +55,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
         let (_, files) = collect_outcomes(Stats::default(), outcomes);
         return Ok(shard.report(options, stats, &files, rules, config));
     }
-    let stats = Stats {
+    let mut stats = Stats {
         files_seen: walked.files.len() + walked.too_large,
         files_skipped: Skipped {
             too_large: walked.too_large,
@@ -65,6 +65,7 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
         },
         ..Stats::default()
     };
+    stats.count_not_analysed(walked.unsupported_paths.iter().map(|(_, lang)| *lang));
     let (stats, files) = collect_outcomes(stats, outcomes);
     Ok(build_report(
         options.root_label.clone(),

@@ -108,6 +108,13 @@ impl Shard {
             ..Skipped::default()
         };
         stats.files_seen = own_large;
+        stats.count_not_analysed(
+            walked
+                .unsupported_paths
+                .iter()
+                .filter(|(path, _)| self.owns(path))
+                .map(|(_, lang)| *lang),
+        );
         for (candidate, outcome) in walked.files.iter().zip(outcomes) {
             if !self.owns(&candidate.rel) {
                 continue;

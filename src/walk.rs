@@ -72,6 +72,37 @@ pub struct WalkOutput {
     pub unreadable_paths: Vec<String>,
     /// Relative paths of symlinks and special files named like source.
     pub special_paths: Vec<String>,
+    /// Source files in languages egress-scan does not analyse, as
+    /// (relative path, language): a report must not read "no egress" where
+    /// the code is only out of reach.
+    pub unsupported_paths: Vec<(String, &'static str)>,
+}
+
+/// Source languages commonly found next to TypeScript, Swift and Kotlin
+/// (native modules, backends) that egress-scan does not analyse.
+const UNSUPPORTED_LANGUAGES: &[(&str, &str)] = &[
+    ("java", "Java"),
+    ("m", "Objective-C"),
+    ("mm", "Objective-C++"),
+    ("c", "C"),
+    ("cc", "C++"),
+    ("cpp", "C++"),
+    ("cs", "C#"),
+    ("dart", "Dart"),
+    ("go", "Go"),
+    ("php", "PHP"),
+    ("py", "Python"),
+    ("rb", "Ruby"),
+    ("rs", "Rust"),
+];
+
+/// The language of a source file egress-scan does not analyse, by extension.
+pub fn unsupported_language(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?;
+    UNSUPPORTED_LANGUAGES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, lang)| *lang)
 }
 
 /// True for test file names (`x.test.ts`, `FooTests.swift`, `BarTest.kt`).
@@ -157,6 +188,11 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
             };
             let path = entry.path();
             let Some(grammar) = Grammar::for_path(path) else {
+                if let Some(lang) = unsupported_language(path) {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        lock(out).unsupported_paths.push((relative(root, path), lang));
+                    }
+                }
                 return WalkState::Continue;
             };
             if !options.langs.contains(&grammar.lang()) {
@@ -199,6 +235,7 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
     let mut output = out.into_inner().unwrap_or_else(|e| e.into_inner());
     output.files.sort();
     output.special_paths.sort();
+    output.unsupported_paths.sort();
     Ok(output)
 }
 
@@ -224,6 +261,15 @@ pub fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_languages_are_named_by_extension() {
+        assert_eq!(unsupported_language(Path::new("a/B.java")), Some("Java"));
+        assert_eq!(unsupported_language(Path::new("ios/X.mm")), Some("Objective-C++"));
+        assert_eq!(unsupported_language(Path::new("x.ts")), None);
+        assert_eq!(unsupported_language(Path::new("x.h")), None);
+        assert_eq!(unsupported_language(Path::new("Makefile")), None);
+    }
 
     #[test]
     fn test_file_names() {

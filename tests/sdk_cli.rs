@@ -117,3 +117,32 @@ fn module_declaration_files_are_not_scanned() {
     // lib/index.d.mts is type declarations only.
     assert_eq!(report["stats"]["files_seen"], 7, "{:#}", report["stats"]);
 }
+
+#[test]
+fn source_files_in_other_languages_are_counted_and_reported() {
+    let report = scan_json(&["fixtures/sdk-dist"]);
+    assert_eq!(
+        report["stats"]["not_analysed"],
+        serde_json::json!({"Java": 1, "Objective-C": 1}),
+        "{:#}",
+        report["stats"]
+    );
+    let out = crate::common::egress_scan()
+        .args(["fixtures/sdk-dist", "-f", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("**Not analysed:** 1 Java, 1 Objective-C source files."),
+        "{md}"
+    );
+    let out = crate::common::egress_scan()
+        .arg("fixtures/sdk-dist")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("Not analysed (languages egress-scan does not read): 1 Java, 1 Objective-C files."),
+        "{table}"
+    );
+}

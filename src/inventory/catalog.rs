@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(lib("firebase/app").as_deref(), Some("Firebase"));
         // Each Firebase product is its own service: a messaging-only app is
         // not an analytics client.
-        assert_eq!(lib("FirebaseCrashlytics").as_deref(), Some("Firebase Crashlytics"));
+        assert_eq!(
+            lib("FirebaseCrashlytics").as_deref(),
+            Some("Firebase Crashlytics")
+        );
         assert_eq!(
             lib("com.google.firebase.messaging.FirebaseMessaging").as_deref(),
             Some("Firebase Cloud Messaging")
@@ -225,7 +228,10 @@ mod tests {
             lib("@react-native-firebase/messaging").as_deref(),
             Some("Firebase Cloud Messaging")
         );
-        assert_eq!(lib("@react-native-firebase/firestore").as_deref(), Some("Firebase"));
+        assert_eq!(
+            lib("@react-native-firebase/firestore").as_deref(),
+            Some("Firebase")
+        );
         assert_eq!(
             lib("com.google.firebase.analytics.FirebaseAnalytics").as_deref(),
             Some("Firebase Analytics")

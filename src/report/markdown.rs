@@ -50,6 +50,14 @@ pub fn render(report: &Report, title: Option<&str>) -> String {
         report.findings.len() - active,
         text(&report.tool.version),
     );
+    let gaps = s.coverage_gaps();
+    if !gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Not analysed:** {} source files. Network calls in them are not in this document.\n",
+            text(&gaps.join(", "))
+        );
+    }
 
     // Table of contents.
     out.push_str("## Contents\n\n");

@@ -12,6 +12,8 @@ pub mod sarif;
 pub mod table;
 pub mod text;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Origin, OutboundCall};
@@ -57,6 +59,52 @@ pub struct Stats {
     /// Files read but not parsed because no rule could match them.
     #[serde(default)]
     pub files_without_triggers: usize,
+    /// Source files in languages egress-scan does not analyse (Java,
+    /// Objective-C, …), by language: calls in them are not in the report.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_analysed: BTreeMap<String, usize>,
+}
+
+impl Stats {
+    /// Counts each language name into [`Stats::not_analysed`].
+    pub fn count_not_analysed<'a>(&mut self, languages: impl IntoIterator<Item = &'a str>) {
+        for lang in languages {
+            *self.not_analysed.entry(lang.to_string()).or_default() += 1;
+        }
+    }
+
+    /// What the report does not cover: skipped files and source files in
+    /// other languages (`4 minified files`, `9 Java files`). Empty when every
+    /// source file was analysed.
+    pub fn coverage_gaps(&self) -> Vec<String> {
+        let k = &self.files_skipped;
+        let mut gaps: Vec<String> = [
+            (k.minified, "minified"),
+            (k.too_large, "too large"),
+            (k.binary, "binary"),
+            (k.unreadable, "unreadable"),
+            (k.parse_abandoned, "abandoned by the parser"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, why)| format!("{n} {why}"))
+        .collect();
+        gaps.extend(self.not_analysed.iter().map(|(lang, n)| format!("{n} {lang}")));
+        gaps
+    }
+
+    /// `9 Java, 5 Objective-C`, or `None` when every source file was in reach.
+    pub fn not_analysed_summary(&self) -> Option<String> {
+        if self.not_analysed.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .not_analysed
+            .iter()
+            .map(|(lang, n)| format!("{n} {lang}"))
+            .collect();
+        Some(parts.join(", "))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -234,5 +282,27 @@ pub(crate) mod testing {
             suppressed: false,
             suppression_reason: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_gaps_name_skips_and_other_languages() {
+        let mut stats = Stats::default();
+        assert!(stats.coverage_gaps().is_empty());
+        assert_eq!(stats.not_analysed_summary(), None);
+        stats.files_skipped.minified = 4;
+        stats.count_not_analysed(["Java", "Objective-C", "Java"]);
+        assert_eq!(
+            stats.coverage_gaps(),
+            vec!["4 minified", "2 Java", "1 Objective-C"]
+        );
+        assert_eq!(
+            stats.not_analysed_summary().as_deref(),
+            Some("2 Java, 1 Objective-C")
+        );
     }
 }

@@ -31,6 +31,11 @@ pub fn render(report: &Report) -> String {
         s.files_skipped.parse_abandoned,
         s.files_skipped.parse_error,
     ));
+    if let Some(languages) = s.not_analysed_summary() {
+        out.push_str(&format!(
+            "Not analysed (languages egress-scan does not read): {languages} files. Their network calls are not in this report.\n\n"
+        ));
+    }
 
     // Hosts.
     let mut hosts: BTreeMap<&str, (usize, Vec<&str>, Option<&str>)> = BTreeMap::new();
