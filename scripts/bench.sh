@@ -44,7 +44,8 @@ fi
 
 # Synthetic corpora.
 for n in $SIZES; do
-    if [ ! -f "$CORPUS/synth-$n.expected.json" ]; then
+    # Regenerated when the generator changed: its expected counts may have.
+    if [ ! -f "$CORPUS/synth-$n.expected.json" ] || [ scripts/gen_corpus.py -nt "$CORPUS/synth-$n.expected.json" ]; then
         rm -rf "$CORPUS/synth-$n"
         python3 scripts/gen_corpus.py "$CORPUS/synth-$n" "$n" 7 >/dev/null
     fi

@@ -30,14 +30,14 @@ import sys
 # Per kind: endpoints and findings (by rule) one planted file produces.
 # Every endpoint to a host outside `allowed_hosts` is also a hardcoded-endpoint
 # finding; the `${BASE}/path` kind has two endpoints (the constant and the
-# request URL, one finding); a Swift URL built with a token is reported where
-# the URL is built and where it is requested.
+# request URL, one finding); a token in a URL is one finding per credential and
+# URL in a function, reported where the request is sent.
 KINDS = {
     "ts-token": (1, {"egress/token-in-url": 1, "egress/hardcoded-endpoint": 1}),
     "ts-hardcoded": (2, {"egress/hardcoded-endpoint": 1}),
     "ts-insecure": (1, {"egress/insecure-transport": 1, "egress/hardcoded-endpoint": 1}),
     "ts-redirect": (0, {"egress/redirect-without-host-check": 1}),
-    "swift-token": (1, {"egress/token-in-url": 2, "egress/hardcoded-endpoint": 1}),
+    "swift-token": (1, {"egress/token-in-url": 1, "egress/hardcoded-endpoint": 1}),
     "swift-insecure": (1, {"egress/insecure-transport": 1, "egress/hardcoded-endpoint": 1}),
     "kt-token": (1, {"egress/token-in-url": 1, "egress/hardcoded-endpoint": 1}),
     "kt-insecure": (1, {"egress/insecure-transport": 1, "egress/hardcoded-endpoint": 1}),
