@@ -173,3 +173,17 @@ fn source_files_in_other_languages_are_counted_and_reported() {
         "{table}"
     );
 }
+
+#[test]
+fn ktor_requests_are_calls_and_map_lookups_are_not() {
+    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let kotlin = "android/src/main/java/io/acme/sdk/ProjectSync.kt";
+    let here: Vec<&String> = calls.iter().filter(|c| c.starts_with(kotlin)).collect();
+    // `etags.get(id)` and `response.headers.get("ETag")` are not requests.
+    assert_eq!(
+        here,
+        vec![&format!(
+            "{kotlin}:13 Ktor https://api.acme-cloud.io/v2/projects/{{projectId}}/changes"
+        )]
+    );
+}

@@ -78,6 +78,11 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             if value.as_ref().is_some_and(is_local_url) {
                 continue;
             }
+            if !receiver_allowed(&spec.receivers, &site.callee)
+                && !value.as_ref().is_some_and(starts_with_scheme)
+            {
+                continue;
+            }
             let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value);
             if spec.builder {
                 builders.push(sink);
@@ -281,6 +286,19 @@ fn calls_own_method(facts: &FileFacts, site: &CallSite) -> bool {
     facts.functions.iter().any(|f| f.name == own)
 }
 
+/// True when the sink names no receiver words, or the callee's receiver
+/// (`this.httpClient` of `this.httpClient.get`) contains one.
+fn receiver_allowed(words: &[String], callee: &str) -> bool {
+    if words.is_empty() {
+        return true;
+    }
+    let receiver = callee
+        .rsplit_once('.')
+        .map_or("", |(r, _)| r)
+        .to_ascii_lowercase();
+    words.iter().any(|w| receiver.contains(&w.to_ascii_lowercase()))
+}
+
 /// `fetch("data:,")`, `blob:` and `file:` URLs are read locally: a feature
 /// probe or a file read, not an outbound request.
 fn is_local_url(value: &Value) -> bool {
@@ -334,5 +352,21 @@ pub fn make_sink<'a>(
         },
         value,
         endpoint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receiver_words_tell_clients_from_lookups() {
+        let words = vec!["client".to_string(), "http".to_string()];
+        assert!(receiver_allowed(&words, "httpClient.get"));
+        assert!(receiver_allowed(&words, "this.apiClient.post"));
+        assert!(receiver_allowed(&words, "HttpClient().get"));
+        assert!(!receiver_allowed(&words, "response.headers.get"));
+        assert!(!receiver_allowed(&words, "etags.get"));
+        assert!(receiver_allowed(&[], "etags.get"));
     }
 }

@@ -101,6 +101,11 @@ pub struct SinkSpec {
     /// function carries the same URL, so one request is one call.
     #[serde(default)]
     pub builder: bool,
+    /// For generic callees (`*.get`): the receiver's name must contain one
+    /// of these words, case-insensitively, unless the URL is an absolute
+    /// URL: `client.get(url)` is a request, `headers.get(name)` is not.
+    #[serde(default)]
+    pub receivers: Vec<String>,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
