@@ -1,25 +1,8 @@
 //! Kotlin support over `fixtures/android-app` and inline snippets.
 
-use crate::common::{egress_scan, findings, scan_json};
+use crate::common::{call_lines, egress_scan, findings, scan_json};
 
 const NET: &str = "app/src/main/java/com/example/voicebox/net";
-
-fn calls(report: &serde_json::Value) -> Vec<String> {
-    report["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}:{} {} {}",
-                c["file"].as_str().unwrap(),
-                c["line"],
-                c["api"].as_str().unwrap(),
-                c["url"].as_str().unwrap_or("-")
-            )
-        })
-        .collect()
-}
 
 fn located(report: &serde_json::Value, rule: &str) -> Vec<String> {
     findings(report, rule)
@@ -38,7 +21,7 @@ fn located(report: &serde_json::Value, rule: &str) -> Vec<String> {
 #[test]
 fn okhttp_calls_resolve_companion_constants_across_files() {
     let report = scan_json(&["fixtures/android-app"]);
-    let calls = calls(&report);
+    let calls = call_lines(&report);
     let want = [
         format!("{NET}/ApiClient.kt:28 OkHttp https://api.voicebox.example-cloud.io/v2/users/{{userId}}"),
         format!("{NET}/ApiClient.kt:33 OkHttp WebSocket wss://realtime.voicebox.example-cloud.io/v1/session"),
@@ -203,7 +186,7 @@ object Dev {
     )
     .unwrap();
     let report = scan_json(&[dir.path().to_str().unwrap()]);
-    let calls = calls(&report);
+    let calls = call_lines(&report);
     // The `.url()` getter (line 7) and a non-network subprocess are not
     // calls; the builder (line 11) is the request `newCall` sends.
     assert_eq!(calls, vec!["Dev.kt:15 OkHttp {url}"], "{calls:#?}");

@@ -1,29 +1,11 @@
 //! Library code as npm ships it, over `fixtures/sdk-dist`: compiled
 //! CommonJS, an injectable fetch, and Kotlin's two-step `openConnection`.
 
-use crate::common::scan_json;
-
-/// `file:line api url` of every outbound call.
-fn calls(report: &serde_json::Value) -> Vec<String> {
-    report["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}:{} {} {}",
-                c["file"].as_str().unwrap(),
-                c["line"],
-                c["api"].as_str().unwrap(),
-                c["url"].as_str().unwrap_or("-")
-            )
-        })
-        .collect()
-}
+use crate::common::{call_lines, scan_json};
 
 #[test]
 fn compiled_commonjs_calls_match_their_package() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     for expected in [
         // tsc: `axios_1.default.get(…)` and `(0, axios_1.default)(…)`.
         "lib/index.js:14 axios https://api.acme-cloud.io/v2/projects",
@@ -40,7 +22,7 @@ fn compiled_commonjs_calls_match_their_package() {
 
 #[test]
 fn an_injectable_fetch_is_a_call_and_local_reads_are_not() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     assert!(
         calls.contains(&"lib/fetch-client.js:10 fetch https://api.acme-cloud.io/v2{path}".to_string()),
         "{calls:#?}"
@@ -58,7 +40,7 @@ fn an_injectable_fetch_is_a_call_and_local_reads_are_not() {
 
 #[test]
 fn kotlin_url_connections_carry_their_url() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     let kotlin = "android/src/main/java/io/acme/sdk/ImageLoader.kt";
     for expected in [
         // `val url = URL(imageUrl); url.openConnection()`.
@@ -71,7 +53,7 @@ fn kotlin_url_connections_carry_their_url() {
 
 #[test]
 fn a_callable_client_instance_sends_its_config_url() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     // `this.axios = axios.create({ baseURL }); this.axios(options)`.
     assert!(
         calls.contains(&"lib/request-client.js:11 axios https://api.acme-cloud.io/{opts.uri}".to_string()),
@@ -85,7 +67,7 @@ fn a_retry_of_the_sent_request_is_not_response_input() {
     // `axios(res.config)` re-sends the request's own config.
     let ssrf = crate::common::findings(&report, "egress/unvalidated-url-fetch");
     assert!(ssrf.is_empty(), "{ssrf:#?}");
-    let calls = calls(&report);
+    let calls = call_lines(&report);
     assert!(
         calls.contains(&"lib/request-client.js:21 axios {res.config}".to_string()),
         "{calls:#?}"
@@ -94,7 +76,7 @@ fn a_retry_of_the_sent_request_is_not_response_input() {
 
 #[test]
 fn android_webview_and_download_manager_are_calls() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     let kotlin = "android/src/main/java/io/acme/sdk/HelpCenterView.kt";
     for expected in [
         format!("{kotlin}:12 Android WebView https://help.acme-cloud.io/articles/{{article}}"),
@@ -107,7 +89,7 @@ fn android_webview_and_download_manager_are_calls() {
 
 #[test]
 fn xhr_with_a_runtime_method_is_a_call() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     assert!(
         calls.contains(&"lib/polling-xhr.js:10 XMLHttpRequest {uri}".to_string()),
         "{calls:#?}"
@@ -176,7 +158,7 @@ fn source_files_in_other_languages_are_counted_and_reported() {
 
 #[test]
 fn ktor_requests_are_calls_and_map_lookups_are_not() {
-    let calls = calls(&scan_json(&["fixtures/sdk-dist"]));
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
     let kotlin = "android/src/main/java/io/acme/sdk/ProjectSync.kt";
     let here: Vec<&String> = calls.iter().filter(|c| c.starts_with(kotlin)).collect();
     // `etags.get(id)` and `response.headers.get("ETag")` are not requests.

@@ -104,3 +104,21 @@ examples:
     - lang: typescript
       code: 'fetch("https://x.io/send")'
 "#;
+
+/// `file:line api url` of every outbound call of a JSON report.
+pub fn call_lines(report: &serde_json::Value) -> Vec<String> {
+    report["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{} {} {}",
+                c["file"].as_str().unwrap(),
+                c["line"],
+                c["api"].as_str().unwrap(),
+                c["url"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
