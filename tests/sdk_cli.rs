@@ -169,3 +169,12 @@ fn ktor_requests_are_calls_and_map_lookups_are_not() {
         )]
     );
 }
+
+#[test]
+fn a_one_word_method_is_not_linked_to_a_wrapper_by_name_alone() {
+    let calls = call_lines(&scan_json(&["fixtures/sdk-dist"]));
+    let kotlin = "android/src/main/java/io/acme/sdk/AttachmentDownload.kt";
+    let here: Vec<&String> = calls.iter().filter(|c| c.starts_with(kotlin)).collect();
+    // The download itself; `continuation.resume(value)` is not a request.
+    assert_eq!(here, vec![&format!("{kotlin}:12 OkHttp {{url}}")]);
+}

@@ -10,9 +10,9 @@
 //! Call sites are linked to wrappers by name: a bare `name(…)` call to a
 //! function of the same file or an imported name; `this.m(…)`/`self.m(…)` to a
 //! method of the caller's own class; `obj.m(…)` to a method `m` of another
-//! class only when `m` is distinctive or the receiver's name shares a word
-//! with the class (`client.get` → `ApiClient.get`), so `map.get(key)` is never
-//! taken for a request.
+//! class only when `m` is a compound name (`doFetch`) or the receiver's name
+//! shares a word with the class (`client.get` → `ApiClient.get`), so
+//! `map.get(key)` or `continuation.resume(v)` is never taken for a request.
 
 use std::collections::{HashMap, HashSet};
 
@@ -46,14 +46,6 @@ pub struct Wrapper {
     pub guard: Option<String>,
     pub redirects: Option<String>,
 }
-
-/// Names too common to link `obj.name(…)` to a wrapper method without more
-/// evidence from the receiver's name.
-const GENERIC_METHODS: &[&str] = &[
-    "get", "set", "post", "put", "patch", "delete", "head", "request", "send", "fetch", "call", "run",
-    "execute", "open", "load", "update", "create", "remove", "list", "find", "query", "add", "has", "write",
-    "read", "start", "stop", "then", "emit", "on", "handle", "process", "invoke", "apply",
-];
 
 /// Wrappers defined by the given sinks: the sink's URL contains a parameter
 /// of its enclosing function.
@@ -211,14 +203,17 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             let shares = receiver_words
                 .iter()
                 .any(|w| class_words.contains(w) && w.len() > 2);
-            shares || !GENERIC_METHODS.contains(&method)
+            shares || !is_generic_method(method)
         }
     }
 }
 
 /// Is `method` too common to link `obj.method(…)` to a wrapper by name alone?
+/// A one-word name (`get`, `send`, `resume`) is: `continuation.resume(v)` is
+/// not `DownloadTask.resume(url)`. A compound name (`doFetch`,
+/// `downloadToFile`) says enough.
 pub(crate) fn is_generic_method(method: &str) -> bool {
-    GENERIC_METHODS.contains(&method)
+    names::words(method).len() <= 1
 }
 
 /// The wrapper's template with the parameter's hole replaced by `arg`.
@@ -260,6 +255,16 @@ fn substitute(template: &Value, param: &str, arg: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_word_methods_are_generic() {
+        for m in ["get", "send", "resume", "close"] {
+            assert!(is_generic_method(m), "{m}");
+        }
+        for m in ["doFetch", "downloadToFile", "send_message"] {
+            assert!(!is_generic_method(m), "{m}");
+        }
+    }
 
     #[test]
     fn substitutes_parameter() {
