@@ -305,26 +305,30 @@ fn is_value_or_message_type(class: &str) -> bool {
 }
 
 /// Functions and constructors by whose name their argument is shown to a
-/// person or written to a log (`showInBrowser`, `logWarning`, `deprecate`).
+/// person or written to a log (`openInNewTab`, `openUrl`, `showInBrowser`,
+/// `logWarning`, `deprecate`). `openConnection` and `openSocket` do open
+/// network connections, so `open` alone says nothing.
 fn is_reference_callee(name: &str) -> bool {
-    names::words(name).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "browser"
-                | "navigate"
-                | "show"
-                | "display"
-                | "share"
-                | "log"
-                | "warn"
-                | "warning"
-                | "print"
-                | "help"
-                | "deprecate"
-                | "deprecated"
-                | "deprecation"
-        )
-    })
+    let words = names::words(name);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    has(&[
+        "browser",
+        "tab",
+        "window",
+        "external",
+        "navigate",
+        "show",
+        "display",
+        "share",
+        "log",
+        "warn",
+        "warning",
+        "print",
+        "help",
+        "deprecate",
+        "deprecated",
+        "deprecation",
+    ]) || has(&["open"]) && has(&["url", "uri", "link", "page"])
 }
 
 /// Documentation and code-hosting links: what a URL argument without a
@@ -596,6 +600,7 @@ mod tests {
             "const ua = new UserAgent(\"sdk/1.0\", \"https://github.com/acme/sdk\");",
             "const h = new Hint(\"https://docs.acme.io/setup\");",
             "showInBrowser(\"https://acme.io/pricing\");",
+            "class Ui { openInNewTab(url) {} }\nhost.openInNewTab(\"https://accounts.acme.io\");",
         ] {
             assert!(endpoints(&[("a.js", src)]).is_empty(), "{src}");
         }
