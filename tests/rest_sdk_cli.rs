@@ -63,3 +63,56 @@ fn links_and_messages_passed_as_arguments_are_not_endpoints() {
         assert!(!hosts.contains(&reference), "{reference} in {hosts:#?}");
     }
 }
+
+/// `data_sent` of the communication whose hosts include `host`.
+fn data_sent(report: &serde_json::Value, host: &str) -> Vec<String> {
+    let communication = report["communications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["hosts"].as_array().unwrap().iter().any(|h| h == host))
+        .unwrap_or_else(|| panic!("no communication with {host}"));
+    communication["data_sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_body_built_before_the_request_is_data_sent() {
+    let report = scan_json(&["fixtures/rest-sdk"]);
+    let push = data_sent(&report, "exp.acme-push.io");
+    for expected in [
+        // `const body = {…}; fetch(url, { body: JSON.stringify(body) })`.
+        "deviceId (device identifier)",
+        "deviceToken (device identifier)",
+        "appId",
+        "projectId",
+        // `axios.post(url, payload)` with a local `payload`.
+        "email (personal data)",
+    ] {
+        assert!(
+            push.contains(&expected.to_string()),
+            "{expected} not in {push:#?}"
+        );
+    }
+    // Swift `request.httpBody = try JSONEncoder().encode(body)`.
+    let ios = data_sent(&report, "push.acme-voice.io");
+    assert!(
+        ios.contains(&"deviceId (device identifier)".to_string()),
+        "{ios:#?}"
+    );
+    // The call rows carry the same reading.
+    let unregister = report["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["file"] == "src/notifications/receipts.ts" && c["line"] == 15)
+        .expect("unregister call");
+    assert_eq!(
+        unregister["data_sent"],
+        serde_json::json!(["deviceId (device identifier)"])
+    );
+}
