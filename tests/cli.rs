@@ -10,6 +10,7 @@ mod kotlin_cli;
 mod prefilter_cli;
 mod reliability;
 mod report_cli;
+mod rest_sdk_cli;
 mod scan_cli;
 mod sdk_cli;
 mod shard_cli;

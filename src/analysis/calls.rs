@@ -83,7 +83,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             {
                 continue;
             }
-            let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value);
+            let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value, &scope);
             if spec.builder {
                 builders.push(sink);
             } else {
@@ -105,7 +105,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
                 (_, Some(path)) => Some(path),
                 (base, None) => base.clone(),
             };
-            let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value);
+            let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value, &scope);
             // The literal part is the client's base, reported at the factory.
             if let Some(e) = sink.endpoint.as_mut() {
                 e.literal_site = false;
@@ -119,7 +119,14 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             let scope = project.scope(file, site.function.as_deref());
             let value = url_expr(&factory.base, site).map(|e| resolve(e, &scope, 0));
             if value.as_ref().is_some_and(|v| host_of(v).is_some()) {
-                sinks.push(make_sink(site, &facts.path, &factory.api, factory.kind, value));
+                sinks.push(make_sink(
+                    site,
+                    &facts.path,
+                    &factory.api,
+                    factory.kind,
+                    value,
+                    &scope,
+                ));
             }
         }
     }
@@ -314,11 +321,12 @@ pub fn make_sink<'a>(
     api: &str,
     kind: SinkKind,
     value: Option<Value>,
+    scope: &super::scope::Scope<'a>,
 ) -> Sink<'a> {
     let rendered = value.as_ref().map(Value::render).filter(|r| !r.is_empty());
     let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
     let host_parts = value.as_ref().and_then(host_of);
-    let payload = super::payload::describe(&site.call);
+    let payload = super::payload::describe_in(&site.call, scope);
     let endpoint = match (&rendered, &host_parts) {
         (Some(url), Some((scheme, host))) => Some(EndpointHit {
             url: url.clone(),

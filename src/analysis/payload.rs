@@ -1,14 +1,20 @@
 //! What a request sends: auth placement, header names and body keys.
 //!
-//! Read from the literal options/body objects of a call (`fetch(url, {
-//! headers, body: JSON.stringify({...}) })`, `axios.post(url, data)`,
-//! `got(url, { json })`). Body values are also classified by name, so the
-//! inventory can say a request carries message text (`text`, `message`,
-//! `content`, `prompt`…), file contents (`file`, `buffer`, `blob`, `audio`,
-//! `image`…) or device identifiers (`deviceId`, `idfa`, `androidId`,
-//! `advertisingId`…). Nothing is guessed from non-literal objects.
+//! Read from the options/body objects of a call (`fetch(url, { headers,
+//! body: JSON.stringify({...}) })`, `axios.post(url, data)`, `got(url, {
+//! json })`). Body values are also classified by name, so the inventory can
+//! say a request carries message text (`text`, `message`, `content`,
+//! `prompt`…), file contents (`file`, `buffer`, `blob`, `audio`, `image`…)
+//! or device identifiers (`deviceId`, `idfa`, `androidId`,
+//! `advertisingId`…). Code builds the body first and sends it by name
+//! (`const body = {...}; fetch(url, { body: JSON.stringify(body) })`, Swift
+//! `request.httpBody = try JSONEncoder().encode(body)`), so with the call's
+//! scope names are followed to the object literal, dictionary or memberwise
+//! initialiser they are bound to. Nothing is guessed from objects whose keys
+//! are not written in the code.
 
 use super::names;
+use super::scope::Scope;
 use crate::model::{CallExpr, Expr};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -18,22 +24,46 @@ pub struct Payload {
     pub data_sent: Vec<String>,
 }
 
+/// What `call` sends, from the literal objects written in the call.
 pub fn describe(call: &CallExpr) -> Payload {
+    describe_at(call, None)
+}
+
+/// What `call` sends, following names to the objects they are bound to as
+/// seen from `scope`, the call's place.
+pub fn describe_in<'a>(call: &'a CallExpr, scope: &Scope<'a>) -> Payload {
+    describe_at(call, Some(*scope))
+}
+
+fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
     let mut out = Payload::default();
     for (index, arg) in call.args.iter().enumerate() {
-        let Expr::Object(fields) = &arg.value else {
+        // Swift `session.data(for: request)` after `request.httpBody = …`.
+        if let (Expr::Ident(name), Some(s)) = (&arg.value, scope) {
+            if let Some((body, inner)) = s.lookup(&format!("{name}.httpBody")) {
+                add_body_keys(body, Some(inner), &mut out);
+            }
+        }
+        let (value, scope) = through(&arg.value, scope);
+        // Swift `session.upload(for: request, from: data)`; other `from:`
+        // labels (`string.data(from: range)`) are no body.
+        if arg.label.as_deref() == Some("from") && call.callee.last_name() == Some("upload") {
+            add_body_keys(value, scope, &mut out);
+            continue;
+        }
+        let Expr::Object(fields) = value else {
             continue;
         };
         let is_options = fields.iter().any(|(k, _)| is_request_option(k));
         if !is_options && index > 0 {
             // `axios.post(url, { ...body })`: a plain data object.
-            add_body_keys(&arg.value, &mut out);
+            add_body_keys(value, scope, &mut out);
             continue;
         }
         for (key, value) in fields {
             match key.as_str() {
-                "headers" => add_headers(value, &mut out),
-                "body" | "json" | "data" | "form" => add_body_keys(value, &mut out),
+                "headers" => add_headers(value, scope, &mut out),
+                "body" | "json" | "data" | "form" => add_body_keys(value, scope, &mut out),
                 "auth" => {
                     out.auth
                         .get_or_insert_with(|| "HTTP basic auth (client option)".into());
@@ -49,8 +79,33 @@ pub fn describe(call: &CallExpr) -> Payload {
     out
 }
 
-fn add_headers(value: &Expr, out: &mut Payload) {
-    let Expr::Object(headers) = value else { return };
+/// How many names are followed from one expression: `body` →
+/// `JSON.stringify(payload)` → `payload` → `{…}` and a little more.
+const MAX_HOPS: usize = 4;
+
+/// `expr`, or the value the name it is bound to holds as seen from `scope`
+/// (with the scope that value is written in), following a few names.
+fn through<'a>(expr: &'a Expr, scope: Option<Scope<'a>>) -> (&'a Expr, Option<Scope<'a>>) {
+    let (mut expr, mut scope) = (expr, scope);
+    for _ in 0..MAX_HOPS {
+        let Some(s) = scope else { break };
+        let name = match expr {
+            Expr::Ident(_) | Expr::Member(..) => expr.path(),
+            _ => None,
+        };
+        let Some((value, inner)) = name.filter(|n| !n.contains('(')).and_then(|n| s.lookup(&n)) else {
+            break;
+        };
+        expr = value;
+        scope = Some(inner);
+    }
+    (expr, scope)
+}
+
+fn add_headers<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
+    let Expr::Object(headers) = through(value, scope).0 else {
+        return;
+    };
     for (name, value) in headers {
         out.headers.push(name.clone());
         let lower = name.to_ascii_lowercase();
@@ -100,26 +155,48 @@ fn is_request_option(key: &str) -> bool {
     )
 }
 
-fn add_body_keys(value: &Expr, out: &mut Payload) {
+fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
+    let (value, scope) = through(value, scope);
     let object = match value {
-        // JSON.stringify({...}) / new URLSearchParams({...})
-        Expr::Call(call) => match call.args.first().map(|a| &a.value) {
-            Some(inner @ Expr::Object(_)) => inner,
-            _ => return,
+        // A memberwise initialiser, `Body(deviceId: id, token: t)` (Swift):
+        // its labels are the encoded keys.
+        Expr::Call(call) if is_memberwise_init(call) => value,
+        // JSON.stringify({...}) / new URLSearchParams({...}) / JSONEncoder().encode(body)
+        Expr::Call(call) => match call.args.first() {
+            Some(arg) => through(&arg.value, scope).0,
+            None => return,
         },
         other => other,
     };
-    let Expr::Object(fields) = object else { return };
+    let fields: Vec<(&str, &Expr)> = match object {
+        Expr::Object(fields) => fields.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        Expr::Call(call) if is_memberwise_init(call) => call
+            .args
+            .iter()
+            .filter_map(|a| Some((a.label.as_deref()?, &a.value)))
+            .collect(),
+        _ => return,
+    };
     for (key, value) in fields {
         let shown = match classify(key).or_else(|| value.last_name().and_then(classify)) {
             Some(kind) => format!("{key} ({kind})"),
-            None => key.clone(),
+            None => key.to_string(),
         };
         out.data_sent.push(shown);
         if out.auth.is_none() && names::is_credential_name(key) {
             out.auth = Some(format!("`{key}` in the request body"));
         }
     }
+}
+
+/// `Body(deviceId: id, token: t)`: a type's initialiser with every argument
+/// labelled.
+fn is_memberwise_init(call: &CallExpr) -> bool {
+    call.callee
+        .last_name()
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        && !call.args.is_empty()
+        && call.args.iter().all(|a| a.label.is_some())
 }
 
 /// Sensitive kinds of data recognised by name.
@@ -284,5 +361,102 @@ mod tests {
         // A plain data object as the second argument is the body.
         let data = obj(vec![("email", Expr::Ident("email".into()))]);
         assert_eq!(describe(&call(data)).data_sent.len(), 1);
+    }
+
+    /// What the call to `callee` in `src` sends, read in its scope.
+    fn sent(path: &str, src: &str, callee: &str) -> Payload {
+        use crate::analysis::scope::Project;
+        use crate::lang::Grammar;
+        let grammar = if path.ends_with(".swift") {
+            Grammar::Swift
+        } else {
+            Grammar::TypeScript
+        };
+        let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
+        let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
+        let facts = crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries);
+        let files = [&facts];
+        let project = Project::new(&files);
+        let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
+        describe_in(&site.call, &project.scope(0, site.function.as_deref()))
+    }
+
+    #[test]
+    fn a_body_built_first_is_read_through_its_name() {
+        let src = "async function register(deviceId, token) {\n\
+            const body = { type: \"apns\", deviceId: deviceId.toLowerCase(), deviceToken: getToken(token) };\n\
+            await fetch(url, { method: \"POST\", body: JSON.stringify(body) });\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "fetch").data_sent,
+            vec![
+                "deviceId (device identifier)",
+                "deviceToken (device identifier)",
+                "type"
+            ]
+        );
+        // Without the scope, only literal objects are read.
+        let facts_free = describe(&CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![Arg {
+                label: None,
+                value: obj(vec![("body", Expr::Ident("body".into()))]),
+            }],
+            is_new: false,
+            has_closure: false,
+        });
+        assert!(facts_free.data_sent.is_empty());
+    }
+
+    #[test]
+    fn options_data_and_headers_by_name() {
+        let src = "async function unregister(deviceId, key) {\n\
+            const headers = { Authorization: `Bearer ${key}` };\n\
+            const init = { method: \"DELETE\", headers, body: JSON.stringify({ deviceId }) };\n\
+            await fetch(url, init);\n}\n";
+        let p = sent("a.ts", src, "fetch");
+        assert_eq!(p.data_sent, vec!["deviceId (device identifier)"]);
+        assert_eq!(p.auth.as_deref(), Some("Bearer in Authorization header"));
+        let src = "async function receipts(ids, email) {\n\
+            const payload = { ids, email };\n\
+            await axios.post(\"https://r.acme.io\", payload);\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "axios.post").data_sent,
+            vec!["email (personal data)", "ids"]
+        );
+        // A parameter's keys are not written in the code: nothing is guessed.
+        let src = "async function send(input) { await fetch(url, { method: \"POST\", body: JSON.stringify(input) }); }\n";
+        assert!(sent("a.ts", src, "fetch").data_sent.is_empty());
+    }
+
+    #[test]
+    fn swift_http_body_of_an_encoded_value() {
+        let src = "func register(deviceId: String, token: String) async throws {\n\
+            var request = URLRequest(url: endpoint)\n\
+            let body = RegistrationBody(deviceId: deviceId, pushToken: token)\n\
+            request.httpBody = try JSONEncoder().encode(body)\n\
+            let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.data").data_sent,
+            vec!["deviceId (device identifier)", "pushToken"]
+        );
+        let src = "func send(email: String) async throws {\n\
+            var request = URLRequest(url: endpoint)\n\
+            request.httpBody = try JSONSerialization.data(withJSONObject: [\"email\": email])\n\
+            let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.data").data_sent,
+            vec!["email (personal data)"]
+        );
+        let src = "func send(deviceId: String) async throws {\n\
+            let data = try JSONEncoder().encode(Report(deviceId: deviceId))\n\
+            let (_, _) = try await URLSession.shared.upload(for: request, from: data)\n\
+            let (_, _) = try await URLSession.shared.data(from: NSRange(location: 0, length: 1))\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.upload").data_sent,
+            vec!["deviceId (device identifier)"]
+        );
+        assert!(sent("A.swift", src, "URLSession.shared.data")
+            .data_sent
+            .is_empty());
     }
 }

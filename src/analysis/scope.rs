@@ -61,6 +61,9 @@ pub struct Project<'a> {
     pub indices: Vec<FileIndex>,
     /// Exported binding name → (file, binding) pairs.
     exports: HashMap<String, Vec<(usize, usize)>>,
+    /// Simple function name (`request` of `Client.request`) → (file,
+    /// function) pairs: a call's callee is known by its last name only.
+    functions: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl<'a> Project<'a> {
@@ -75,11 +78,28 @@ impl<'a> Project<'a> {
                 }
             }
         }
+        let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (fi, facts) in files.iter().enumerate() {
+            for (i, f) in facts.functions.iter().enumerate() {
+                let simple = f.name.rsplit('.').next().unwrap_or(&f.name);
+                functions.entry(simple.to_string()).or_default().push((fi, i));
+            }
+        }
         Project {
             files,
             indices,
             exports,
+            functions,
         }
+    }
+
+    /// Functions of the project whose simple name is `simple`, with their file.
+    pub fn functions_named(&self, simple: &str) -> impl Iterator<Item = (usize, &'a Function)> + '_ {
+        self.functions
+            .get(simple)
+            .into_iter()
+            .flatten()
+            .map(|&(fi, i)| (fi, &self.files[fi].functions[i]))
     }
 
     /// The file a relative import (`./config`, `../lib/settings.js`) names.

@@ -139,7 +139,7 @@ pub fn wrapper_calls<'a>(
             &wrapper.param_name,
             resolve(&arg.value, &scope, 0),
         );
-        let mut sink = make_sink(site, &facts.path, &wrapper.api, wrapper.kind, Some(value));
+        let mut sink = make_sink(site, &facts.path, &wrapper.api, wrapper.kind, Some(value), &scope);
         if let Some(e) = sink.endpoint.as_mut() {
             // Literal parts come from the wrapper; reported there.
             e.literal_site = e.literal_site && matches!(arg.value, crate::model::Expr::Str(_));
