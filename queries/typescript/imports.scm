@@ -12,17 +12,10 @@
     function: (identifier) @_require
     arguments: (arguments . (string) @import.source))
   (#eq? @_require "require")) @import
-; Compiled CommonJS: `const axios_1 = __importDefault(require("axios"))`
-; (tsc), `var import_undici = __toESM(require("undici"))` (esbuild).
-(variable_declarator
-  name: (identifier) @import.object
-  value: (call_expression
-    function: (identifier) @_interop
-    arguments: (arguments . (call_expression
-      function: (identifier) @_require
-      arguments: (arguments . (string) @import.source))))
-  (#match? @_interop "^(__importDefault|__importStar|__toESM|_interopRequireDefault|_interopRequireWildcard)$")
-  (#eq? @_require "require")) @import
+; A bare `require("mod")`; wrapped in an interop helper and bound to a name,
+; `const axios_1 = __importDefault(require("axios"))` (tsc) or
+; `var import_undici = __toESM(require("undici"))` (esbuild), the name is the
+; module object (found by the extractor: see `extract::interop`).
 (call_expression
   function: (identifier) @_require
   arguments: (arguments . (string) @import.source)

@@ -12,7 +12,35 @@
 
 use std::collections::HashMap;
 
+use tree_sitter::Node;
+
+use crate::lang;
 use crate::model::CallSite;
+
+/// The name a `require(…)` call is bound to through an interop helper:
+/// `const axios_1 = __importDefault(require("axios"))`. Found by walking up
+/// from the (rare) `require` call rather than by a query pattern, which would
+/// be tried on every variable declaration of every file.
+pub fn wrapped_require_binding(require: Node, src: &[u8]) -> Option<String> {
+    if require.kind() != "call_expression" {
+        return None;
+    }
+    let arguments = lang::parent(require).filter(|n| n.kind() == "arguments")?;
+    let helper = lang::parent(arguments).filter(|n| n.kind() == "call_expression")?;
+    let helper_name = helper
+        .child_by_field_name("function")
+        .filter(|n| n.kind() == "identifier")?;
+    // `__importDefault`, `__importStar`, `__toESM`, `_interopRequireDefault`.
+    let helper_name = lang::text(helper_name, src);
+    if !(helper_name.starts_with("__") || helper_name.to_ascii_lowercase().contains("interop")) {
+        return None;
+    }
+    let declarator = lang::parent(helper).filter(|n| n.kind() == "variable_declarator")?;
+    let name = declarator
+        .child_by_field_name("name")
+        .filter(|n| n.kind() == "identifier")?;
+    Some(lang::text(name, src).to_string())
+}
 
 /// Packages whose default export is conventionally imported under another
 /// name than the package's: `import fetch from "node-fetch"`.

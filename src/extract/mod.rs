@@ -182,6 +182,12 @@ pub fn extract(
                         names: Vec::new(),
                         span: span(node),
                     });
+                    if let Some(local) = interop::wrapped_require_binding(node, src) {
+                        module_objects.insert(&local, &entry.source);
+                        if !entry.names.contains(&local) {
+                            entry.names.push(local);
+                        }
+                    }
                     for (name, n) in &parts {
                         if *name == "import.name" || *name == "import.object" {
                             let local = lang::text(*n, src).to_string();
