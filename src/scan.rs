@@ -295,7 +295,7 @@ pub fn build_report_of(
         files,
         catalog: &catalog,
     });
-    add_call_payloads(&mut inventory_facts, &calls);
+    inventory_facts.add_call_payloads(&calls);
     inventory_facts.retain_files(keep);
     let communications =
         inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, &catalog);
@@ -315,47 +315,6 @@ pub fn build_report_of(
         shard: None,
     };
     (report, inventory_facts)
-}
-
-/// Joins what each call sends, as the analysis read it, to the request
-/// details of its file and host. The analysis follows the names at the
-/// call's place (`body: JSON.stringify(body)` with a local `body` object),
-/// which the inventory's reading of the call alone cannot; without this, a
-/// communication whose body is built first says `Data sent: not detected`.
-fn add_call_payloads(facts: &mut inventory::InventoryFacts, calls: &[analysis::OutboundCall]) {
-    let mut index: HashMap<(String, String), usize> = facts
-        .requests
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((r.file.clone(), r.host.clone()), i))
-        .collect();
-    for c in calls {
-        let Some(host) = &c.host else { continue };
-        if c.data_sent.is_empty() && c.auth.is_none() {
-            continue;
-        }
-        let i = *index.entry((c.file.clone(), host.clone())).or_insert_with(|| {
-            facts.requests.push(inventory::RequestDetail {
-                file: c.file.clone(),
-                host: host.clone(),
-                auth: Vec::new(),
-                data_sent: Vec::new(),
-            });
-            facts.requests.len() - 1
-        });
-        let detail = &mut facts.requests[i];
-        if let Some(a) = &c.auth {
-            if !detail.auth.contains(a) {
-                detail.auth.push(a.clone());
-            }
-        }
-        for d in &c.data_sent {
-            if !detail.data_sent.contains(d) {
-                detail.data_sent.push(d.clone());
-            }
-        }
-    }
-    facts.sort();
 }
 
 fn to_finding(

@@ -20,6 +20,7 @@ pub struct Sink<'a> {
 }
 
 /// A client created by a factory, by the name it is bound to.
+#[derive(Clone)]
 struct Client {
     api: String,
     kind: SinkKind,
@@ -53,16 +54,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
             .trim_start_matches("this.")
             .trim_start_matches("self.")
             .to_string();
-        clients.insert(
-            format!("this.{short}"),
-            Client {
-                base: client.base.clone(),
-                methods: client.methods.clone(),
-                api: client.api.clone(),
-                kind: client.kind,
-                callable: client.callable,
-            },
-        );
+        clients.insert(format!("this.{short}"), client.clone());
         clients.insert(name.clone(), client);
     }
 
