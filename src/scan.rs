@@ -295,7 +295,6 @@ pub fn build_report_of(
         files,
         catalog: &catalog,
     });
-    inventory_facts.add_call_payloads(&calls);
     inventory_facts.retain_files(keep);
     let communications =
         inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, &catalog);

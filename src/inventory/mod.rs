@@ -215,47 +215,6 @@ impl InventoryFacts {
         self.requests.extend(other.requests);
     }
 
-    /// Joins what each call sends, as the analysis read it, to the request
-    /// details of its file and host. The analysis follows the names at the
-    /// call's place (`body: JSON.stringify(body)` with a local `body` object),
-    /// which the inventory's reading of the call alone cannot; without this, a
-    /// communication whose body is built first says `Data sent: not detected`.
-    pub fn add_call_payloads(&mut self, calls: &[crate::analysis::OutboundCall]) {
-        let mut index: std::collections::HashMap<(String, String), usize> = self
-            .requests
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.file.clone(), r.host.clone()), i))
-            .collect();
-        for c in calls {
-            let Some(host) = &c.host else { continue };
-            if c.data_sent.is_empty() && c.auth.is_none() {
-                continue;
-            }
-            let i = *index.entry((c.file.clone(), host.clone())).or_insert_with(|| {
-                self.requests.push(RequestDetail {
-                    file: c.file.clone(),
-                    host: host.clone(),
-                    auth: Vec::new(),
-                    data_sent: Vec::new(),
-                });
-                self.requests.len() - 1
-            });
-            let detail = &mut self.requests[i];
-            if let Some(a) = &c.auth {
-                if !detail.auth.contains(a) {
-                    detail.auth.push(a.clone());
-                }
-            }
-            for d in &c.data_sent {
-                if !detail.data_sent.contains(d) {
-                    detail.data_sent.push(d.clone());
-                }
-            }
-        }
-        self.sort();
-    }
-
     /// Sorted, for byte-stable output.
     pub fn sort(&mut self) {
         self.libraries.sort();
@@ -439,6 +398,24 @@ fn request_details(input: &InventoryInput<'_>) -> Requests {
                 let entry = out.entry((f.path.clone(), h.to_string())).or_default();
                 entry.0.extend(info.auth.iter().cloned());
                 entry.1.extend(info.data_sent.iter().cloned());
+            }
+        }
+    }
+    // What each call sends as the analysis read it: it follows the names at
+    // the call's place (`body: JSON.stringify(body)` with a local `body`
+    // object), which reading the call's own text above cannot.
+    for c in input.calls {
+        let Some(host) = &c.host else { continue };
+        if c.data_sent.is_empty() && c.auth.is_none() {
+            continue;
+        }
+        let (auth, data) = out.entry((c.file.clone(), host.clone())).or_default();
+        if let Some(a) = c.auth.as_ref().filter(|a| !auth.contains(a)) {
+            auth.push(a.clone());
+        }
+        for d in &c.data_sent {
+            if !data.contains(d) {
+                data.push(d.clone());
             }
         }
     }
