@@ -182,21 +182,18 @@ pub fn extract(
                         names: Vec::new(),
                         span: span(node),
                     });
-                    if let Some(local) = interop::wrapped_require_binding(node, src) {
-                        module_objects.insert(&local, &entry.source);
+                    // Local names, each with whether it is the module object.
+                    let captured = parts
+                        .iter()
+                        .filter(|(name, _)| *name == "import.name" || *name == "import.object")
+                        .map(|(name, n)| (lang::text(*n, src).to_string(), *name == "import.object"));
+                    let wrapped = interop::wrapped_require_binding(node, src).map(|local| (local, true));
+                    for (local, is_object) in wrapped.into_iter().chain(captured) {
+                        if is_object {
+                            module_objects.insert(&local, &entry.source);
+                        }
                         if !entry.names.contains(&local) {
                             entry.names.push(local);
-                        }
-                    }
-                    for (name, n) in &parts {
-                        if *name == "import.name" || *name == "import.object" {
-                            let local = lang::text(*n, src).to_string();
-                            if *name == "import.object" {
-                                module_objects.insert(&local, &entry.source);
-                            }
-                            if !entry.names.contains(&local) {
-                                entry.names.push(local);
-                            }
                         }
                     }
                 }
