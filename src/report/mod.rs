@@ -89,21 +89,19 @@ impl Stats {
         .filter(|(n, _)| *n > 0)
         .map(|(n, why)| format!("{n} {why}"))
         .collect();
-        gaps.extend(self.not_analysed.iter().map(|(lang, n)| format!("{n} {lang}")));
+        gaps.extend(self.languages_not_analysed());
         gaps
     }
 
     /// `9 Java, 5 Objective-C`, or `None` when every source file was in reach.
     pub fn not_analysed_summary(&self) -> Option<String> {
-        if self.not_analysed.is_empty() {
-            return None;
-        }
-        let parts: Vec<String> = self
-            .not_analysed
-            .iter()
-            .map(|(lang, n)| format!("{n} {lang}"))
-            .collect();
-        Some(parts.join(", "))
+        let parts: Vec<String> = self.languages_not_analysed().collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// `9 Java`, `5 Objective-C`: each language egress-scan did not read.
+    fn languages_not_analysed(&self) -> impl Iterator<Item = String> + '_ {
+        self.not_analysed.iter().map(|(lang, n)| format!("{n} {lang}"))
     }
 }
 
