@@ -8,7 +8,7 @@ use super::host;
 use super::scope::Project;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, Origin, OutboundCall};
-use crate::model::{CallSite, Expr, FileFacts};
+use crate::model::{CallSite, Expr};
 use crate::rules::{RuleSet, SinkKind, UrlSpec};
 
 /// A sink call with its resolved URL.
@@ -63,7 +63,7 @@ pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec
     for site in &facts.calls {
         let scope = project.scope(file, site.function.as_deref());
         if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
-            if calls_own_method(facts, site) {
+            if calls_own_method(project, file, site) {
                 continue;
             }
             let value = spec.url.as_ref().and_then(|u| url_value(u, site, &scope));
@@ -274,7 +274,7 @@ fn request_url(arg: &Expr, scope: &super::scope::Scope) -> Option<Value> {
 
 /// `this.fetch(id)` inside a class that defines `fetch` calls that method,
 /// not the network API the catalog names the same way.
-fn calls_own_method(facts: &FileFacts, site: &CallSite) -> bool {
+fn calls_own_method(project: &Project, file: usize, site: &CallSite) -> bool {
     let Some(method) = site.callee.strip_prefix("this.").filter(|m| !m.contains('.')) else {
         return false;
     };
@@ -282,7 +282,7 @@ fn calls_own_method(facts: &FileFacts, site: &CallSite) -> bool {
         return false;
     };
     let own = format!("{class}.{method}");
-    facts.functions.iter().any(|f| f.name == own)
+    project.scope(file, Some(&own)).function().is_some()
 }
 
 /// True when the sink names no receiver words, or the callee's receiver
