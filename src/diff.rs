@@ -23,11 +23,11 @@ use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::ParsedFile;
 use crate::cache::{Verdict, VerdictStore};
 use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
-use crate::model::FileFacts;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats};
 use crate::rules::{RuleSet, Severity};
 use crate::scan;
@@ -340,21 +340,21 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         };
         // Facts are shared with the other side; only a blob whose facts
         // carry another path (a renamed or duplicated file) is copied.
-        let mut facts: Vec<Cow<'_, FileFacts>> = Vec::new();
+        let mut facts: Vec<Cow<'_, ParsedFile>> = Vec::new();
         for (rel, (grammar, id)) in &side.files {
             let outcome = extracted.get(&(*id, *grammar)).unwrap_or(&Outcome::Unreadable);
             scan::count_outcome(&mut stats, outcome);
             if let Outcome::Facts(shared) = outcome {
-                facts.push(if &shared.path == rel {
+                facts.push(if shared.path() == rel {
                     Cow::Borrowed(&**shared)
                 } else {
                     let mut own = (**shared).clone();
-                    own.path = rel.clone();
+                    own.relabel(rel);
                     Cow::Owned(own)
                 });
             }
         }
-        let facts: Vec<&FileFacts> = facts.iter().map(|f| f.as_ref()).collect();
+        let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         scan::build_report_renamed(label, stats, &facts, rules, config, renames)
     };
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::analysis;
+use crate::analysis::ParsedFile;
 use crate::cache::FactsCache;
 use crate::extract::{self, CompiledQueries, RuleQuery};
 use crate::lang::{self, Grammar};
@@ -21,7 +22,7 @@ use crate::{inventory, Error};
 /// What per-file processing produced: facts, or why a file was not analysed.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Facts(Box<FileFacts>),
+    Facts(Box<ParsedFile>),
     NoTrigger,
     Binary,
     Minified,
@@ -171,27 +172,29 @@ impl Engine {
     /// one; `id` is computed from the bytes when not given.
     fn parse_cached(&self, rel: &str, grammar: Grammar, bytes: &[u8], id: Option<gix::ObjectId>) -> Outcome {
         let parse = || match self.compiled(grammar) {
-            Some(compiled) => match analyse_source(rel, grammar, bytes, compiled) {
-                Ok(facts) => Outcome::Facts(Box::new(facts)),
-                Err(lang::ParseFailure::Abandoned) => Outcome::ParseAbandoned,
-                Err(lang::ParseFailure::Failed) => Outcome::Unreadable,
+            Some(compiled) => {
+                analyse_source(rel, grammar, bytes, compiled).map_err(|failure| match failure {
+                    lang::ParseFailure::Abandoned => Outcome::ParseAbandoned,
+                    lang::ParseFailure::Failed => Outcome::Unreadable,
+                })
+            }
+            None => Err(Outcome::Unreadable),
+        };
+        let cache = self
+            .cache
+            .as_ref()
+            .and_then(|cache| Some((cache, id.or_else(|| crate::cache::content_id(bytes))?)));
+        let facts = match cache {
+            None => parse(),
+            Some((cache, id)) => match cache.get(&id, grammar, rel) {
+                Some(facts) => Ok(facts),
+                None => parse().inspect(|facts| cache.put(&id, grammar, facts)),
             },
-            None => Outcome::Unreadable,
         };
-        let Some(cache) = &self.cache else {
-            return parse();
-        };
-        let Some(id) = id.or_else(|| crate::cache::content_id(bytes)) else {
-            return parse();
-        };
-        if let Some(facts) = cache.get(&id, grammar, rel) {
-            return Outcome::Facts(Box::new(facts));
+        match facts {
+            Ok(facts) => Outcome::Facts(Box::new(ParsedFile::new(facts))),
+            Err(outcome) => outcome,
         }
-        let outcome = parse();
-        if let Outcome::Facts(facts) = &outcome {
-            cache.put(&id, grammar, facts);
-        }
-        outcome
     }
 
     /// The prefilter's second phase: a file without trigger words that names
@@ -215,14 +218,14 @@ impl Engine {
         // that has wrapper names to look for.
         let mut waiting: Option<Vec<(usize, Cow<'a, [u32]>)>> = None;
         for _ in 0..analysis::wrappers::MAX_DEPTH {
-            let facts: Vec<&FileFacts> = fresh
+            let fresh_files: Vec<&ParsedFile> = fresh
                 .iter()
                 .filter_map(|&i| match &outcomes[i] {
                     Outcome::Facts(f) => Some(&**f),
                     _ => None,
                 })
                 .collect();
-            let (names, simple) = crate::prefilter::wrapper_names(&facts, &self.sink_words, &known);
+            let (names, simple) = crate::prefilter::wrapper_names(&fresh_files, &self.sink_words, &known);
             if names.is_empty() {
                 break;
             }

@@ -26,6 +26,7 @@ pub mod rules;
 pub mod rules_test;
 pub mod scan;
 pub mod shard;
+pub mod spill;
 pub mod walk;
 
 use std::io::Write;

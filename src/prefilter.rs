@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::analysis::ParsedFile;
 use crate::model::FileFacts;
 use crate::rules::RuleSet;
 
@@ -178,45 +179,61 @@ fn starts_word(bytes: &[u8], at: usize) -> bool {
 /// since a call `api.get(route)` only links to `ApiClient.get` through the
 /// receiver. Returns the names to match and the simple names found.
 pub fn wrapper_names(
-    files: &[&FileFacts],
+    files: &[&ParsedFile],
     sinks: &Prefilter,
     known: &BTreeSet<String>,
 ) -> (Vec<String>, BTreeSet<String>) {
+    use rayon::prelude::*;
+    let (words, simple_names) = files
+        .par_iter()
+        .map(|file| wrapper_names_in(&file.facts(), sinks, known))
+        .reduce(Default::default, |(mut words, mut simple), (w, s)| {
+            words.extend(w);
+            simple.extend(s);
+            (words, simple)
+        });
+    (words.into_iter().collect(), simple_names)
+}
+
+/// [`wrapper_names`] of one file: (words, simple names).
+fn wrapper_names_in(
+    facts: &FileFacts,
+    sinks: &Prefilter,
+    known: &BTreeSet<String>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut words = BTreeSet::new();
     let mut simple_names = BTreeSet::new();
-    for facts in files {
-        let calling: BTreeSet<&str> = facts
-            .calls
-            .iter()
-            .filter(|site| {
-                let last = site.callee.rsplit('.').next().unwrap_or("");
-                sinks.may_match(site.callee.as_bytes()) || known.contains(last)
-            })
-            .filter_map(|site| site.function.as_deref())
-            .collect();
-        for function in &facts.functions {
-            if function.params.is_empty() || !calling.contains(function.name.as_str()) {
-                continue;
+    let calling: BTreeSet<&str> = facts
+        .calls
+        .iter()
+        .filter(|site| {
+            let last = site.callee.rsplit('.').next().unwrap_or("");
+            sinks.may_match(site.callee.as_bytes()) || known.contains(last)
+        })
+        .filter_map(|site| site.function.as_deref())
+        .collect();
+    for function in &facts.functions {
+        if function.params.is_empty() || !calling.contains(function.name.as_str()) {
+            continue;
+        }
+        let (class, simple) = match function.name.rsplit_once('.') {
+            Some((c, s)) => (Some(c), s),
+            None => (None, function.name.as_str()),
+        };
+        simple_names.insert(simple.to_string());
+        match class {
+            Some(class) if crate::analysis::wrappers::is_generic_method(simple) => {
+                let class = class.rsplit('.').next().unwrap_or(class);
+                words.insert(class.to_string());
+                let class_words = crate::analysis::names::words(class);
+                words.extend(class_words.into_iter().filter(|w| w.len() > 2));
             }
-            let (class, simple) = match function.name.rsplit_once('.') {
-                Some((c, s)) => (Some(c), s),
-                None => (None, function.name.as_str()),
-            };
-            simple_names.insert(simple.to_string());
-            match class {
-                Some(class) if crate::analysis::wrappers::is_generic_method(simple) => {
-                    let class = class.rsplit('.').next().unwrap_or(class);
-                    words.insert(class.to_string());
-                    let class_words = crate::analysis::names::words(class);
-                    words.extend(class_words.into_iter().filter(|w| w.len() > 2));
-                }
-                _ => {
-                    words.insert(simple.to_string());
-                }
+            _ => {
+                words.insert(simple.to_string());
             }
         }
     }
-    (words.into_iter().collect(), simple_names)
+    (words, simple_names)
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub fn scan_snippet(rules: &RuleSet, example: &Example) -> Option<Report> {
     Some(scan::build_report(
         ".".into(),
         Stats::default(),
-        &[&facts],
+        &[&crate::analysis::ParsedFile::new(facts)],
         rules,
         &Config::default(),
     ))

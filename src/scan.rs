@@ -3,19 +3,21 @@
 //! them and gathers statistics.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::analysis::{self, AnalysisOptions, Project, RawFinding};
+use crate::analysis::{self, AnalysisOptions, FileAnalysis, OutboundCall, ParsedFile, RawFinding};
 use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
 use crate::model::FileFacts;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
 use crate::rules::{RuleSet, Severity};
+use crate::spill::Spill;
 use crate::walk::{self, WalkOptions};
 use crate::{inventory, Error};
 
@@ -96,11 +98,20 @@ pub fn walk_and_process(
     .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
 
     let engine = Engine::new(rules, options.prefilter)?.with_cache(options.cache.as_deref(), rules);
+    // Each file's full facts go to the spill file as soon as they are
+    // extracted, so memory holds summaries only (see `ParsedFile`).
+    let spill = Spill::new().map(Arc::new);
+    let spilled = |mut outcome: Outcome| {
+        if let (Outcome::Facts(parsed), Some(spill)) = (&mut outcome, &spill) {
+            parsed.spill_to(spill);
+        }
+        outcome
+    };
     let mut outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
         .map(|candidate| match std::fs::read(&candidate.path) {
-            Ok(bytes) => engine.process(&candidate.rel, candidate.grammar, &bytes),
+            Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
             Err(_) => Outcome::Unreadable,
         })
         .collect();
@@ -114,6 +125,8 @@ pub fn walk_and_process(
         |i| Some(Cow::Owned(crate::prefilter::file_words(&read(i)?.2))),
         read,
     );
+    // The files the second prefilter phase admitted.
+    outcomes = outcomes.into_par_iter().map(spilled).collect();
 
     Ok((walked, outcomes))
 }
@@ -163,8 +176,8 @@ pub fn scan_sources(
 }
 
 /// Counts outcomes into `stats` and keeps the extracted facts, in order.
-pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec<FileFacts>) {
-    let mut files: Vec<FileFacts> = Vec::new();
+pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec<ParsedFile>) {
+    let mut files: Vec<ParsedFile> = Vec::new();
     for outcome in outcomes {
         count_outcome(&mut stats, &outcome);
         if let Outcome::Facts(facts) = outcome {
@@ -179,7 +192,7 @@ pub fn count_outcome(stats: &mut Stats, outcome: &Outcome) {
     match outcome {
         Outcome::Facts(facts) => {
             stats.files_parsed += 1;
-            if facts.parse_error {
+            if facts.summary.parse_error {
                 stats.files_skipped.parse_error += 1;
             }
         }
@@ -195,7 +208,7 @@ pub fn count_outcome(stats: &mut Stats, outcome: &Outcome) {
 pub fn build_report(
     root: String,
     stats: Stats,
-    files: &[&FileFacts],
+    files: &[&ParsedFile],
     rules: &RuleSet,
     config: &Config,
 ) -> Report {
@@ -208,7 +221,7 @@ pub fn build_report(
 pub fn build_report_renamed(
     root: String,
     stats: Stats,
-    files: &[&FileFacts],
+    files: &[&ParsedFile],
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
@@ -223,35 +236,63 @@ pub fn build_report_renamed(
 pub fn build_report_of(
     root: String,
     stats: Stats,
-    files: &[&FileFacts],
+    files: &[&ParsedFile],
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> (Report, inventory::InventoryFacts) {
-    let project = Project::new(files);
     let analysis_options = AnalysisOptions {
         allowed_hosts: config.allowed_hosts.clone(),
         guards: config.guards.clone(),
     };
-    let results =
-        analysis::analyse_project_for(&project, rules, &analysis_options, &|i| keep(&files[i].path));
+    let catalog = inventory::Catalog::builtin();
+    // What the report needs of a file's facts (snippets, suppressions,
+    // request details) is taken while the analysis has them open.
+    let finish = |facts: &FileFacts, analysis: FileAnalysis| {
+        let FileAnalysis {
+            mut calls,
+            endpoints: mut hits,
+            findings,
+        } = analysis;
+        calls.retain(|c| keep(&c.file));
+        hits.retain(|h| keep(&h.file));
+        let own_calls: Vec<OutboundCall> = calls.iter().filter(|c| c.file == facts.path).cloned().collect();
+        let hosts_at: Vec<(usize, &str)> = hits
+            .iter()
+            .filter(|h| h.file == facts.path)
+            .map(|h| (h.span.line, h.host.as_str()))
+            .collect();
+        let inventory = inventory::file_facts(facts, &own_calls, &hosts_at, &catalog);
+        let findings: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| keep(&f.file))
+            .filter_map(|raw| to_finding(raw, facts, rules, config, renames))
+            .collect();
+        (calls, hits, findings, inventory)
+    };
+    let results = analysis::analyse_project(
+        files,
+        rules,
+        &analysis_options,
+        &|i| keep(files[i].path()),
+        &finish,
+    );
 
     let mut calls = Vec::new();
     let mut hits = Vec::new();
-    let mut raw_findings = Vec::new();
-    for r in results {
-        calls.extend(r.calls);
-        hits.extend(r.endpoints);
-        raw_findings.extend(r.findings);
+    let mut findings = Vec::new();
+    let mut inventory_facts = inventory::InventoryFacts::default();
+    for (file_calls, file_hits, file_findings, file_inventory) in results {
+        calls.extend(file_calls);
+        hits.extend(file_hits);
+        findings.extend(file_findings);
+        inventory_facts.extend(file_inventory);
     }
-    calls.retain(|c| keep(&c.file));
-    hits.retain(|h| keep(&h.file));
-    raw_findings.retain(|f| keep(&f.file));
+    inventory_facts.sort();
     calls.sort();
     calls.dedup();
 
-    let catalog = inventory::Catalog::builtin();
     let mut by_url: BTreeMap<(String, String), Endpoint> = BTreeMap::new();
     for hit in hits {
         let entry = by_url
@@ -277,25 +318,12 @@ pub fn build_report_of(
         e.locations.dedup();
     }
 
-    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), *f)).collect();
-    let mut findings: Vec<Finding> = raw_findings
-        .into_iter()
-        .filter_map(|raw| to_finding(raw, &by_path, rules, config, renames))
-        .collect();
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule_id, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
     });
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
 
-    let mut inventory_facts = inventory::facts(&inventory::InventoryInput {
-        endpoints: &endpoints,
-        findings: &findings,
-        calls: &calls,
-        files,
-        catalog: &catalog,
-    });
-    inventory_facts.retain_files(keep);
     let communications =
         inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, &catalog);
     let report = Report {
@@ -318,7 +346,7 @@ pub fn build_report_of(
 
 fn to_finding(
     mut raw: RawFinding,
-    files: &HashMap<&str, &FileFacts>,
+    facts: &FileFacts,
     rules: &RuleSet,
     config: &Config,
     renames: &BTreeMap<String, String>,
@@ -332,7 +360,7 @@ fn to_finding(
     if severity == Severity::Info {
         return None;
     }
-    let facts = files.get(raw.file.as_str()).copied();
+    let facts = Some(facts).filter(|f| f.path == raw.file);
     let snippet = facts.map(|f| f.snippet(raw.span.line)).unwrap_or_default();
     let suppression = facts.and_then(|f| {
         f.suppressions.iter().find(|s| {

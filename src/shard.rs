@@ -130,11 +130,11 @@ impl Shard {
         &self,
         options: &ScanOptions,
         stats: Stats,
-        files: &[crate::model::FileFacts],
+        files: &[crate::analysis::ParsedFile],
         rules: &RuleSet,
         config: &Config,
     ) -> Report {
-        let files: Vec<&crate::model::FileFacts> = files.iter().collect();
+        let files: Vec<&crate::analysis::ParsedFile> = files.iter().collect();
         let (mut report, inventory) = scan::build_report_of(
             options.root_label.clone(),
             stats,

@@ -12,8 +12,10 @@ use crate::model::{CallSite, Expr};
 use crate::rules::{RuleSet, SinkKind, UrlSpec};
 
 /// A sink call with its resolved URL.
-pub struct Sink<'a> {
-    pub site: &'a CallSite,
+/// Owns its call site: a file's facts are only open while a pass runs
+/// over it, and sinks outlive the pass.
+pub struct Sink {
+    pub site: CallSite,
     pub value: Option<Value>,
     pub call: OutboundCall,
     pub endpoint: Option<EndpointHit>,
@@ -29,8 +31,8 @@ struct Client {
     callable: bool,
 }
 
-pub fn find_sinks<'a>(project: &'a Project, file: usize, rules: &RuleSet) -> Vec<Sink<'a>> {
-    let facts = project.files[file];
+pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> {
+    let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
     let catalog = &rules.sinks;
 
@@ -314,7 +316,7 @@ pub fn make_sink<'a>(
     kind: SinkKind,
     value: Option<Value>,
     scope: &super::scope::Scope<'a>,
-) -> Sink<'a> {
+) -> Sink {
     let rendered = value.as_ref().map(Value::render).filter(|r| !r.is_empty());
     let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
     let host_parts = value.as_ref().and_then(host_of);
@@ -332,7 +334,7 @@ pub fn make_sink<'a>(
         _ => None,
     };
     Sink {
-        site,
+        site: site.clone(),
         call: OutboundCall {
             file: file.to_string(),
             line: site.span.line,

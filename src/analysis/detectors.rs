@@ -17,7 +17,7 @@ pub fn run(
     sinks: &[Sink],
     out: &mut FileAnalysis,
 ) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let enabled = |d: &str| rules.by_detector(d).filter(|r| r.languages.contains(&facts.lang));
     if let Some(rule) = enabled("hardcoded-endpoint") {
         hardcoded_endpoints(rule, facts, options, out);
@@ -175,7 +175,7 @@ fn query_param_before(text: &str) -> Option<&str> {
 }
 
 fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let mut seen_lines = std::collections::HashSet::new();
     // One finding per credential and URL in a function: the request that
     // sends a URL and the `URL(string:)`/template that built it a line

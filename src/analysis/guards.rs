@@ -61,39 +61,12 @@ const PRIVATE_MARKERS: &[&str] = &[
 ];
 
 impl Guards {
-    pub fn new(files: &[&FileFacts], configured: &[String]) -> Guards {
-        let mut detected = HashSet::new();
-        for facts in files {
-            // The few DNS calls and private-range literals of the file first,
-            // then which functions hold them: linear in the file's size,
-            // where testing every call and string per function was not.
-            let dns: Vec<Span> = facts
-                .calls
-                .iter()
-                .filter(|c| is_dns_call(&c.callee, facts))
-                .map(|c| c.span)
-                .collect();
-            let markers: Vec<Span> = facts
-                .strings
-                .iter()
-                .filter(|s| PRIVATE_MARKERS.iter().any(|m| s.value.starts_with(m)))
-                .map(|s| s.span)
-                .collect();
-            if dns.is_empty() && markers.len() < 2 {
-                continue;
-            }
-            for function in &facts.functions {
-                let inside = |s: &&Span| {
-                    function.span.start_byte <= s.start_byte && s.end_byte <= function.span.end_byte
-                };
-                if dns.iter().any(|s| inside(&s)) || markers.iter().filter(inside).count() >= 2 {
-                    detected.insert(simple(&function.name).to_string());
-                }
-            }
-        }
+    /// The guards of a project whose files detected `detected` (see
+    /// [`detected_in`]).
+    pub fn new<'a>(detected: impl IntoIterator<Item = &'a str>, configured: &[String]) -> Guards {
         Guards {
             configured: configured.iter().map(|g| simple(g).to_string()).collect(),
-            detected,
+            detected: detected.into_iter().map(str::to_string).collect(),
         }
     }
 
@@ -102,6 +75,42 @@ impl Guards {
         let name = simple(callee);
         self.configured.contains(name) || self.detected.contains(name) || name_reads_as_guard(name)
     }
+}
+
+/// The functions of `facts` whose body resolves DNS, classifies an address
+/// or compares against private ranges (simple names). Runs once per file
+/// while its full facts are at hand.
+pub fn detected_in(facts: &FileFacts) -> Vec<String> {
+    // The few DNS calls and private-range literals of the file first, then
+    // which functions hold them: linear in the file's size, where testing
+    // every call and string per function was not.
+    let dns: Vec<Span> = facts
+        .calls
+        .iter()
+        .filter(|c| is_dns_call(&c.callee, facts))
+        .map(|c| c.span)
+        .collect();
+    let markers: Vec<Span> = facts
+        .strings
+        .iter()
+        .filter(|s| PRIVATE_MARKERS.iter().any(|m| s.value.starts_with(m)))
+        .map(|s| s.span)
+        .collect();
+    if dns.is_empty() && markers.len() < 2 {
+        return Vec::new();
+    }
+    let mut detected: Vec<String> = Vec::new();
+    for function in &facts.functions {
+        let inside =
+            |s: &&Span| function.span.start_byte <= s.start_byte && s.end_byte <= function.span.end_byte;
+        if dns.iter().any(|s| inside(&s)) || markers.iter().filter(inside).count() >= 2 {
+            let name = simple(&function.name).to_string();
+            if !detected.contains(&name) {
+                detected.push(name);
+            }
+        }
+    }
+    detected
 }
 
 /// A call that resolves or classifies an address (`dns.lookup`,

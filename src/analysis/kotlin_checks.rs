@@ -7,7 +7,7 @@ use super::detectors::{finding_at, message};
 use super::discovery;
 use super::host;
 use super::names;
-use super::scope::Project;
+use super::scope::{Project, ProjectIndex};
 use super::subprocess;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, FileAnalysis, OutboundCall};
@@ -16,7 +16,7 @@ use crate::model::{CallSite, Expr, FileFacts, Span};
 use crate::rules::{Rule, RuleSet, SinkKind};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     if facts.lang != Lang::Kotlin {
         return;
     }
@@ -43,13 +43,25 @@ fn imports_any(facts: &FileFacts, prefix: &str) -> bool {
 const RETROFIT_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "HTTP"];
 
 /// The base URL of the project's Retrofit builders (`.baseUrl(…)`), when
-/// exactly one distinct literal host is configured.
+/// exactly one distinct literal host is configured. Computed once per
+/// analysis, on first use.
 fn retrofit_base(project: &Project) -> Option<Value> {
+    let index = project.project_index();
+    index
+        .retrofit_base
+        .get_or_init(|| find_retrofit_base(index))
+        .clone()
+}
+
+fn find_retrofit_base(index: &ProjectIndex) -> Option<Value> {
     let mut found: Vec<Value> = Vec::new();
-    for (fi, facts) in project.files.iter().enumerate() {
-        if facts.lang != Lang::Kotlin || !imports_any(facts, "retrofit2") {
+    for fi in 0..index.len() {
+        let summary = &index.file(fi).summary;
+        if summary.lang != Lang::Kotlin || !imports_any(summary, "retrofit2") {
             continue;
         }
+        let facts = index.file(fi).facts();
+        let project = index.open(fi, &facts);
         for site in facts.calls.iter().filter(|s| s.callee.ends_with(".baseUrl")) {
             let Some(arg) = site.call.args.first() else {
                 continue;
@@ -71,7 +83,7 @@ fn retrofit_base(project: &Project) -> Option<Value> {
 /// `@GET("v1/items")` on an interface method: an outbound call whose URL is
 /// the route joined with the project's Retrofit base URL.
 fn retrofit_routes(project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     if !imports_any(facts, "retrofit2") {
         return;
     }
@@ -234,7 +246,7 @@ fn arg_str(project: &Project, file: usize, site: &CallSite, expr: &Expr) -> Opti
 
 /// NSD (DNS-SD) registration and browsing on the local network.
 fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     for site in &facts.calls {
         let last = site.callee.rsplit('.').next().unwrap_or("");
         let action = match last {
@@ -302,7 +314,7 @@ fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnal
 
 /// `ProcessBuilder("curl", url)`, `Runtime.getRuntime().exec("ssh host")`.
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     for site in &facts.calls {
         let is_spawn = matches!(
             site.callee.as_str(),

@@ -31,7 +31,7 @@ pub fn endpoint_literals(
     sinks: &[Sink],
     used: &HashSet<String>,
 ) -> Vec<EndpointHit> {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let mut out = Vec::new();
     // The file's calls by start, built for the first positional URL only.
     let mut calls: Option<Vec<&CallSite>> = None;
@@ -174,7 +174,7 @@ fn innermost_call<'c>(calls: &[&'c CallSite], lit: &StringLit) -> Option<&'c Cal
 /// `docs.…`) stays a reference. Messages, errors and URL values (`new
 /// URL(…)`, whose own position decides) are never destinations.
 fn positional_destination(project: &Project, file: usize, calls: &[&CallSite], lit: &StringLit) -> bool {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let Some(site) = innermost_call(calls, lit) else {
         return false;
     };
@@ -212,7 +212,7 @@ fn positional_destination(project: &Project, file: usize, calls: &[&CallSite], l
         // A project function taking a URL-named parameter at this position.
         return project
             .functions_named(last)
-            .filter(|(fi, _)| project.files[*fi].lang == facts.lang)
+            .filter(|(fi, _)| project.facts(*fi).lang == facts.lang)
             .any(|(_, f)| f.params.get(index).is_some_and(|p| is_destination_name(&p.name)));
     };
     if class.as_deref().is_some_and(is_value_or_message_type) {
@@ -247,7 +247,7 @@ fn constructor_param<'p>(project: &'p Project, lang: Lang, class: &str, index: u
     let nested = format!(".{own}");
     project
         .functions_named(ctor)
-        .filter(|(fi, f)| project.files[*fi].lang == lang && (f.name == own || f.name.ends_with(&nested)))
+        .filter(|(fi, f)| project.facts(*fi).lang == lang && (f.name == own || f.name.ends_with(&nested)))
         .find_map(|(_, f)| f.params.get(index))
         .map(|p| p.name.as_str())
 }
@@ -541,9 +541,14 @@ mod tests {
                 crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries)
             })
             .collect();
-        let refs: Vec<&FileFacts> = facts.iter().collect();
-        let project = Project::new(&refs);
-        endpoint_literals(&project, 0, &[], &HashSet::new())
+        let parsed: Vec<crate::analysis::ParsedFile> = facts
+            .iter()
+            .cloned()
+            .map(crate::analysis::ParsedFile::new)
+            .collect();
+        let refs: Vec<&crate::analysis::ParsedFile> = parsed.iter().collect();
+        let index = crate::analysis::ProjectIndex::new(&refs);
+        endpoint_literals(&index.open(0, &facts[0]), 0, &[], &HashSet::new())
             .into_iter()
             .map(|e| e.url)
             .collect()

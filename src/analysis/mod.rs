@@ -16,6 +16,7 @@ mod discovery;
 mod guards;
 mod kotlin_checks;
 mod literals;
+mod parsed;
 pub mod payload;
 mod ssrf;
 mod subprocess;
@@ -25,11 +26,12 @@ pub(crate) mod wrappers;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Span;
+use crate::model::{FileFacts, Span};
 use crate::rules::{RuleSet, SinkKind};
 
 pub use origin::Origin;
-pub use scope::Project;
+pub use parsed::ParsedFile;
+pub use scope::{Project, ProjectIndex};
 
 /// Analysis settings that come from configuration.
 #[derive(Debug, Clone, Default)]
@@ -160,65 +162,68 @@ impl FileAnalysis {
 }
 
 /// Analyses every file of the project: direct sinks first, then call sites
-/// of project wrappers (transitively), then endpoints and detectors per file.
-pub fn analyse_project(project: &Project, rules: &RuleSet, options: &AnalysisOptions) -> Vec<FileAnalysis> {
-    analyse_project_for(project, rules, options, &|_| true)
-}
-
-/// [`analyse_project`] with the last, per-file stage (endpoint literals and
-/// detectors) run only for the files `keep` accepts; the others get an empty
-/// analysis. Sinks and wrappers are still found in every file, since they
-/// cross files. `scan --shard` uses it.
-pub fn analyse_project_for(
-    project: &Project,
+/// of project wrappers (transitively), then endpoints and detectors per
+/// file. Each pass opens one file's full facts at a time (see
+/// [`ParsedFile`]).
+///
+/// The last, per-file stage (endpoint literals and detectors) runs only for
+/// the files `keep` accepts; sinks and wrappers are still found in every
+/// file, since they cross files (`scan --shard` relies on it). `finish`
+/// gets each kept file's facts with its analysis, while the facts are
+/// open, and its results are returned in file order.
+pub fn analyse_project<T: Send>(
+    files: &[&ParsedFile],
     rules: &RuleSet,
     options: &AnalysisOptions,
     keep: &(dyn Fn(usize) -> bool + Sync),
-) -> Vec<FileAnalysis> {
+    finish: &(dyn Fn(&FileFacts, FileAnalysis) -> T + Sync),
+) -> Vec<T> {
     use rayon::prelude::*;
     use std::collections::HashSet;
 
-    let n = project.files.len();
-    let guards = guards::Guards::new(project.files, &options.guards);
-    fn annotate<'p>(
-        project: &'p Project,
-        guards: &guards::Guards,
-        i: usize,
-        mut found: Vec<calls::Sink<'p>>,
-    ) -> Vec<calls::Sink<'p>> {
+    let index = ProjectIndex::new(files);
+    let n = index.len();
+    let guards = guards::Guards::new(
+        files
+            .iter()
+            .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
+        &options.guards,
+    );
+    // Runs `pass` over file `i` opened.
+    let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| -> Vec<calls::Sink> {
+        let facts = index.file(i).facts();
+        let project = index.open(i, &facts);
+        let mut found = pass(&project);
         for sink in &mut found {
-            ssrf::annotate(project, i, sink, guards);
+            ssrf::annotate(&project, i, sink, &guards);
         }
         found
-    }
+    };
     let mut sinks: Vec<Vec<calls::Sink>> = (0..n)
         .into_par_iter()
-        .map(|i| annotate(project, &guards, i, calls::find_sinks(project, i, rules)))
+        .map(|i| with_open(i, &|project| calls::find_sinks(project, i, rules)))
         .collect();
     let mut wrappers: Vec<wrappers::Wrapper> = (0..n)
-        .flat_map(|i| wrappers::wrappers_from(project, i, &sinks[i]))
+        .flat_map(|i| wrappers::wrappers_from(&index.summaries(), i, &sinks[i]))
         .collect();
     let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
     for _ in 0..wrappers::MAX_DEPTH {
         if wrappers.is_empty() {
             break;
         }
-        let index = wrappers::by_name(&wrappers);
+        let by_name = wrappers::by_name(&wrappers);
         let found: Vec<Vec<calls::Sink>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let known: HashSet<usize> = sinks[i].iter().map(|s| s.site.span.start_byte).collect();
-                annotate(
-                    project,
-                    &guards,
-                    i,
-                    wrappers::wrapper_calls(project, i, &index, &known),
-                )
+                with_open(i, &|project| {
+                    wrappers::wrapper_calls(project, i, &by_name, &known)
+                })
             })
             .collect();
         let mut next = Vec::new();
         for (i, new_sinks) in found.into_iter().enumerate() {
-            for w in wrappers::wrappers_from(project, i, &new_sinks) {
+            for w in wrappers::wrappers_from(&index.summaries(), i, &new_sinks) {
                 if seen_wrappers.insert(w.function.clone()) {
                     next.push(w);
                 }
@@ -242,12 +247,12 @@ pub fn analyse_project_for(
     sinks
         .into_par_iter()
         .enumerate()
+        .filter(|(i, _)| keep(*i))
         .map(|(i, file_sinks)| {
-            if keep(i) {
-                analyse_file(project, i, rules, options, &file_sinks, &used)
-            } else {
-                FileAnalysis::default()
-            }
+            let facts = index.file(i).facts();
+            let project = index.open(i, &facts);
+            let analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
+            finish(&facts, analysis)
         })
         .collect()
 }

@@ -365,7 +365,6 @@ mod tests {
 
     /// What the call to `callee` in `src` sends, read in its scope.
     fn sent(path: &str, src: &str, callee: &str) -> Payload {
-        use crate::analysis::scope::Project;
         use crate::lang::Grammar;
         let grammar = if path.ends_with(".swift") {
             Grammar::Swift
@@ -375,8 +374,10 @@ mod tests {
         let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
         let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
         let facts = crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries);
-        let files = [&facts];
-        let project = Project::new(&files);
+        let parsed = crate::analysis::ParsedFile::new(facts.clone());
+        let files = [&parsed];
+        let index = crate::analysis::ProjectIndex::new(&files);
+        let project = index.open(0, &facts);
         let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
         describe_in(&site.call, &project.scope(0, site.function.as_deref()))
     }

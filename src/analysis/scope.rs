@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::parsed::ParsedFile;
 use crate::lang::Lang;
 use crate::model::{Expr, FileFacts, Function, Param};
 
@@ -55,51 +56,142 @@ impl FileIndex {
     }
 }
 
-/// All files' facts and indices, plus exported names across files.
-pub struct Project<'a> {
-    pub files: &'a [&'a FileFacts],
-    pub indices: Vec<FileIndex>,
-    /// Exported binding name → (file, binding) pairs.
+/// What every pass of the analysis can read of every file: the files'
+/// summaries (see [`ParsedFile`]), their name tables, and the exported
+/// names and functions across files. Built once per analysis.
+pub struct ProjectIndex<'a> {
+    files: &'a [&'a ParsedFile],
+    indices: Vec<FileIndex>,
+    by_path: HashMap<&'a str, usize>,
+    /// Exported binding name → (file, binding of its summary) pairs.
     exports: HashMap<String, Vec<(usize, usize)>>,
     /// Simple function name (`request` of `Client.request`) → (file,
     /// function) pairs: a call's callee is known by its last name only.
     functions: HashMap<String, Vec<(usize, usize)>>,
+    /// The project's one Retrofit base URL, computed on first use (see
+    /// `kotlin_checks::retrofit_base`).
+    pub retrofit_base: std::sync::OnceLock<Option<super::url::Value>>,
 }
 
-impl<'a> Project<'a> {
-    pub fn new(files: &'a [&'a FileFacts]) -> Project<'a> {
+impl<'a> ProjectIndex<'a> {
+    pub fn new(files: &'a [&'a ParsedFile]) -> ProjectIndex<'a> {
         use rayon::prelude::*;
-        let indices: Vec<FileIndex> = files.par_iter().map(|f| FileIndex::new(f)).collect();
+        let indices: Vec<FileIndex> = files.par_iter().map(|f| FileIndex::new(&f.summary)).collect();
         let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        for (fi, facts) in files.iter().enumerate() {
+        let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_path = HashMap::new();
+        for (fi, file) in files.iter().enumerate() {
+            let facts = &file.summary;
+            by_path.entry(facts.path.as_str()).or_insert(fi);
             for (bi, b) in facts.bindings.iter().enumerate() {
                 if b.exported && b.function.is_none() {
                     exports.entry(b.name.clone()).or_default().push((fi, bi));
                 }
             }
-        }
-        let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        for (fi, facts) in files.iter().enumerate() {
             for (i, f) in facts.functions.iter().enumerate() {
                 let simple = f.name.rsplit('.').next().unwrap_or(&f.name);
                 functions.entry(simple.to_string()).or_default().push((fi, i));
             }
         }
-        Project {
+        ProjectIndex {
             files,
             indices,
+            by_path,
             exports,
             functions,
+            retrofit_base: std::sync::OnceLock::new(),
         }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn file(&self, file: usize) -> &'a ParsedFile {
+        self.files[file]
+    }
+
+    /// The project seen from `file`, whose full facts are `facts`: lookups
+    /// in that file see everything, lookups in other files their summary.
+    pub fn open<'v>(&'v self, file: usize, facts: &'v FileFacts) -> Project<'v> {
+        Project {
+            index: self,
+            open: Some(OpenFile {
+                file,
+                facts,
+                names: FileIndex::new(facts),
+            }),
+        }
+    }
+
+    /// The project with no file open: every file seen through its summary.
+    pub fn summaries(&self) -> Project<'_> {
+        Project {
+            index: self,
+            open: None,
+        }
+    }
+}
+
+struct OpenFile<'a> {
+    file: usize,
+    facts: &'a FileFacts,
+    names: FileIndex,
+}
+
+/// The project as one pass over one file sees it (see
+/// [`ProjectIndex::open`]).
+pub struct Project<'a> {
+    index: &'a ProjectIndex<'a>,
+    open: Option<OpenFile<'a>>,
+}
+
+impl<'a> Project<'a> {
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The facts of `file`: in full for the open file, else its summary.
+    pub fn facts(&self, file: usize) -> &'a FileFacts {
+        match &self.open {
+            Some(open) if open.file == file => open.facts,
+            _ => &self.index.files[file].summary,
+        }
+    }
+
+    fn names(&self, file: usize) -> &FileIndex {
+        match &self.open {
+            Some(open) if open.file == file => &open.names,
+            _ => &self.index.indices[file],
+        }
+    }
+
+    pub fn parsed(&self, file: usize) -> &'a ParsedFile {
+        self.index.files[file]
+    }
+
+    /// The index this view was opened from, to open another file.
+    pub fn project_index(&self) -> &'a ProjectIndex<'a> {
+        self.index
     }
 
     /// Functions of the project whose simple name is `simple`, with their file.
     pub fn functions_named(&self, simple: &str) -> impl Iterator<Item = (usize, &'a Function)> + '_ {
-        self.functions
+        let files = self.index.files;
+        self.index
+            .functions
             .get(simple)
             .into_iter()
             .flatten()
-            .map(|&(fi, i)| (fi, &self.files[fi].functions[i]))
+            .map(move |&(fi, i)| (fi, &files[fi].summary.functions[i]))
     }
 
     /// The file a relative import (`./config`, `../lib/settings.js`) names.
@@ -142,12 +234,14 @@ impl<'a> Project<'a> {
             "/index.js",
             "/index.tsx",
         ];
+        let by_path = &self.index.by_path;
         EXTS.iter().find_map(|ext| {
             let wanted = format!("{stem}{ext}");
             let exact = format!("{base}{ext}");
-            self.files
-                .iter()
-                .position(|f| f.path == wanted || f.path == exact)
+            by_path
+                .get(wanted.as_str())
+                .or_else(|| by_path.get(exact.as_str()))
+                .copied()
         })
     }
 
@@ -170,11 +264,11 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     pub fn facts(&self) -> &'a FileFacts {
-        self.project.files[self.file]
+        self.project.facts(self.file)
     }
 
     fn index(&self) -> &'a FileIndex {
-        &self.project.indices[self.file]
+        self.project.names(self.file)
     }
 
     pub fn function(&self) -> Option<&'a Function> {
@@ -278,7 +372,7 @@ impl<'a> Scope<'a> {
         if !visible {
             return None;
         }
-        let Some(candidates) = self.project.exports.get(name) else {
+        let Some(candidates) = self.project.index.exports.get(name) else {
             return self.lookup_type_member(name);
         };
         // Prefer the file the name is imported from.
@@ -293,9 +387,9 @@ impl<'a> Scope<'a> {
             .or_else(|| {
                 candidates
                     .iter()
-                    .find(|(fi, _)| *fi != self.file && self.project.files[*fi].lang == facts.lang)
+                    .find(|(fi, _)| *fi != self.file && self.project.facts(*fi).lang == facts.lang)
             })?;
-        let binding = &self.project.files[fi].bindings[bi];
+        let binding = &self.project.facts(fi).bindings[bi];
         Some((
             &binding.value,
             Scope {
@@ -319,24 +413,13 @@ impl<'a> Scope<'a> {
         if !type_name.starts_with(|c: char| c.is_ascii_uppercase()) || member.contains('(') {
             return None;
         }
-        let candidates = self.project.exports.get(member)?;
-        let declares = |fi: usize| {
-            let wanted = [
-                format!("object {type_name}"),
-                format!("class {type_name}"),
-                format!("struct {type_name}"),
-                format!("enum {type_name}"),
-            ];
-            self.project.files[fi]
-                .lines
-                .iter()
-                .any(|l| wanted.iter().any(|w| l.contains(w.as_str())))
-        };
+        let candidates = self.project.index.exports.get(member)?;
+        let declares = |fi: usize| self.project.parsed(fi).declares(type_name);
         let &(fi, bi) = candidates
             .iter()
-            .filter(|(fi, _)| self.project.files[*fi].lang == facts.lang)
+            .filter(|(fi, _)| self.project.facts(*fi).lang == facts.lang)
             .find(|(fi, _)| declares(*fi))?;
-        let binding = &self.project.files[fi].bindings[bi];
+        let binding = &self.project.facts(fi).bindings[bi];
         Some((
             &binding.value,
             Scope {

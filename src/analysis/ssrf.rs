@@ -27,14 +27,14 @@ use crate::rules::{Rule, RuleSet};
 /// Fills `guard` and `redirects` of a sink's call.
 pub fn annotate(project: &Project, file: usize, sink: &mut Sink, guards: &Guards) {
     if sink.call.redirects.is_none() {
-        let mut mode = redirect_mode(sink.site, &sink.call.api);
-        if mode.starts_with("follow") && client_disables_redirects(project.files[file]) {
+        let mut mode = redirect_mode(&sink.site, &sink.call.api);
+        if mode.starts_with("follow") && client_disables_redirects(project.facts(file)) {
             mode = "manual (client setting)".into();
         }
         sink.call.redirects = Some(mode);
     }
     if sink.call.guard.is_none() {
-        sink.call.guard = guard_for(project, file, sink.site, sink.value.as_ref(), guards);
+        sink.call.guard = guard_for(project, file, &sink.site, sink.value.as_ref(), guards);
     }
 }
 
@@ -151,7 +151,7 @@ fn guard_for(
     value: Option<&Value>,
     guards: &Guards,
 ) -> Option<String> {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let needs_target = value.is_some_and(has_response_hole);
     let scope = project.scope(file, site.function.as_deref());
     facts
@@ -179,7 +179,7 @@ pub fn run(
     sinks: &[Sink],
     out: &mut FileAnalysis,
 ) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let redirect_rule = rules
         .by_detector("redirect-without-host-check")
         .filter(|r| lang_ok(r));

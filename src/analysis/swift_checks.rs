@@ -14,7 +14,7 @@ use crate::model::{CallExpr, CallSite, Expr, FileFacts, Span};
 use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     if facts.lang != Lang::Swift {
         return;
     }
@@ -136,7 +136,7 @@ fn discovery<'a>(project: &Project, file: usize, site: &'a CallSite) -> Option<D
 /// TXT record keys written in the file: `NetService.data(fromTXTRecord: [...])`,
 /// `NWTXTRecord([...])`, `record["key"] = …`.
 fn txt_keys(project: &Project, file: usize) -> Vec<String> {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let mut keys: Vec<String> = Vec::new();
     let add_object = |expr: &Expr, site: &CallSite, keys: &mut Vec<String>| {
         let scope = project.scope(file, site.function.as_deref());
@@ -181,7 +181,7 @@ fn txt_keys(project: &Project, file: usize) -> Vec<String> {
 }
 
 fn lan_discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let found: Vec<Discovery> = facts
         .calls
         .iter()
@@ -233,7 +233,7 @@ fn executable(expr: &Expr) -> Option<&str> {
 }
 
 fn subprocess_network(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     // `Process.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments: [...])`.
     for site in &facts.calls {
         if !matches!(site.callee.as_str(), "Process.run" | "Process.launchedProcess") {

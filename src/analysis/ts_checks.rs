@@ -13,7 +13,7 @@ use crate::model::{CallSite, Expr, FileFacts};
 use crate::rules::{Rule, RuleSet};
 
 pub fn run(project: &Project, file: usize, rules: &RuleSet, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     if facts.lang != Lang::Typescript {
         return;
     }
@@ -41,7 +41,7 @@ const SPAWNERS: &[&str] = &["spawn", "spawnSync", "execFile", "execFileSync", "f
 const SHELL_EXEC: &[&str] = &["exec", "execSync"];
 
 fn subprocesses(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let has_child_process = imports(facts, CHILD_PROCESS);
     let has_execa = imports(facts, &["execa"]);
     for site in &facts.calls {
@@ -118,7 +118,7 @@ fn txt_keys(expr: &Expr) -> Vec<String> {
 }
 
 fn discovery(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let ciao = imports(facts, &["@homebridge/ciao"]);
     let bonjour = imports(facts, &["bonjour-service", "bonjour", "bonjour-hap"]);
     let mdns = imports(facts, &["multicast-dns"]);
@@ -150,7 +150,7 @@ fn report(
     (api, action): (&str, &str),
     out: &mut FileAnalysis,
 ) {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let scope = project.scope(file, site.function.as_deref());
     // Options objects may be constants: resolve identifiers to their value.
     let args: Vec<Expr> = site

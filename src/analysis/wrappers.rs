@@ -113,13 +113,13 @@ pub fn by_name(wrappers: &[Wrapper]) -> HashMap<&str, Vec<&Wrapper>> {
 }
 
 /// Call sites of `file` that call one of the indexed wrappers, as sinks.
-pub fn wrapper_calls<'a>(
-    project: &'a Project,
+pub fn wrapper_calls(
+    project: &Project,
     file: usize,
     by_name: &HashMap<&str, Vec<&Wrapper>>,
     known: &HashSet<usize>,
-) -> Vec<Sink<'a>> {
-    let facts = project.files[file];
+) -> Vec<Sink> {
+    let facts = project.facts(file);
     let mut out = Vec::new();
     for site in &facts.calls {
         if known.contains(&site.span.start_byte) {
@@ -154,7 +154,7 @@ pub fn wrapper_calls<'a>(
 
 /// Does `site` call `wrapper`?
 fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
-    let facts = project.files[file];
+    let facts = project.facts(file);
     let callee = site.callee.as_str();
     if callee.is_empty() {
         return false;
@@ -166,7 +166,7 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
     if method != wrapper.simple {
         return false;
     }
-    let same_lang = project.files[wrapper.file].lang == facts.lang;
+    let same_lang = project.facts(wrapper.file).lang == facts.lang;
     if !same_lang {
         return false;
     }

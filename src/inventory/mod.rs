@@ -23,15 +23,6 @@ use crate::model::FileFacts;
 use crate::report::{Communication, Endpoint, Finding};
 use crate::rules::SinkKind;
 
-/// What the inventory is built from.
-pub struct InventoryInput<'a> {
-    pub endpoints: &'a [Endpoint],
-    pub findings: &'a [Finding],
-    pub calls: &'a [OutboundCall],
-    pub files: &'a [&'a FileFacts],
-    pub catalog: &'a Catalog,
-}
-
 /// Title of the communication of requests whose URL is only known at run
 /// time.
 pub const RUNTIME_URLS_TITLE: &str = "Requests to runtime-determined URLs";
@@ -223,23 +214,29 @@ impl InventoryFacts {
     }
 }
 
-/// Extracts the [`InventoryFacts`] of `input`.
-pub fn facts(input: &InventoryInput<'_>) -> InventoryFacts {
-    let mut libraries = Vec::new();
-    for f in input.files {
-        for import in &f.imports {
-            if input.catalog.service_for_library(&import.source).is_some() {
-                libraries.push(LibraryImport {
-                    file: f.path.clone(),
-                    library: import.source.clone(),
-                });
-            }
-        }
-    }
-    let requests = request_details(input)
+/// The [`InventoryFacts`] of one parsed file: the catalog client libraries
+/// it imports, and the auth and data of its requests to each host. `calls`
+/// are the file's outbound calls and `hosts_at` the lines at which its
+/// endpoints are (line, host).
+pub fn file_facts(
+    facts: &FileFacts,
+    calls: &[OutboundCall],
+    hosts_at: &[(usize, &str)],
+    catalog: &Catalog,
+) -> InventoryFacts {
+    let libraries = facts
+        .imports
+        .iter()
+        .filter(|import| catalog.service_for_library(&import.source).is_some())
+        .map(|import| LibraryImport {
+            file: facts.path.clone(),
+            library: import.source.clone(),
+        })
+        .collect();
+    let requests = request_details(facts, calls, hosts_at)
         .into_iter()
-        .map(|((file, host), (auth, data_sent))| RequestDetail {
-            file,
+        .map(|(host, (auth, data_sent))| RequestDetail {
+            file: facts.path.clone(),
             host,
             auth,
             data_sent,
@@ -248,16 +245,6 @@ pub fn facts(input: &InventoryInput<'_>) -> InventoryFacts {
     let mut out = InventoryFacts { libraries, requests };
     out.sort();
     out
-}
-
-pub fn communications(input: &InventoryInput<'_>) -> Vec<Communication> {
-    communications_from(
-        input.endpoints,
-        input.findings,
-        input.calls,
-        &facts(input),
-        input.catalog,
-    )
 }
 
 /// Communications from report data plus [`InventoryFacts`]; `merge` uses it
@@ -366,50 +353,47 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
 /// Auth and body details per (file, host), from the calls that reach a host.
 type Requests = BTreeMap<(String, String), (Vec<String>, Vec<String>)>;
 
-fn request_details(input: &InventoryInput<'_>) -> Requests {
-    let mut out: Requests = BTreeMap::new();
-    // Lines (per file) at which each host is reached.
-    let mut host_lines: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
-    for c in input.calls {
-        if let Some(h) = &c.host {
-            host_lines.entry(&c.file).or_default().push((c.line, h));
-        }
+/// Auth and body details per host of one file's requests.
+fn request_details(
+    facts: &FileFacts,
+    calls: &[OutboundCall],
+    hosts_at: &[(usize, &str)],
+) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+    let mut out: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    // Lines at which each host is reached.
+    let mut lines: Vec<(usize, &str)> = calls
+        .iter()
+        .filter_map(|c| Some((c.line, c.host.as_deref()?)))
+        .collect();
+    lines.extend(hosts_at.iter().copied());
+    if lines.is_empty() {
+        return out;
     }
-    for e in input.endpoints {
-        for l in &e.locations {
-            host_lines.entry(&l.file).or_default().push((l.line, &e.host));
-        }
-    }
-    for f in input.files {
-        let Some(lines) = host_lines.get(f.path.as_str()) else {
+    for site in &facts.calls {
+        let hosts: BTreeSet<&str> = lines
+            .iter()
+            .filter(|(line, _)| (site.span.line..=site.span.end_line).contains(line))
+            .map(|(_, h)| *h)
+            .collect();
+        if hosts.is_empty() {
             continue;
-        };
-        for site in &f.calls {
-            let hosts: BTreeSet<&str> = lines
-                .iter()
-                .filter(|(line, _)| (site.span.line..=site.span.end_line).contains(line))
-                .map(|(_, h)| *h)
-                .collect();
-            if hosts.is_empty() {
-                continue;
-            }
-            let info = payload::describe(&site.call);
-            for h in hosts {
-                let entry = out.entry((f.path.clone(), h.to_string())).or_default();
-                entry.0.extend(info.auth.iter().cloned());
-                entry.1.extend(info.data_sent.iter().cloned());
-            }
+        }
+        let info = payload::describe(&site.call);
+        for h in hosts {
+            let entry = out.entry(h.to_string()).or_default();
+            entry.0.extend(info.auth.iter().cloned());
+            entry.1.extend(info.data_sent.iter().cloned());
         }
     }
     // What each call sends as the analysis read it: it follows the names at
     // the call's place (`body: JSON.stringify(body)` with a local `body`
     // object), which reading the call's own text above cannot.
-    for c in input.calls {
+    for c in calls {
         let Some(host) = &c.host else { continue };
         if c.data_sent.is_empty() && c.auth.is_none() {
             continue;
         }
-        let (auth, data) = out.entry((c.file.clone(), host.clone())).or_default();
+        let (auth, data) = out.entry(host.clone()).or_default();
         if let Some(a) = c.auth.as_ref().filter(|a| !auth.contains(a)) {
             auth.push(a.clone());
         }

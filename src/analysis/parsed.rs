@@ -1,0 +1,185 @@
+//! A parsed file as the cross-file analysis holds it: a small summary of
+//! what other files may ask of it, always in memory, and its full facts,
+//! either in memory or in the scan's [`Spill`] file.
+//!
+//! Peak memory then grows with the summaries (a tenth of the facts), not
+//! with the facts of every parsed file: each pass opens one file's full
+//! facts at a time (see [`super::scope::ProjectIndex::open`]).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::model::{FileFacts, Lines};
+use crate::spill::{Slot, Spill};
+
+/// One parsed file of the project.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// The facts other files' analysis reads: path, language, imports,
+    /// functions, and the bindings visible from outside a function
+    /// (module-level ones and class fields, `this.x`/`self.x`). Its other
+    /// lists are empty.
+    pub summary: FileFacts,
+    /// Names following `class `, `object `, `struct ` or `enum ` on some
+    /// line: `Config.baseURL` is looked up in the file declaring `Config`.
+    declared_types: Vec<String>,
+    /// Functions of this file that check a host (DNS lookups, private
+    /// ranges), found while the full facts were at hand.
+    pub detected_guards: Vec<String>,
+    body: Body,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Held(Box<FileFacts>),
+    Spilled(Arc<Spill>, Slot),
+}
+
+impl ParsedFile {
+    pub fn new(facts: FileFacts) -> ParsedFile {
+        let summary = FileFacts {
+            path: facts.path.clone(),
+            lang: facts.lang,
+            calls: Vec::new(),
+            bindings: facts
+                .bindings
+                .iter()
+                .filter(|b| {
+                    b.function.is_none() || b.name.starts_with("this.") || b.name.starts_with("self.")
+                })
+                .cloned()
+                .collect(),
+            functions: facts.functions.clone(),
+            strings: Vec::new(),
+            imports: facts.imports.clone(),
+            query_matches: Vec::new(),
+            suppressions: Vec::new(),
+            parse_error: facts.parse_error,
+            lines: Lines::default(),
+        };
+        ParsedFile {
+            summary,
+            declared_types: declared_types(&facts.lines),
+            detected_guards: super::guards::detected_in(&facts),
+            body: Body::Held(Box::new(facts)),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.summary.path
+    }
+
+    /// Reports this file under another path (a renamed file in `diff`).
+    pub fn relabel(&mut self, path: &str) {
+        self.summary.path = path.to_string();
+        if let Body::Held(facts) = &mut self.body {
+            facts.path = path.to_string();
+        }
+    }
+
+    /// Moves the full facts to `spill`; they stay in memory when writing
+    /// fails.
+    pub fn spill_to(&mut self, spill: &Arc<Spill>) {
+        if let Body::Held(facts) = &self.body {
+            if let Some(slot) = spill.put(facts) {
+                self.body = Body::Spilled(Arc::clone(spill), slot);
+            }
+        }
+    }
+
+    /// The full facts. A spilled file's facts that cannot be read back
+    /// (the temporary file was damaged under the scan) are its summary:
+    /// the file's own calls are then missing, but nothing panics.
+    pub fn facts(&self) -> Cow<'_, FileFacts> {
+        match &self.body {
+            Body::Held(facts) => Cow::Borrowed(facts),
+            Body::Spilled(spill, slot) => {
+                let mut facts = spill.get(*slot).unwrap_or_else(|| self.summary.clone());
+                facts.path.clone_from(&self.summary.path);
+                Cow::Owned(facts)
+            }
+        }
+    }
+
+    /// True when a line of the file declares a type whose name starts with
+    /// `type_name` (`class Config`, `object ApiConfig`).
+    pub fn declares(&self, type_name: &str) -> bool {
+        self.declared_types.iter().any(|t| t.starts_with(type_name))
+    }
+}
+
+fn declared_types(lines: &Lines) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines.iter() {
+        for keyword in ["object ", "class ", "struct ", "enum "] {
+            for (at, _) in line.match_indices(keyword) {
+                let rest = &line[at + keyword.len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                if end > 0 && !out.iter().any(|t| t == &rest[..end]) {
+                    out.push(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use crate::model::{Binding, Expr, Span};
+
+    fn facts() -> FileFacts {
+        let binding = |name: &str, function: Option<&str>| Binding {
+            name: name.into(),
+            value: Expr::Str("https://api.example.com".into()),
+            exported: false,
+            function: function.map(String::from),
+            span: Span::default(),
+        };
+        FileFacts {
+            path: "src/api.kt".into(),
+            lang: Lang::Kotlin,
+            calls: Vec::new(),
+            bindings: vec![
+                binding("BASE", None),
+                binding("local", Some("Api.get")),
+                binding("this.base", Some("Api.constructor")),
+            ],
+            functions: Vec::new(),
+            strings: Vec::new(),
+            imports: Vec::new(),
+            query_matches: Vec::new(),
+            suppressions: Vec::new(),
+            parse_error: false,
+            lines: Lines::new(b"object ApiConfig {\n  val x = 1\n}\nprivate data class Body(val a: Int)\n"),
+        }
+    }
+
+    #[test]
+    fn summary_keeps_what_other_files_can_see() {
+        let parsed = ParsedFile::new(facts());
+        let names: Vec<&str> = parsed.summary.bindings.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["BASE", "this.base"]);
+        assert!(parsed.summary.lines.iter().next().is_none());
+        assert!(parsed.declares("ApiConfig") && parsed.declares("Api") && parsed.declares("Body"));
+        assert!(!parsed.declares("Config"));
+        assert_eq!(parsed.facts().bindings.len(), 3);
+    }
+
+    #[test]
+    fn spilled_facts_read_back_whole_under_the_current_path() {
+        let spill = Arc::new(Spill::new().expect("temp file"));
+        let mut parsed = ParsedFile::new(facts());
+        parsed.spill_to(&spill);
+        assert!(matches!(parsed.body, Body::Spilled(..)));
+        parsed.relabel("src/renamed.kt");
+        let full = parsed.facts();
+        assert_eq!(full.path, "src/renamed.kt");
+        assert_eq!(full.bindings.len(), 3);
+        assert_eq!(full.lines.iter().count(), 4);
+    }
+}
