@@ -192,7 +192,13 @@ impl Engine {
             },
         };
         match facts {
-            Ok(facts) => Outcome::Facts(Box::new(ParsedFile::new(facts))),
+            Ok(facts) => {
+                let possible_wrappers =
+                    crate::prefilter::wrapper_names_in(&facts, &self.sink_words, &Default::default());
+                let mut parsed = ParsedFile::new(facts);
+                parsed.possible_wrappers = possible_wrappers;
+                Outcome::Facts(Box::new(parsed))
+            }
             Err(outcome) => outcome,
         }
     }

@@ -184,23 +184,32 @@ pub fn wrapper_names(
     known: &BTreeSet<String>,
 ) -> (Vec<String>, BTreeSet<String>) {
     use rayon::prelude::*;
-    let (words, simple_names) = files
+    let all = files
         .par_iter()
-        .map(|file| wrapper_names_in(&file.facts(), sinks, known))
-        .reduce(Default::default, |(mut words, mut simple), (w, s)| {
-            words.extend(w);
-            simple.extend(s);
-            (words, simple)
+        .map(|file| {
+            if known.is_empty() {
+                file.possible_wrappers.clone()
+            } else {
+                wrapper_names_in(&file.facts(), sinks, known)
+            }
+        })
+        .reduce(WrapperNames::default, |mut all, one| {
+            all.words.extend(one.words);
+            all.simple.extend(one.simple);
+            all
         });
-    (words.into_iter().collect(), simple_names)
+    (all.words.into_iter().collect(), all.simple)
 }
 
-/// [`wrapper_names`] of one file: (words, simple names).
-fn wrapper_names_in(
-    facts: &FileFacts,
-    sinks: &Prefilter,
-    known: &BTreeSet<String>,
-) -> (BTreeSet<String>, BTreeSet<String>) {
+/// One file's share of [`wrapper_names`].
+#[derive(Debug, Clone, Default)]
+pub struct WrapperNames {
+    pub words: BTreeSet<String>,
+    pub simple: BTreeSet<String>,
+}
+
+/// [`wrapper_names`] of one file.
+pub fn wrapper_names_in(facts: &FileFacts, sinks: &Prefilter, known: &BTreeSet<String>) -> WrapperNames {
     let mut words = BTreeSet::new();
     let mut simple_names = BTreeSet::new();
     let calling: BTreeSet<&str> = facts
@@ -233,7 +242,10 @@ fn wrapper_names_in(
             }
         }
     }
-    (words, simple_names)
+    WrapperNames {
+        words,
+        simple: simple_names,
+    }
 }
 
 #[cfg(test)]

@@ -177,7 +177,8 @@ pub fn scan_sources(
 
 /// Counts outcomes into `stats` and keeps the extracted facts, in order.
 pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec<ParsedFile>) {
-    let mut files: Vec<ParsedFile> = Vec::new();
+    let parsed = outcomes.iter().filter(|o| matches!(o, Outcome::Facts(_))).count();
+    let mut files: Vec<ParsedFile> = Vec::with_capacity(parsed);
     for outcome in outcomes {
         count_outcome(&mut stats, &outcome);
         if let Outcome::Facts(facts) = outcome {

@@ -8,17 +8,26 @@ use super::host;
 use super::scope::Project;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, Origin, OutboundCall};
-use crate::model::{CallSite, Expr};
+use crate::model::{CallSite, Expr, FileFacts, Span};
 use crate::rules::{RuleSet, SinkKind, UrlSpec};
 
 /// A sink call with its resolved URL.
-/// Owns its call site: a file's facts are only open while a pass runs
-/// over it, and sinks outlive the pass.
+/// Sinks outlive the pass that found them, while a file's facts are only
+/// open during a pass: a sink refers to its call site by position.
 pub struct Sink {
-    pub site: CallSite,
+    /// Index of the call site in its file's `calls`.
+    pub call_index: usize,
+    pub span: Span,
     pub value: Option<Value>,
     pub call: OutboundCall,
     pub endpoint: Option<EndpointHit>,
+}
+
+impl Sink {
+    /// The call site, in the facts of the sink's file.
+    pub fn site<'f>(&self, facts: &'f FileFacts) -> &'f CallSite {
+        &facts.calls[self.call_index]
+    }
 }
 
 /// A client created by a factory, by the name it is bound to.
@@ -62,7 +71,7 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
 
     let mut sinks = Vec::new();
     let mut builders = Vec::new();
-    for site in &facts.calls {
+    for (index, site) in facts.calls.iter().enumerate() {
         let scope = project.scope(file, site.function.as_deref());
         if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
             if calls_own_method(project, file, site) {
@@ -77,7 +86,7 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
             {
                 continue;
             }
-            let sink = make_sink(site, &facts.path, &spec.api, spec.kind, value, &scope);
+            let sink = make_sink(index, site, &facts.path, &spec.api, spec.kind, value, &scope);
             if spec.builder {
                 builders.push(sink);
             } else {
@@ -99,7 +108,7 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
                 (_, Some(path)) => Some(path),
                 (base, None) => base.clone(),
             };
-            let mut sink = make_sink(site, &facts.path, &client.api, client.kind, value, &scope);
+            let mut sink = make_sink(index, site, &facts.path, &client.api, client.kind, value, &scope);
             // The literal part is the client's base, reported at the factory.
             if let Some(e) = sink.endpoint.as_mut() {
                 e.literal_site = false;
@@ -108,12 +117,13 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
         }
     }
     // Client factories with a literal base are endpoints too.
-    for site in &facts.calls {
+    for (index, site) in facts.calls.iter().enumerate() {
         if let Some(factory) = catalog.match_factory(facts.lang, &site.callee, &imports) {
             let scope = project.scope(file, site.function.as_deref());
             let value = url_expr(&factory.base, site).map(|e| resolve(e, &scope, 0));
             if value.as_ref().is_some_and(|v| host_of(v).is_some()) {
                 sinks.push(make_sink(
+                    index,
                     site,
                     &facts.path,
                     &factory.api,
@@ -128,10 +138,10 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
     // carries is that call's request.
     let sent: std::collections::HashSet<(Option<&str>, Option<&str>)> = sinks
         .iter()
-        .map(|s| (s.site.function.as_deref(), s.call.url.as_deref()))
+        .map(|s| (s.call.function.as_deref(), s.call.url.as_deref()))
         .collect();
     builders.retain(|b| {
-        b.call.url.is_none() || !sent.contains(&(b.site.function.as_deref(), b.call.url.as_deref()))
+        b.call.url.is_none() || !sent.contains(&(b.call.function.as_deref(), b.call.url.as_deref()))
     });
     sinks.extend(builders);
     sinks
@@ -310,6 +320,7 @@ fn is_local_url(value: &Value) -> bool {
 }
 
 pub fn make_sink<'a>(
+    call_index: usize,
     site: &'a CallSite,
     file: &str,
     api: &str,
@@ -334,7 +345,8 @@ pub fn make_sink<'a>(
         _ => None,
     };
     Sink {
-        site: site.clone(),
+        call_index,
+        span: site.span,
         call: OutboundCall {
             file: file.to_string(),
             line: site.span.line,

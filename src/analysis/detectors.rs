@@ -233,12 +233,12 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
         };
         // Through a wrapper, report only credentials this call site passes in;
         // the wrapper's own URL template is reported inside the wrapper.
-        if !sink.call.via.is_empty() && !passes_name(&sink.site.call.args, &credential) {
+        if !sink.call.via.is_empty() && !passes_name(&sink.site(facts).call.args, &credential) {
             continue;
         }
         report(
-            sink.site.span,
-            sink.site.function.as_deref(),
+            sink.span,
+            sink.call.function.as_deref(),
             value,
             credential,
             place,

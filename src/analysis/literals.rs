@@ -36,9 +36,9 @@ pub fn endpoint_literals(
     // The file's calls by start, built for the first positional URL only.
     let mut calls: Option<Vec<&CallSite>> = None;
     for lit in &facts.strings {
-        let inside_sink = sinks.iter().any(|s| {
-            s.site.span.start_byte <= lit.span.start_byte && lit.span.end_byte <= s.site.span.end_byte
-        });
+        let inside_sink = sinks
+            .iter()
+            .any(|s| s.span.start_byte <= lit.span.start_byte && lit.span.end_byte <= s.span.end_byte);
         if inside_sink {
             continue;
         }

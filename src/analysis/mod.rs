@@ -212,10 +212,14 @@ pub fn analyse_project<T: Send>(
             break;
         }
         let by_name = wrappers::by_name(&wrappers);
+        let names: rustc_hash::FxHashSet<u32> = by_name.keys().map(|k| parsed::name_hash(k)).collect();
         let found: Vec<Vec<calls::Sink>> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let known: HashSet<usize> = sinks[i].iter().map(|s| s.site.span.start_byte).collect();
+                if !index.file(i).may_call_any(&names) {
+                    return Vec::new();
+                }
+                let known: HashSet<usize> = sinks[i].iter().map(|s| s.span.start_byte).collect();
                 with_open(i, &|project| {
                     wrappers::wrapper_calls(project, i, &by_name, &known)
                 })

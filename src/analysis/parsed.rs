@@ -26,6 +26,14 @@ pub struct ParsedFile {
     /// Functions of this file that check a host (DNS lookups, private
     /// ranges), found while the full facts were at hand.
     pub detected_guards: Vec<String>,
+    /// Hashes of the last names of the file's callees (`get` of
+    /// `api.get`), sorted: a wrapper round opens only the files that may
+    /// call one of its wrappers.
+    callee_names: Vec<u32>,
+    /// The file's possible wrappers before any wrapper is known (see
+    /// [`crate::prefilter::wrapper_names`]); set by the engine, which knows
+    /// the sink words.
+    pub possible_wrappers: crate::prefilter::WrapperNames,
     body: Body,
 }
 
@@ -57,10 +65,19 @@ impl ParsedFile {
             parse_error: facts.parse_error,
             lines: Lines::default(),
         };
+        let mut callee_names: Vec<u32> = facts
+            .calls
+            .iter()
+            .map(|c| name_hash(c.callee.rsplit('.').next().unwrap_or(&c.callee)))
+            .collect();
+        callee_names.sort_unstable();
+        callee_names.dedup();
         ParsedFile {
             summary,
             declared_types: declared_types(&facts.lines),
             detected_guards: super::guards::detected_in(&facts),
+            callee_names,
+            possible_wrappers: Default::default(),
             body: Body::Held(Box::new(facts)),
         }
     }
@@ -101,11 +118,25 @@ impl ParsedFile {
         }
     }
 
+    /// False when no callee of the file has one of the `names` (hashed with
+    /// [`name_hash`]) as its last name.
+    pub fn may_call_any(&self, names: &rustc_hash::FxHashSet<u32>) -> bool {
+        self.callee_names.iter().any(|h| names.contains(h))
+    }
+
     /// True when a line of the file declares a type whose name starts with
     /// `type_name` (`class Config`, `object ApiConfig`).
     pub fn declares(&self, type_name: &str) -> bool {
         self.declared_types.iter().any(|t| t.starts_with(type_name))
     }
+}
+
+/// A short hash of a callee's last name, for [`ParsedFile::may_call_any`].
+pub fn name_hash(name: &str) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(name.as_bytes());
+    hasher.finish() as u32
 }
 
 fn declared_types(lines: &Lines) -> Vec<String> {

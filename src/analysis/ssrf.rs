@@ -27,14 +27,20 @@ use crate::rules::{Rule, RuleSet};
 /// Fills `guard` and `redirects` of a sink's call.
 pub fn annotate(project: &Project, file: usize, sink: &mut Sink, guards: &Guards) {
     if sink.call.redirects.is_none() {
-        let mut mode = redirect_mode(&sink.site, &sink.call.api);
+        let mut mode = redirect_mode(sink.site(project.facts(file)), &sink.call.api);
         if mode.starts_with("follow") && client_disables_redirects(project.facts(file)) {
             mode = "manual (client setting)".into();
         }
         sink.call.redirects = Some(mode);
     }
     if sink.call.guard.is_none() {
-        sink.call.guard = guard_for(project, file, &sink.site, sink.value.as_ref(), guards);
+        sink.call.guard = guard_for(
+            project,
+            file,
+            sink.site(project.facts(file)),
+            sink.value.as_ref(),
+            guards,
+        );
     }
 }
 
@@ -228,7 +234,7 @@ pub fn run(
                 out.findings.push(finding_at(
                     rule,
                     facts,
-                    sink.site.span,
+                    sink.span,
                     call.host.clone(),
                     call.function.clone(),
                     msg,
@@ -254,7 +260,7 @@ pub fn run(
                 out.findings.push(finding_at(
                     rule,
                     facts,
-                    sink.site.span,
+                    sink.span,
                     call.host.clone(),
                     call.function.clone(),
                     msg,

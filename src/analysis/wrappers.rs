@@ -52,7 +52,7 @@ pub struct Wrapper {
 pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrapper> {
     let mut out = Vec::new();
     for sink in sinks {
-        let (Some(value), Some(function)) = (&sink.value, sink.site.function.as_deref()) else {
+        let (Some(value), Some(function)) = (&sink.value, sink.call.function.as_deref()) else {
             continue;
         };
         let scope = project.scope(file, Some(function));
@@ -121,7 +121,7 @@ pub fn wrapper_calls(
 ) -> Vec<Sink> {
     let facts = project.facts(file);
     let mut out = Vec::new();
-    for site in &facts.calls {
+    for (index, site) in facts.calls.iter().enumerate() {
         if known.contains(&site.span.start_byte) {
             continue;
         }
@@ -139,7 +139,15 @@ pub fn wrapper_calls(
             &wrapper.param_name,
             resolve(&arg.value, &scope, 0),
         );
-        let mut sink = make_sink(site, &facts.path, &wrapper.api, wrapper.kind, Some(value), &scope);
+        let mut sink = make_sink(
+            index,
+            site,
+            &facts.path,
+            &wrapper.api,
+            wrapper.kind,
+            Some(value),
+            &scope,
+        );
         if let Some(e) = sink.endpoint.as_mut() {
             // Literal parts come from the wrapper; reported there.
             e.literal_site = e.literal_site && matches!(arg.value, crate::model::Expr::Str(_));
