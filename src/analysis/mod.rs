@@ -189,23 +189,23 @@ pub fn analyse_project<T: Send>(
             .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
         &options.guards,
     );
-    // Runs `pass` over file `i` opened.
-    let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| -> Vec<calls::Sink> {
+    // Runs `pass` over file `i` opened, and finds the wrappers its sinks
+    // define while the file's functions are at hand.
+    let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
         let facts = index.file(i).facts();
         let project = index.open(i, &facts);
         let mut found = pass(&project);
         for sink in &mut found {
             ssrf::annotate(&project, i, sink, &guards);
         }
-        found
+        let defined = wrappers::wrappers_from(&project, i, &found);
+        (found, defined)
     };
-    let mut sinks: Vec<Vec<calls::Sink>> = (0..n)
+    let (mut sinks, defined): (Vec<Vec<calls::Sink>>, Vec<Vec<wrappers::Wrapper>>) = (0..n)
         .into_par_iter()
         .map(|i| with_open(i, &|project| calls::find_sinks(project, i, rules)))
-        .collect();
-    let mut wrappers: Vec<wrappers::Wrapper> = (0..n)
-        .flat_map(|i| wrappers::wrappers_from(&index.summaries(), i, &sinks[i]))
-        .collect();
+        .unzip();
+    let mut wrappers: Vec<wrappers::Wrapper> = defined.into_iter().flatten().collect();
     let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
     for _ in 0..wrappers::MAX_DEPTH {
         if wrappers.is_empty() {
@@ -213,11 +213,11 @@ pub fn analyse_project<T: Send>(
         }
         let by_name = wrappers::by_name(&wrappers);
         let names: rustc_hash::FxHashSet<u32> = by_name.keys().map(|k| parsed::name_hash(k)).collect();
-        let found: Vec<Vec<calls::Sink>> = (0..n)
+        let found: Vec<(Vec<calls::Sink>, Vec<wrappers::Wrapper>)> = (0..n)
             .into_par_iter()
             .map(|i| {
                 if !index.file(i).may_call_any(&names) {
-                    return Vec::new();
+                    return Default::default();
                 }
                 let known: HashSet<usize> = sinks[i].iter().map(|s| s.span.start_byte).collect();
                 with_open(i, &|project| {
@@ -226,8 +226,8 @@ pub fn analyse_project<T: Send>(
             })
             .collect();
         let mut next = Vec::new();
-        for (i, new_sinks) in found.into_iter().enumerate() {
-            for w in wrappers::wrappers_from(&index.summaries(), i, &new_sinks) {
+        for (i, (new_sinks, defined)) in found.into_iter().enumerate() {
+            for w in defined {
                 if seen_wrappers.insert(w.function.clone()) {
                     next.push(w);
                 }

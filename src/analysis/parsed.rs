@@ -9,16 +9,16 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::model::{FileFacts, Lines};
+use crate::model::{FileFacts, Function, Lines};
 use crate::spill::{Slot, Spill};
 
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
-    /// The facts other files' analysis reads: path, language, imports,
-    /// functions, and the bindings visible from outside a function
-    /// (module-level ones and class fields, `this.x`/`self.x`). Its other
-    /// lists are empty.
+    /// The facts other files' analysis reads: path, language, imports, the
+    /// bindings visible from outside a function (module-level ones and
+    /// class fields, `this.x`/`self.x`) and the functions other files ask
+    /// about (see [`visible_from_other_files`]). Its other lists are empty.
     pub summary: FileFacts,
     /// Names following `class `, `object `, `struct ` or `enum ` on some
     /// line: `Config.baseURL` is looked up in the file declaring `Config`.
@@ -57,7 +57,12 @@ impl ParsedFile {
                 })
                 .cloned()
                 .collect(),
-            functions: facts.functions.clone(),
+            functions: facts
+                .functions
+                .iter()
+                .filter(|f| visible_from_other_files(f))
+                .cloned()
+                .collect(),
             strings: Vec::new(),
             imports: facts.imports.clone(),
             query_matches: Vec::new(),
@@ -129,6 +134,17 @@ impl ParsedFile {
     pub fn declares(&self, type_name: &str) -> bool {
         self.declared_types.iter().any(|t| t.starts_with(type_name))
     }
+}
+
+/// Functions other files' analysis looks up: constructors (their
+/// parameters name what a `new X(…)` argument is, and their defaults give
+/// fields' values) and functions taking a URL-named parameter (a literal
+/// passed there is an endpoint). Functions were most of a summary's size;
+/// wrappers are found while their own file is open, so need none.
+fn visible_from_other_files(function: &Function) -> bool {
+    let simple = function.name.rsplit('.').next().unwrap_or(&function.name);
+    matches!(simple, "constructor" | "init" | "<init>")
+        || function.params.iter().any(|p| super::names::is_url_key(&p.name))
 }
 
 /// A short hash of a callee's last name, for [`ParsedFile::may_call_any`].

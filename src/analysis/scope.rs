@@ -61,7 +61,9 @@ impl FileIndex {
 /// names and functions across files. Built once per analysis.
 pub struct ProjectIndex<'a> {
     files: &'a [&'a ParsedFile],
-    indices: Vec<FileIndex>,
+    /// Name tables of the summaries, built when a lookup first reaches the
+    /// file from another one: most files are never reached that way.
+    indices: Vec<std::sync::OnceLock<FileIndex>>,
     by_path: HashMap<&'a str, usize>,
     /// Exported binding name → (file, binding of its summary) pairs.
     exports: HashMap<String, Vec<(usize, usize)>>,
@@ -75,8 +77,7 @@ pub struct ProjectIndex<'a> {
 
 impl<'a> ProjectIndex<'a> {
     pub fn new(files: &'a [&'a ParsedFile]) -> ProjectIndex<'a> {
-        use rayon::prelude::*;
-        let indices: Vec<FileIndex> = files.par_iter().map(|f| FileIndex::new(&f.summary)).collect();
+        let indices = files.iter().map(|_| std::sync::OnceLock::new()).collect();
         let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut by_path = HashMap::new();
@@ -170,7 +171,7 @@ impl<'a> Project<'a> {
     fn names(&self, file: usize) -> &FileIndex {
         match &self.open {
             Some(open) if open.file == file => &open.names,
-            _ => &self.index.indices[file],
+            _ => self.index.indices[file].get_or_init(|| FileIndex::new(&self.index.files[file].summary)),
         }
     }
 
