@@ -5,8 +5,9 @@
 //! json })`). Body values are also classified by name, so the inventory can
 //! say a request carries message text (`text`, `message`, `content`,
 //! `prompt`…), file contents (`file`, `buffer`, `blob`, `audio`, `image`…)
-//! or device identifiers (`deviceId`, `idfa`, `androidId`,
-//! `advertisingId`…). Code builds the body first and sends it by name
+//! device identifiers (`deviceId`, `idfa`, `androidId`, `advertisingId`…)
+//! or push tokens (`deviceToken`, `fcmToken`, `expoPushToken`…: device
+//! addresses, not credentials, so they never count as auth). Code builds the body first and sends it by name
 //! (`const body = {...}; fetch(url, { body: JSON.stringify(body) })`, Swift
 //! `request.httpBody = try JSONEncoder().encode(body)`), so with the call's
 //! scope names are followed to the object literal, dictionary or memberwise
@@ -178,12 +179,20 @@ fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payloa
         _ => return,
     };
     for (key, value) in fields {
-        let shown = match classify(key).or_else(|| value.last_name().and_then(classify)) {
+        let value_name = value.last_name();
+        // `{ token: expoPushToken }`: the value says what the generic key holds.
+        let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
+        let kind = if push_token {
+            Some("push token")
+        } else {
+            classify(key).or_else(|| value_name.and_then(classify))
+        };
+        let shown = match kind {
             Some(kind) => format!("{key} ({kind})"),
             None => key.to_string(),
         };
         out.data_sent.push(shown);
-        if out.auth.is_none() && names::is_credential_name(key) {
+        if out.auth.is_none() && !push_token && names::is_credential_name(key) {
             out.auth = Some(format!("`{key}` in the request body"));
         }
     }
@@ -388,11 +397,7 @@ mod tests {
             await fetch(url, { method: \"POST\", body: JSON.stringify(body) });\n}\n";
         assert_eq!(
             sent("a.ts", src, "fetch").data_sent,
-            vec![
-                "deviceId (device identifier)",
-                "deviceToken (device identifier)",
-                "type"
-            ]
+            vec!["deviceId (device identifier)", "deviceToken (push token)", "type"]
         );
         // Without the scope, only literal objects are read.
         let facts_free = describe(&CallExpr {
@@ -405,6 +410,41 @@ mod tests {
             has_closure: false,
         });
         assert!(facts_free.data_sent.is_empty());
+    }
+
+    #[test]
+    fn push_tokens_are_data_sent_not_auth() {
+        for (body, key) in [
+            ("{ deviceToken: t, platform: \"ios\" }", "deviceToken"),
+            ("{ pushToken: t }", "pushToken"),
+            ("{ fcmToken: t }", "fcmToken"),
+            ("{ apnsToken: t }", "apnsToken"),
+            ("{ registrationToken: t }", "registrationToken"),
+            ("{ expoPushToken: t }", "expoPushToken"),
+            ("{ token: expoPushToken }", "token"),
+        ] {
+            let src = format!(
+                "async function register(t, expoPushToken) {{\n\
+                 await fetch(url, {{ method: \"POST\", body: JSON.stringify({body}) }});\n}}\n"
+            );
+            let p = sent("a.ts", &src, "fetch");
+            assert_eq!(p.auth, None, "{body}");
+            assert!(
+                p.data_sent.contains(&format!("{key} (push token)")),
+                "{body}: {:?}",
+                p.data_sent
+            );
+        }
+        for key in ["accessToken", "authToken", "apiToken", "token", "refreshToken"] {
+            let src = format!(
+                "async function f(t) {{ await fetch(url, {{ body: JSON.stringify({{ {key}: t }}) }}); }}\n"
+            );
+            assert_eq!(
+                sent("a.ts", &src, "fetch").auth,
+                Some(format!("`{key}` in the request body")),
+                "{key}"
+            );
+        }
     }
 
     #[test]
@@ -437,7 +477,7 @@ mod tests {
             let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
         assert_eq!(
             sent("A.swift", src, "URLSession.shared.data").data_sent,
-            vec!["deviceId (device identifier)", "pushToken"]
+            vec!["deviceId (device identifier)", "pushToken (push token)"]
         );
         let src = "func send(email: String) async throws {\n\
             var request = URLRequest(url: endpoint)\n\
