@@ -210,3 +210,39 @@ fun send(client: OkHttpClient, request: Request) = requireNotNull(client.newCall
     let report = scan_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(report["calls"].as_array().unwrap().len(), 1, "{report:#}");
 }
+
+#[test]
+fn okhttp_and_ktor_request_bodies_are_data_sent() {
+    let report = scan_json(&["fixtures/android-app"]);
+    let sent = |line: u64| -> Vec<String> {
+        let call = report["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["file"] == format!("{NET}/PushRegistry.kt") && c["line"] == line)
+            .unwrap_or_else(|| panic!("no call at PushRegistry.kt:{line} in {report:#}"));
+        assert!(call["auth"].is_null(), "{call:#}");
+        call["data_sent"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no data_sent in {call:#}"))
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect()
+    };
+    // `JSONObject().put(…)` sent as `json.toString().toRequestBody(type)`.
+    assert_eq!(
+        sent(22),
+        ["deviceId (device identifier)", "fcmToken (push token)"]
+    );
+    // `FormBody.Builder().add(…).build()`.
+    assert_eq!(sent(28), ["email (personal data)", "text (message text)"]);
+    // `val event = JSONObject(); event.put(…)` statements.
+    assert_eq!(sent(38), ["campaignId", "opened"]);
+    // Ktor `setBody(Registration(deviceId = …))` in the request lambda.
+    assert_eq!(
+        sent(42),
+        ["deviceId (device identifier)", "fcmToken (push token)", "locale"]
+    );
+    // Ktor `setBody(body)` with `val body = mapOf("event" to name, …)`.
+    assert_eq!(sent(49), ["event", "platform"]);
+}

@@ -87,7 +87,8 @@ fn a_body_built_before_the_request_is_data_sent() {
     for expected in [
         // `const body = {…}; fetch(url, { body: JSON.stringify(body) })`.
         "deviceId (device identifier)",
-        "deviceToken (device identifier)",
+        // A push token is a device address, not a credential.
+        "deviceToken (push token)",
         "appId",
         "projectId",
         // `axios.post(url, payload)` with a local `payload`.
@@ -100,10 +101,23 @@ fn a_body_built_before_the_request_is_data_sent() {
     }
     // Swift `request.httpBody = try JSONEncoder().encode(body)`.
     let ios = data_sent(&report, "push.acme-voice.io");
-    assert!(
-        ios.contains(&"deviceId (device identifier)".to_string()),
-        "{ios:#?}"
-    );
+    for expected in ["deviceId (device identifier)", "pushToken (push token)"] {
+        assert!(ios.contains(&expected.to_string()), "{expected} not in {ios:#?}");
+    }
+    // Push tokens sent in a body are not auth.
+    for host in ["exp.acme-push.io", "push.acme-voice.io"] {
+        let communication = report["communications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["hosts"].as_array().unwrap().iter().any(|h| h == host))
+            .unwrap();
+        assert!(
+            communication["auth"].is_null(),
+            "{host}: {}",
+            communication["auth"]
+        );
+    }
     // The call rows carry the same reading.
     let unregister = report["calls"]
         .as_array()

@@ -331,7 +331,7 @@ pub fn make_sink<'a>(
     let rendered = value.as_ref().map(Value::render).filter(|r| !r.is_empty());
     let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
     let host_parts = value.as_ref().and_then(host_of);
-    let payload = super::payload::describe_in(&site.call, scope);
+    let payload = super::payload::describe_site(site, scope);
     let endpoint = match (&rendered, &host_parts) {
         (Some(url), Some((scheme, host))) => Some(EndpointHit {
             url: url.clone(),

@@ -86,10 +86,35 @@ const KEY_QUALIFIERS: &[&str] = &[
     "x",
 ];
 
+/// Words that make a following `token` a push-notification address
+/// (`deviceToken`, `fcmToken`, `expoPushToken`) rather than a credential.
+const PUSH_QUALIFIERS: &[&str] = &[
+    "push",
+    "device",
+    "fcm",
+    "gcm",
+    "apns",
+    "apn",
+    "voip",
+    "registration",
+    "notification",
+    "notifications",
+];
+
+/// True when a name denotes a push token: the address a push service
+/// delivers to on one device. It identifies the device (data sent, a
+/// privacy matter) but grants no access, so it is not a credential.
+pub fn is_push_token_name(name: &str) -> bool {
+    let words = words(name);
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(w.as_str(), "token" | "tokens") && i > 0 && PUSH_QUALIFIERS.contains(&words[i - 1].as_str())
+    })
+}
+
 /// True when a variable, field or parameter name denotes a credential.
 pub fn is_credential_name(name: &str) -> bool {
     let words = words(name);
-    if words.is_empty() {
+    if words.is_empty() || is_push_token_name(name) {
         return false;
     }
     if words.len() == 1 && words[0] == "key" {
@@ -244,8 +269,51 @@ mod tests {
             "tokenUrl",
             "model",
             "id",
+            "deviceToken",
+            "pushToken",
+            "fcmToken",
+            "FCM_TOKEN",
+            "apnsToken",
+            "APNSToken",
+            "registrationToken",
+            "expoPushToken",
+            "voipPushToken",
         ] {
             assert!(!is_credential_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn push_tokens() {
+        for yes in [
+            "deviceToken",
+            "expoPushToken",
+            "fcm_token",
+            "APNSToken",
+            "registrationTokens",
+        ] {
+            assert!(is_push_token_name(yes), "{yes}");
+        }
+        for no in [
+            "token",
+            "accessToken",
+            "authToken",
+            "apiToken",
+            "refreshToken",
+            "pushAuthToken",
+            "deviceId",
+        ] {
+            assert!(!is_push_token_name(no), "{no}");
+        }
+        for still in [
+            "token",
+            "accessToken",
+            "authToken",
+            "apiToken",
+            "refreshToken",
+            "pushAuthToken",
+        ] {
+            assert!(is_credential_name(still), "{still}");
         }
     }
 

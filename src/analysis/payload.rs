@@ -5,8 +5,9 @@
 //! json })`). Body values are also classified by name, so the inventory can
 //! say a request carries message text (`text`, `message`, `content`,
 //! `prompt`…), file contents (`file`, `buffer`, `blob`, `audio`, `image`…)
-//! or device identifiers (`deviceId`, `idfa`, `androidId`,
-//! `advertisingId`…). Code builds the body first and sends it by name
+//! device identifiers (`deviceId`, `idfa`, `androidId`, `advertisingId`…)
+//! or push tokens (`deviceToken`, `fcmToken`, `expoPushToken`…: device
+//! addresses, not credentials, so they never count as auth). Code builds the body first and sends it by name
 //! (`const body = {...}; fetch(url, { body: JSON.stringify(body) })`, Swift
 //! `request.httpBody = try JSONEncoder().encode(body)`), so with the call's
 //! scope names are followed to the object literal, dictionary or memberwise
@@ -15,7 +16,8 @@
 
 use super::names;
 use super::scope::Scope;
-use crate::model::{CallExpr, Expr};
+use crate::lang::Lang;
+use crate::model::{Arg, CallExpr, CallSite, Expr, Span};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Payload {
@@ -35,6 +37,31 @@ pub fn describe_in<'a>(call: &'a CallExpr, scope: &Scope<'a>) -> Payload {
     describe_at(call, Some(*scope))
 }
 
+/// What the call at `site` sends, seen from `scope`: [`describe_in`] plus
+/// the body a Kotlin Ktor call sets in its trailing lambda
+/// (`client.post(u) { setBody(x) }`).
+pub fn describe_site<'a>(site: &'a CallSite, scope: &Scope<'a>) -> Payload {
+    let mut out = describe_at(&site.call, Some(*scope));
+    let facts = scope.facts();
+    if facts.lang != Lang::Kotlin || !site.call.has_closure {
+        return out;
+    }
+    let inside = |span: Span| span.start_byte > site.span.start_byte && span.end_byte <= site.span.end_byte;
+    for inner in facts
+        .calls
+        .iter()
+        .filter(|c| c.callee == "setBody" && inside(c.span))
+    {
+        if let Some(arg) = inner.call.args.first() {
+            let inner_scope = scope.project.scope(scope.file, inner.function.as_deref());
+            add_body_keys(&arg.value, Some(inner_scope), &mut out);
+        }
+    }
+    out.data_sent.sort();
+    out.data_sent.dedup();
+    out
+}
+
 fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
     let mut out = Payload::default();
     for (index, arg) in call.args.iter().enumerate() {
@@ -45,6 +72,11 @@ fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
             }
         }
         let (value, scope) = through(&arg.value, scope);
+        // OkHttp `client.newCall(request)` with a built `request`.
+        if let Some(body) = builder_body(value) {
+            add_body_keys(body, scope, &mut out);
+            continue;
+        }
         // Swift `session.upload(for: request, from: data)`; other `from:`
         // labels (`string.data(from: range)`) are no body.
         if arg.label.as_deref() == Some("from") && call.callee.last_name() == Some("upload") {
@@ -156,37 +188,159 @@ fn is_request_option(key: &str) -> bool {
 }
 
 fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
-    let (value, scope) = through(value, scope);
-    let object = match value {
-        // A memberwise initialiser, `Body(deviceId: id, token: t)` (Swift):
-        // its labels are the encoded keys.
-        Expr::Call(call) if is_memberwise_init(call) => value,
-        // JSON.stringify({...}) / new URLSearchParams({...}) / JSONEncoder().encode(body)
-        Expr::Call(call) => match call.args.first() {
-            Some(arg) => through(&arg.value, scope).0,
-            None => return,
-        },
-        other => other,
-    };
-    let fields: Vec<(&str, &Expr)> = match object {
-        Expr::Object(fields) => fields.iter().map(|(k, v)| (k.as_str(), v)).collect(),
-        Expr::Call(call) if is_memberwise_init(call) => call
-            .args
-            .iter()
-            .filter_map(|a| Some((a.label.as_deref()?, &a.value)))
-            .collect(),
-        _ => return,
-    };
+    let fields = body_fields(value, scope, 0);
     for (key, value) in fields {
-        let shown = match classify(key).or_else(|| value.last_name().and_then(classify)) {
+        let value_name = value.last_name();
+        // `{ token: expoPushToken }`: the value says what the generic key holds.
+        let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
+        let kind = if push_token {
+            Some("push token")
+        } else {
+            classify(key).or_else(|| value_name.and_then(classify))
+        };
+        let shown = match kind {
             Some(kind) => format!("{key} ({kind})"),
             None => key.to_string(),
         };
         out.data_sent.push(shown);
-        if out.auth.is_none() && names::is_credential_name(key) {
+        if out.auth.is_none() && !push_token && names::is_credential_name(key) {
             out.auth = Some(format!("`{key}` in the request body"));
         }
     }
+}
+
+/// The literal keys of a request body and their values: an object literal
+/// or dictionary, a memberwise initialiser, or what a call encodes
+/// (`JSON.stringify(x)`, `JSONEncoder().encode(x)`, `gson.toJson(x)`,
+/// `RequestBody.create(type, json)`). Kotlin bodies are built by chains and
+/// statements: `JSONObject().put("k", v)`, `FormBody.Builder().add("k",
+/// v).build()`, `json.toString().toRequestBody(type)`, `obj.put("k", v)` on
+/// a local `obj`.
+fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> Vec<(&'a str, &'a Expr)> {
+    let mut fields = if depth > MAX_HOPS {
+        return Vec::new();
+    } else {
+        statement_puts(value, scope)
+    };
+    let (value, scope) = through(value, scope);
+    match value {
+        Expr::Object(object) => fields.extend(object.iter().map(|(k, v)| (k.as_str(), v))),
+        // A memberwise initialiser, `Body(deviceId: id, token: t)` (Swift,
+        // Kotlin named arguments): its labels are the encoded keys.
+        Expr::Call(call) if is_memberwise_init(call) => {
+            fields.extend(
+                call.args
+                    .iter()
+                    .filter_map(|a| Some((a.label.as_deref()?, &a.value))),
+            );
+        }
+        Expr::Call(call) => {
+            // Down a builder chain to its root, keeping `put("k", v)` keys.
+            let mut root = value;
+            while let Expr::Call(link) = root {
+                let Expr::Member(object, method) = &link.callee else {
+                    break;
+                };
+                if is_put_method(method) {
+                    if let [Arg {
+                        value: Expr::Str(key),
+                        ..
+                    }, Arg { value, .. }, ..] = link.args.as_slice()
+                    {
+                        fields.push((key, value));
+                    }
+                } else if !matches!(
+                    method.as_str(),
+                    "build" | "toString" | "toRequestBody" | "toByteArray" | "toJSONString"
+                ) {
+                    break;
+                }
+                root = object;
+            }
+            if !std::ptr::eq(root, value) {
+                fields.extend(body_fields(root, scope, depth + 1));
+                return fields;
+            }
+            // `JSON.stringify({...})`, `JSONObject(mapOf(…))`: the first
+            // argument; `RequestBody.create(type, json)`: any argument.
+            let tries = if call.callee.last_name() == Some("create") {
+                call.args.len()
+            } else {
+                1
+            };
+            for arg in call.args.iter().take(tries) {
+                let found = body_fields(&arg.value, scope, depth + 1);
+                if !found.is_empty() {
+                    fields.extend(found);
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+    fields
+}
+
+/// Methods that add one key to a body being built: `JSONObject.put`,
+/// `FormBody.Builder.add`, Gson `addProperty`, multipart parts, `FormData`
+/// and `URLSearchParams` `append`.
+fn is_put_method(method: &str) -> bool {
+    matches!(
+        method,
+        "put" | "add" | "addEncoded" | "addProperty" | "addFormDataPart" | "append"
+    )
+}
+
+/// `val obj = JSONObject(); obj.put("k", v)`: keys put by statements on a
+/// local name in the function `scope` is at.
+fn statement_puts<'a>(value: &'a Expr, scope: Option<Scope<'a>>) -> Vec<(&'a str, &'a Expr)> {
+    let (Some(scope), Expr::Ident(name)) = (scope, value) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for site in &scope.facts().calls {
+        let Some(method) = site
+            .callee
+            .strip_prefix(name.as_str())
+            .and_then(|m| m.strip_prefix('.'))
+        else {
+            continue;
+        };
+        if site.function.as_deref() != scope.function || !is_put_method(method) {
+            continue;
+        }
+        if let [Arg {
+            value: Expr::Str(key),
+            ..
+        }, Arg { value, .. }, ..] = site.call.args.as_slice()
+        {
+            fields.push((key.as_str(), value));
+        }
+    }
+    fields
+}
+
+/// The body of a request built with OkHttp's builder:
+/// `Request.Builder().url(u).post(body).build()`, `.method("PUT", body)`.
+fn builder_body(expr: &Expr) -> Option<&Expr> {
+    let mut link = expr;
+    let mut body = None;
+    while let Expr::Call(call) = link {
+        let (object, method) = match &call.callee {
+            Expr::Member(object, method) => (object.as_ref(), method.as_str()),
+            Expr::Ident(name) if name == "Builder" => return body,
+            _ => return None,
+        };
+        match (method, call.args.as_slice()) {
+            ("Builder" | "newBuilder", _) => return body,
+            ("post" | "put" | "patch" | "delete", [arg]) | ("method", [_, arg]) => {
+                body = body.or(Some(&arg.value));
+            }
+            _ => {}
+        }
+        link = object;
+    }
+    None
 }
 
 /// `Body(deviceId: id, token: t)`: a type's initialiser with every argument
@@ -259,7 +413,6 @@ fn classify(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Arg;
 
     fn obj(fields: Vec<(&str, Expr)>) -> Expr {
         Expr::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
@@ -368,6 +521,8 @@ mod tests {
         use crate::lang::Grammar;
         let grammar = if path.ends_with(".swift") {
             Grammar::Swift
+        } else if path.ends_with(".kt") {
+            Grammar::Kotlin
         } else {
             Grammar::TypeScript
         };
@@ -379,7 +534,63 @@ mod tests {
         let index = crate::analysis::ProjectIndex::new(&files);
         let project = index.open(0, &facts);
         let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
-        describe_in(&site.call, &project.scope(0, site.function.as_deref()))
+        describe_site(site, &project.scope(0, site.function.as_deref()))
+    }
+
+    #[test]
+    fn kotlin_okhttp_bodies() {
+        let src = "fun report(text: String) {\n\
+            val payload = JSONObject(mapOf(\"message\" to text, \"level\" to \"info\"))\n\
+            val request = Request.Builder().url(u)\n\
+                .method(\"PUT\", RequestBody.create(\"application/json\".toMediaType(), payload.toString()))\n\
+                .build()\n\
+            client.newCall(request).execute()\n}\n";
+        assert_eq!(
+            sent("A.kt", src, "client.newCall").data_sent,
+            vec!["level", "message (message text)"]
+        );
+        let src = "fun login(email: String, password: String) {\n\
+            client.newCall(Request.Builder().url(u).post(FormBody.Builder().add(\"email\", email).add(\"password\", password).build()).build())\n}\n";
+        let p = sent("A.kt", src, "client.newCall");
+        assert_eq!(p.data_sent, vec!["email (personal data)", "password"]);
+        assert_eq!(p.auth.as_deref(), Some("`password` in the request body"));
+        // A GET has no body; a key that is not a literal is not guessed.
+        for request in [
+            "Request.Builder().url(u).get().build()",
+            "Request.Builder().url(u).post(JSONObject().put(key, 1).toString().toRequestBody()).build()",
+        ] {
+            let src = format!("fun get(key: String) {{\n    client.newCall({request})\n}}\n");
+            assert!(
+                sent("A.kt", &src, "client.newCall").data_sent.is_empty(),
+                "{request}"
+            );
+        }
+    }
+
+    #[test]
+    fn kotlin_ktor_set_body_in_the_request_lambda() {
+        let src = "suspend fun sync(deviceId: String) {\n\
+            client.post(u) {\n\
+                contentType(ContentType.Application.Json)\n\
+                setBody(Registration(deviceId = deviceId, locale = \"en\"))\n\
+            }\n}\n";
+        assert_eq!(
+            sent("A.kt", src, "client.post").data_sent,
+            vec!["deviceId (device identifier)", "locale"]
+        );
+    }
+
+    #[test]
+    fn form_data_appended_by_statements() {
+        let src = "async function upload(blob, caption) {\n\
+            const form = new FormData();\n\
+            form.append(\"file\", blob);\n\
+            form.append(\"caption\", caption);\n\
+            await fetch(url, { method: \"POST\", body: form });\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "fetch").data_sent,
+            vec!["caption (message text)", "file (file contents)"]
+        );
     }
 
     #[test]
@@ -389,11 +600,7 @@ mod tests {
             await fetch(url, { method: \"POST\", body: JSON.stringify(body) });\n}\n";
         assert_eq!(
             sent("a.ts", src, "fetch").data_sent,
-            vec![
-                "deviceId (device identifier)",
-                "deviceToken (device identifier)",
-                "type"
-            ]
+            vec!["deviceId (device identifier)", "deviceToken (push token)", "type"]
         );
         // Without the scope, only literal objects are read.
         let facts_free = describe(&CallExpr {
@@ -406,6 +613,41 @@ mod tests {
             has_closure: false,
         });
         assert!(facts_free.data_sent.is_empty());
+    }
+
+    #[test]
+    fn push_tokens_are_data_sent_not_auth() {
+        for (body, key) in [
+            ("{ deviceToken: t, platform: \"ios\" }", "deviceToken"),
+            ("{ pushToken: t }", "pushToken"),
+            ("{ fcmToken: t }", "fcmToken"),
+            ("{ apnsToken: t }", "apnsToken"),
+            ("{ registrationToken: t }", "registrationToken"),
+            ("{ expoPushToken: t }", "expoPushToken"),
+            ("{ token: expoPushToken }", "token"),
+        ] {
+            let src = format!(
+                "async function register(t, expoPushToken) {{\n\
+                 await fetch(url, {{ method: \"POST\", body: JSON.stringify({body}) }});\n}}\n"
+            );
+            let p = sent("a.ts", &src, "fetch");
+            assert_eq!(p.auth, None, "{body}");
+            assert!(
+                p.data_sent.contains(&format!("{key} (push token)")),
+                "{body}: {:?}",
+                p.data_sent
+            );
+        }
+        for key in ["accessToken", "authToken", "apiToken", "token", "refreshToken"] {
+            let src = format!(
+                "async function f(t) {{ await fetch(url, {{ body: JSON.stringify({{ {key}: t }}) }}); }}\n"
+            );
+            assert_eq!(
+                sent("a.ts", &src, "fetch").auth,
+                Some(format!("`{key}` in the request body")),
+                "{key}"
+            );
+        }
     }
 
     #[test]
@@ -438,7 +680,7 @@ mod tests {
             let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
         assert_eq!(
             sent("A.swift", src, "URLSession.shared.data").data_sent,
-            vec!["deviceId (device identifier)", "pushToken"]
+            vec!["deviceId (device identifier)", "pushToken (push token)"]
         );
         let src = "func send(email: String) async throws {\n\
             var request = URLRequest(url: endpoint)\n\

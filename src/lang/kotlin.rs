@@ -133,6 +133,18 @@ impl Kotlin {
             return Expr::Call(call);
         }
         let callee = callee.unwrap_or(Expr::Unknown(String::new()));
+        // `mapOf("event" to name)`: a map with literal keys, like an object literal.
+        if let Expr::Ident(name) = &callee {
+            if matches!(
+                name.as_str(),
+                "mapOf" | "mutableMapOf" | "hashMapOf" | "linkedMapOf" | "sortedMapOf"
+            ) && lambda.is_none()
+            {
+                if let Some(object) = self.map_of(node, src, depth) {
+                    return object;
+                }
+            }
+        }
         // `buildString { append("https://"); append(host) }`: the appended parts.
         if callee == Expr::Ident("buildString".into()) {
             if let Some(body) = lambda.and_then(|l| l.named_child(l.named_child_count().saturating_sub(1))) {
@@ -170,6 +182,35 @@ impl Kotlin {
             is_new: false,
             has_closure,
         }))
+    }
+
+    /// The `"key" to value` pairs of a `mapOf(…)` call as an object, when
+    /// every key is a string literal.
+    fn map_of(&self, node: Node, src: &[u8], depth: usize) -> Option<Expr> {
+        let mut walker = node.walk();
+        let arguments = node
+            .named_children(&mut walker)
+            .find(|c| c.kind() == "value_arguments")?;
+        let mut fields = Vec::new();
+        let mut walker = arguments.walk();
+        for arg in arguments.named_children(&mut walker) {
+            if arg.kind() != "value_argument" {
+                continue;
+            }
+            let pair = arg.named_child(arg.named_child_count().saturating_sub(1))?;
+            if pair.kind() != "infix_expression" || pair.named_child_count() != 3 {
+                return None;
+            }
+            let (key, op, value) = (pair.named_child(0)?, pair.named_child(1)?, pair.named_child(2)?);
+            if text(op, src) != "to" {
+                return None;
+            }
+            let Expr::Str(key) = self.lower(key, src, depth + 1) else {
+                return None;
+            };
+            fields.push((key, self.lower(value, src, depth + 1)));
+        }
+        Some(Expr::Object(fields))
     }
 
     fn built_string(lambda: Node, src: &[u8], depth: usize) -> Expr {
@@ -541,6 +582,20 @@ mod tests {
         assert_eq!(call.args[1].label, None);
         let e = first_of("val r = Request.Builder().url(u).build()", "call_expression");
         assert_eq!(e.path().as_deref(), Some("Request.Builder().url().build()"));
+    }
+
+    #[test]
+    fn map_of_pairs_with_literal_keys_is_an_object() {
+        let e = first_of("val m = mapOf(\"event\" to name, \"n\" to 1)", "call_expression");
+        assert_eq!(
+            e,
+            Expr::Object(vec![
+                ("event".into(), Expr::Ident("name".into())),
+                ("n".into(), Expr::Number("1".into())),
+            ])
+        );
+        let e = first_of("val m = mapOf(key to name)", "call_expression");
+        assert!(matches!(e, Expr::Call(_)), "{e:?}");
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub struct SinkSpec {
     /// labels (Swift `data(for:)` but not `"x".data(using:)`).
     #[serde(default)]
     pub labels: Vec<String>,
+    /// The call must have no argument with one of these labels: AppKit's
+    /// `attr.data(from: range, documentAttributes: [...])` is not
+    /// URLSession's `data(from: url)`.
+    #[serde(default)]
+    pub unless_labels: Vec<String>,
     /// The call only configures a request that another call sends (OkHttp
     /// `Request.Builder().url(u)`): it is a sink so a request sent elsewhere
     /// is still found, and is dropped when a sending call in the same
@@ -236,6 +241,10 @@ impl SinkCatalog {
                         .args
                         .iter()
                         .any(|a| a.label.as_ref().is_some_and(|l| s.labels.contains(l))))
+                && !call
+                    .args
+                    .iter()
+                    .any(|a| a.label.as_ref().is_some_and(|l| s.unless_labels.contains(l)))
         })
     }
 
@@ -344,5 +353,40 @@ mod tests {
         assert!(imports_ok(&["undici".into()], &["undici".into()]));
         assert!(!imports_ok(&["undici".into()], &["axios".into()]));
         assert!(imports_ok(&["@aws-sdk/*".into()], &["@aws-sdk/client-s3".into()]));
+    }
+
+    fn swift_call(receiver: &str, method: &str, labels: &[&str]) -> CallExpr {
+        CallExpr {
+            callee: Expr::Member(Box::new(Expr::Ident(receiver.into())), method.into()),
+            args: labels
+                .iter()
+                .map(|l| crate::model::Arg {
+                    label: Some(l.to_string()),
+                    value: Expr::Ident("x".into()),
+                })
+                .collect(),
+            is_new: false,
+            has_closure: false,
+        }
+    }
+
+    #[test]
+    fn unless_labels_reject_attributed_string_data() {
+        let rules = crate::rules::RuleSet::builtin().expect("built-in rules load");
+        let matched = |receiver: &str, labels: &[&str]| {
+            let call = swift_call(receiver, "data", labels);
+            let callee = call.callee.path().expect("a name chain");
+            rules
+                .sinks
+                .match_call(Lang::Swift, &callee, &call, &[])
+                .map(|s| s.api.clone())
+        };
+        assert_eq!(matched("session", &["from"]).as_deref(), Some("URLSession"));
+        assert_eq!(
+            matched("session", &["for", "delegate"]).as_deref(),
+            Some("URLSession")
+        );
+        assert_eq!(matched("attr", &["from", "documentAttributes"]), None);
+        assert_eq!(matched("s", &["using"]), None);
     }
 }
