@@ -303,3 +303,63 @@ fn one_token_in_url_finding_per_leak() {
         assert_eq!(fingerprints.len(), all, "{name}: {tokens:#?}");
     }
 }
+
+/// A disk scan spills each file's facts to a temporary file and reads them
+/// back per analysis pass; in-memory sources (`diff`) keep them in memory.
+/// Both must give the same report on every fixture.
+#[test]
+fn spilled_and_in_memory_facts_give_the_same_report() {
+    use egress_scan::config::Config;
+    use egress_scan::engine::Engine;
+    use egress_scan::rules::RuleSet;
+    use egress_scan::scan::{self, ScanOptions, SourceFile};
+
+    let rules = RuleSet::builtin().expect("built-in rules");
+    let config = Config::default();
+    let engine = Engine::new(&rules, true).expect("engine");
+    for name in crate::common::fixture_names() {
+        let root = crate::common::fixture(&name);
+        let options = ScanOptions {
+            root: root.clone(),
+            root_label: name.clone(),
+            excludes: Vec::new(),
+            include_tests: true,
+            langs: egress_scan::lang::Lang::ALL.to_vec(),
+            threads: 2,
+            prefilter: true,
+            max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
+            shard: None,
+            cache: None,
+        };
+        let spilled = scan::scan(&options, &rules, &config).expect("scan");
+        let walked = egress_scan::walk::walk(&egress_scan::walk::WalkOptions {
+            root,
+            excludes: Vec::new(),
+            include_tests: true,
+            langs: egress_scan::lang::Lang::ALL.to_vec(),
+            max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
+            threads: 2,
+        })
+        .expect("walk");
+        let sources: Vec<SourceFile> = walked
+            .files
+            .iter()
+            .map(|c| SourceFile {
+                rel: c.rel.clone(),
+                grammar: c.grammar,
+                bytes: std::fs::read(&c.path).expect("readable fixture"),
+            })
+            .collect();
+        let held = scan::scan_sources(name.clone(), &sources, &engine, &rules, &config);
+        assert!(
+            !spilled.calls.is_empty() || !spilled.endpoints.is_empty(),
+            "{name}: nothing found"
+        );
+        let json = |r: &egress_scan::report::Report| {
+            let mut v = serde_json::to_value(r).expect("json");
+            v.as_object_mut().expect("object").remove("stats");
+            v
+        };
+        assert_eq!(json(&spilled), json(&held), "{name}");
+    }
+}

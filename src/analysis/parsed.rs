@@ -179,6 +179,20 @@ mod tests {
     use crate::lang::Lang;
     use crate::model::{Binding, Expr, Span};
 
+    fn function(name: &str, params: &[&str]) -> Function {
+        Function {
+            name: name.into(),
+            params: params
+                .iter()
+                .map(|p| crate::model::Param {
+                    name: p.to_string(),
+                    default: None,
+                })
+                .collect(),
+            span: Span::default(),
+        }
+    }
+
     fn facts() -> FileFacts {
         let binding = |name: &str, function: Option<&str>| Binding {
             name: name.into(),
@@ -196,7 +210,12 @@ mod tests {
                 binding("local", Some("Api.get")),
                 binding("this.base", Some("Api.constructor")),
             ],
-            functions: Vec::new(),
+            functions: vec![
+                function("Api.<init>", &[]),
+                function("Api.get", &["path"]),
+                function("Api.fetchFrom", &["path", "baseUrl"]),
+                function("helper", &[]),
+            ],
             strings: Vec::new(),
             imports: Vec::new(),
             query_matches: Vec::new(),
@@ -211,6 +230,8 @@ mod tests {
         let parsed = ParsedFile::new(facts());
         let names: Vec<&str> = parsed.summary.bindings.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(names, ["BASE", "this.base"]);
+        let functions: Vec<&str> = parsed.summary.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(functions, ["Api.<init>", "Api.fetchFrom"]);
         assert!(parsed.summary.lines.iter().next().is_none());
         assert!(parsed.declares("ApiConfig") && parsed.declares("Api") && parsed.declares("Body"));
         assert!(!parsed.declares("Config"));
@@ -227,6 +248,7 @@ mod tests {
         let full = parsed.facts();
         assert_eq!(full.path, "src/renamed.kt");
         assert_eq!(full.bindings.len(), 3);
+        assert_eq!(full.functions.len(), 4);
         assert_eq!(full.lines.iter().count(), 4);
     }
 }
