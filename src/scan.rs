@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::analysis::{self, AnalysisOptions, FileAnalysis, OutboundCall, ParsedFile, RawFinding};
+use crate::analysis::{self, AnalysisOptions, FileAnalysis, ParsedFile, RawFinding};
 use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
@@ -258,13 +258,12 @@ pub fn build_report_of(
         } = analysis;
         calls.retain(|c| keep(&c.file));
         hits.retain(|h| keep(&h.file));
-        let own_calls: Vec<OutboundCall> = calls.iter().filter(|c| c.file == facts.path).cloned().collect();
         let hosts_at: Vec<(usize, &str)> = hits
             .iter()
             .filter(|h| h.file == facts.path)
             .map(|h| (h.span.line, h.host.as_str()))
             .collect();
-        let inventory = inventory::file_facts(facts, &own_calls, &hosts_at, &catalog);
+        let inventory = inventory::file_facts(facts, &calls, &hosts_at, &catalog);
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| keep(&f.file))

@@ -65,7 +65,8 @@ pub struct ProjectIndex<'a> {
     /// file from another one: most files are never reached that way.
     indices: Vec<std::sync::OnceLock<FileIndex>>,
     by_path: HashMap<&'a str, usize>,
-    /// Exported binding name → (file, binding of its summary) pairs.
+    /// Exported binding name → (file, binding) pairs; the binding indexes
+    /// the file's summary, also when that file is the open one.
     exports: HashMap<String, Vec<(usize, usize)>>,
     /// Simple function name (`request` of `Client.request`) → (file,
     /// function) pairs: a call's callee is known by its last name only.
@@ -390,7 +391,7 @@ impl<'a> Scope<'a> {
                     .iter()
                     .find(|(fi, _)| *fi != self.file && self.project.facts(*fi).lang == facts.lang)
             })?;
-        let binding = &self.project.facts(fi).bindings[bi];
+        let binding = &self.project.parsed(fi).summary.bindings[bi];
         Some((
             &binding.value,
             Scope {
@@ -420,7 +421,7 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|(fi, _)| self.project.facts(*fi).lang == facts.lang)
             .find(|(fi, _)| declares(*fi))?;
-        let binding = &self.project.facts(fi).bindings[bi];
+        let binding = &self.project.parsed(fi).summary.bindings[bi];
         Some((
             &binding.value,
             Scope {
@@ -429,5 +430,42 @@ impl<'a> Scope<'a> {
                 function: None,
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Grammar;
+
+    fn facts(path: &str, src: &str) -> FileFacts {
+        let grammar = Grammar::for_path(std::path::Path::new(path)).expect("grammar");
+        let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
+        let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
+        crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries)
+    }
+
+    /// Exports index the summaries' bindings, which leave out local ones:
+    /// a constant of the open file itself must not be read from its full
+    /// binding list by that index.
+    #[test]
+    fn a_type_member_of_the_open_file_resolves_to_its_own_value() {
+        let src = "fun helper() {\n    val tmp = \"scratch\"\n}\n\
+            object ApiConfig {\n    const val BASE_URL = \"https://api.example.com/v1\"\n}\n\
+            fun get() {\n    val u = ApiConfig.BASE_URL\n}\n";
+        let full = facts("Api.kt", src);
+        assert!(
+            full.bindings.iter().position(|b| b.name == "tmp")
+                < full.bindings.iter().position(|b| b.name.ends_with("BASE_URL"))
+        );
+        let parsed = ParsedFile::new(full.clone());
+        let files = [&parsed];
+        let index = ProjectIndex::new(&files);
+        let project = index.open(0, &full);
+        let (value, _) = project
+            .scope(0, Some("get"))
+            .lookup("ApiConfig.BASE_URL")
+            .expect("resolved");
+        assert_eq!(value, &Expr::Str("https://api.example.com/v1".into()));
     }
 }

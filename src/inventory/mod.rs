@@ -216,8 +216,8 @@ impl InventoryFacts {
 
 /// The [`InventoryFacts`] of one parsed file: the catalog client libraries
 /// it imports, and the auth and data of its requests to each host. `calls`
-/// are the file's outbound calls and `hosts_at` the lines at which its
-/// endpoints are (line, host).
+/// are outbound calls (those of other files are ignored) and `hosts_at`
+/// the lines of the file at which its endpoints are (line, host).
 pub fn file_facts(
     facts: &FileFacts,
     calls: &[OutboundCall],
@@ -361,6 +361,7 @@ fn request_details(
 ) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
     let mut out: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     // Lines at which each host is reached.
+    let calls: Vec<&OutboundCall> = calls.iter().filter(|c| c.file == facts.path).collect();
     let mut lines: Vec<(usize, &str)> = calls
         .iter()
         .filter_map(|c| Some((c.line, c.host.as_deref()?)))
