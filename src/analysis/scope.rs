@@ -122,19 +122,11 @@ impl<'a> ProjectIndex<'a> {
     pub fn open<'v>(&'v self, file: usize, facts: &'v FileFacts) -> Project<'v> {
         Project {
             index: self,
-            open: Some(OpenFile {
+            open: OpenFile {
                 file,
                 facts,
                 names: FileIndex::new(facts),
-            }),
-        }
-    }
-
-    /// The project with no file open: every file seen through its summary.
-    pub fn summaries(&self) -> Project<'_> {
-        Project {
-            index: self,
-            open: None,
+            },
         }
     }
 }
@@ -149,30 +141,24 @@ struct OpenFile<'a> {
 /// [`ProjectIndex::open`]).
 pub struct Project<'a> {
     index: &'a ProjectIndex<'a>,
-    open: Option<OpenFile<'a>>,
+    open: OpenFile<'a>,
 }
 
 impl<'a> Project<'a> {
-    pub fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
-    }
-
     /// The facts of `file`: in full for the open file, else its summary.
     pub fn facts(&self, file: usize) -> &'a FileFacts {
-        match &self.open {
-            Some(open) if open.file == file => open.facts,
-            _ => &self.index.files[file].summary,
+        if file == self.open.file {
+            self.open.facts
+        } else {
+            &self.index.files[file].summary
         }
     }
 
     fn names(&self, file: usize) -> &FileIndex {
-        match &self.open {
-            Some(open) if open.file == file => &open.names,
-            _ => self.index.indices[file].get_or_init(|| FileIndex::new(&self.index.files[file].summary)),
+        if file == self.open.file {
+            &self.open.names
+        } else {
+            self.index.indices[file].get_or_init(|| FileIndex::new(&self.index.files[file].summary))
         }
     }
 
