@@ -214,11 +214,8 @@ mod tests {
     use super::*;
 
     fn facts(path: &str) -> FileFacts {
-        let src = b"const API = \"https://api.example.com/v1\";\nfetch(`${API}/items`);\n";
-        let tree = crate::lang::parse(Grammar::TypeScript, src).expect("parses");
-        let queries =
-            crate::extract::CompiledQueries::new(Grammar::TypeScript, Vec::new()).expect("compiles");
-        crate::extract::extract(path, Grammar::TypeScript, &tree, src, &queries)
+        let src = "const API = \"https://api.example.com/v1\";\nfetch(`${API}/items`);\n";
+        crate::extract::facts_of(path, src)
     }
 
     #[test]

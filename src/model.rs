@@ -210,6 +210,23 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Facts of `path` with nothing found yet.
+    pub fn empty(path: &str, lang: Lang) -> FileFacts {
+        FileFacts {
+            path: path.to_string(),
+            lang,
+            calls: Vec::new(),
+            bindings: Vec::new(),
+            functions: Vec::new(),
+            strings: Vec::new(),
+            imports: Vec::new(),
+            query_matches: Vec::new(),
+            suppressions: Vec::new(),
+            parse_error: false,
+            lines: Lines::default(),
+        }
+    }
+
     /// Drops the spare capacity of every list: facts of all parsed files
     /// are held until the cross-file analysis ends, and growth by doubling
     /// leaves up to half of each list unused.

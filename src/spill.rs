@@ -103,17 +103,8 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> FileFacts {
         FileFacts {
-            path: path.into(),
-            lang: Lang::Typescript,
-            calls: Vec::new(),
-            bindings: Vec::new(),
-            functions: Vec::new(),
-            strings: Vec::new(),
-            imports: Vec::new(),
-            query_matches: Vec::new(),
-            suppressions: Vec::new(),
-            parse_error: false,
             lines: Lines::new(text.as_bytes()),
+            ..FileFacts::empty(path, Lang::Typescript)
         }
     }
 

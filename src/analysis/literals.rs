@@ -525,21 +525,9 @@ mod tests {
 
     /// Endpoint URLs of the first file of a project of `(path, source)` files.
     fn endpoints(files: &[(&str, &str)]) -> Vec<String> {
-        use crate::lang::Grammar;
         let facts: Vec<FileFacts> = files
             .iter()
-            .map(|(path, src)| {
-                let grammar = if path.ends_with(".swift") {
-                    Grammar::Swift
-                } else if path.ends_with(".kt") {
-                    Grammar::Kotlin
-                } else {
-                    Grammar::TypeScript
-                };
-                let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
-                let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
-                crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries)
-            })
+            .map(|(path, src)| crate::extract::facts_of(path, src))
             .collect();
         let parsed: Vec<crate::analysis::ParsedFile> = facts
             .iter()

@@ -46,9 +46,6 @@ enum Body {
 impl ParsedFile {
     pub fn new(facts: FileFacts) -> ParsedFile {
         let summary = FileFacts {
-            path: facts.path.clone(),
-            lang: facts.lang,
-            calls: Vec::new(),
             bindings: facts
                 .bindings
                 .iter()
@@ -63,12 +60,9 @@ impl ParsedFile {
                 .filter(|f| visible_from_other_files(f))
                 .cloned()
                 .collect(),
-            strings: Vec::new(),
             imports: facts.imports.clone(),
-            query_matches: Vec::new(),
-            suppressions: Vec::new(),
             parse_error: facts.parse_error,
-            lines: Lines::default(),
+            ..FileFacts::empty(&facts.path, facts.lang)
         };
         let mut callee_names: Vec<u32> = facts
             .calls
@@ -202,9 +196,6 @@ mod tests {
             span: Span::default(),
         };
         FileFacts {
-            path: "src/api.kt".into(),
-            lang: Lang::Kotlin,
-            calls: Vec::new(),
             bindings: vec![
                 binding("BASE", None),
                 binding("local", Some("Api.get")),
@@ -216,12 +207,8 @@ mod tests {
                 function("Api.fetchFrom", &["path", "baseUrl"]),
                 function("helper", &[]),
             ],
-            strings: Vec::new(),
-            imports: Vec::new(),
-            query_matches: Vec::new(),
-            suppressions: Vec::new(),
-            parse_error: false,
             lines: Lines::new(b"object ApiConfig {\n  val x = 1\n}\nprivate data class Body(val a: Int)\n"),
+            ..FileFacts::empty("src/api.kt", Lang::Kotlin)
         }
     }
 

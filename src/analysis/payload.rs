@@ -518,17 +518,7 @@ mod tests {
 
     /// What the call to `callee` in `src` sends, read in its scope.
     fn sent(path: &str, src: &str, callee: &str) -> Payload {
-        use crate::lang::Grammar;
-        let grammar = if path.ends_with(".swift") {
-            Grammar::Swift
-        } else if path.ends_with(".kt") {
-            Grammar::Kotlin
-        } else {
-            Grammar::TypeScript
-        };
-        let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
-        let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
-        let facts = crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries);
+        let facts = crate::extract::facts_of(path, src);
         let parsed = crate::analysis::ParsedFile::new(facts.clone());
         let files = [&parsed];
         let index = crate::analysis::ProjectIndex::new(&files);

@@ -422,14 +422,6 @@ impl<'a> Scope<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::Grammar;
-
-    fn facts(path: &str, src: &str) -> FileFacts {
-        let grammar = Grammar::for_path(std::path::Path::new(path)).expect("grammar");
-        let tree = crate::lang::parse(grammar, src.as_bytes()).expect("parses");
-        let queries = crate::extract::CompiledQueries::new(grammar, Vec::new()).expect("compiles");
-        crate::extract::extract(path, grammar, &tree, src.as_bytes(), &queries)
-    }
 
     /// Exports index the summaries' bindings, which leave out local ones:
     /// a constant of the open file itself must not be read from its full
@@ -439,7 +431,7 @@ mod tests {
         let src = "fun helper() {\n    val tmp = \"scratch\"\n}\n\
             object ApiConfig {\n    const val BASE_URL = \"https://api.example.com/v1\"\n}\n\
             fun get() {\n    val u = ApiConfig.BASE_URL\n}\n";
-        let full = facts("Api.kt", src);
+        let full = crate::extract::facts_of("Api.kt", src);
         assert!(
             full.bindings.iter().position(|b| b.name == "tmp")
                 < full.bindings.iter().position(|b| b.name.ends_with("BASE_URL"))

@@ -89,17 +89,9 @@ pub fn extract(
     let _parents = lang::ParentIndex::new(tree);
     let mut functions = FunctionNames::default();
     let mut facts = FileFacts {
-        path: path.to_string(),
-        lang,
-        calls: Vec::new(),
-        bindings: Vec::new(),
-        functions: Vec::new(),
-        strings: Vec::new(),
-        imports: Vec::new(),
-        query_matches: Vec::new(),
-        suppressions: Vec::new(),
         parse_error: root.has_error(),
         lines: Lines::new(src),
+        ..FileFacts::empty(path, lang)
     };
 
     let query = &queries.builtin;
@@ -391,6 +383,15 @@ pub fn parse_suppressions(comment: &str, line: usize) -> Vec<Suppression> {
         .collect()
 }
 
+/// Facts of a source snippet, for tests across the crate.
+#[cfg(test)]
+pub(crate) fn facts_of(path: &str, src: &str) -> FileFacts {
+    let grammar = Grammar::for_path(std::path::Path::new(path)).expect("a supported file name");
+    let tree = lang::parse(grammar, src.as_bytes()).expect("parses");
+    let queries = CompiledQueries::new(grammar, Vec::new()).expect("compiles");
+    extract(path, grammar, &tree, src.as_bytes(), &queries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,9 +399,7 @@ mod tests {
     #[test]
     fn columns_count_code_points() {
         let src = "const s = \"héllo→\"; fetch(\"https://a.example/x\");\nfetch(\"https://b.example/y\");\n";
-        let tree = lang::parse(Grammar::TypeScript, src.as_bytes()).expect("parses");
-        let queries = CompiledQueries::new(Grammar::TypeScript, Vec::new()).expect("compiles");
-        let facts = extract("a.ts", Grammar::TypeScript, &tree, src.as_bytes(), &queries);
+        let facts = facts_of("a.ts", src);
         let fetch = |line: usize| {
             facts
                 .calls
