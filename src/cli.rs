@@ -106,6 +106,10 @@ pub struct ScanArgs {
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print the wall-clock time of each stage (walk, parse, analysis,
+    /// report, render) to stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Scan shard K of N (1-based): files are partitioned by a stable hash
     /// of their path; merge the N JSON reports with `egress-scan merge`.
     #[arg(long, value_name = "K/N")]

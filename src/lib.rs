@@ -27,6 +27,7 @@ pub mod rules_test;
 pub mod scan;
 pub mod shard;
 pub mod spill;
+pub mod timings;
 pub mod walk;
 
 use std::io::Write;
@@ -187,20 +188,26 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         .as_deref()
         .map(report::baseline::Baseline::load)
         .transpose()?;
+    if args.timings {
+        timings::enable();
+    }
     let mut report = scan::scan(&options, &rules, &config)?;
     report.repository = args.repo_name.clone();
     if let (Some(info), Some(name)) = (&mut report.shard, &args.repo_name) {
         info.repository = name.clone();
     }
-    let rendered = match args.format {
+    let rendered = timings::stage("render", || match args.format {
         Format::Json => report::json::render(&report),
         Format::Table => report::table::render(&report),
         Format::Sarif => report::sarif::render(&report, &rules),
         Format::Markdown => report::markdown::render(&report, config.report.title.as_deref()),
-    };
-    match &args.output {
-        Some(path) => write_file(path, &rendered)?,
-        None => write_stdout(&rendered)?,
+    });
+    timings::stage("write", || match &args.output {
+        Some(path) => write_file(path, &rendered),
+        None => write_stdout(&rendered),
+    })?;
+    if args.timings {
+        eprint!("{}", timings::render());
     }
     let failing = args.fail_on.severity().map_or(0, |level| match &baseline {
         Some(b) => b.new_failing(&report, level),

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::analysis::{self, AnalysisOptions, FileAnalysis, ParsedFile, RawFinding};
+use crate::analysis::{
+    self, AnalysisOptions, EndpointHit, FileAnalysis, OutboundCall, ParsedFile, RawFinding,
+};
 use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
@@ -18,6 +20,7 @@ use crate::model::FileFacts;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
 use crate::rules::{RuleSet, Severity};
 use crate::spill::Spill;
+use crate::timings;
 use crate::walk::{self, WalkOptions};
 use crate::{inventory, Error};
 
@@ -87,13 +90,15 @@ pub fn walk_and_process(
 ) -> Result<(walk::WalkOutput, Vec<Outcome>), Error> {
     let mut excludes = options.excludes.clone();
     excludes.extend(config.exclude.iter().cloned());
-    let walked = walk::walk(&WalkOptions {
-        root: options.root.clone(),
-        excludes,
-        include_tests: options.include_tests || config.include_tests.unwrap_or(false),
-        langs: options.langs.clone(),
-        max_file_size: options.max_file_size,
-        threads: options.threads,
+    let walked = timings::stage("walk", || {
+        walk::walk(&WalkOptions {
+            root: options.root.clone(),
+            excludes,
+            include_tests: options.include_tests || config.include_tests.unwrap_or(false),
+            langs: options.langs.clone(),
+            max_file_size: options.max_file_size,
+            threads: options.threads,
+        })
     })
     .map_err(|e| Error::Other(format!("invalid exclude pattern: {e}")))?;
 
@@ -107,26 +112,33 @@ pub fn walk_and_process(
         }
         outcome
     };
-    let mut outcomes: Vec<Outcome> = walked
-        .files
-        .par_iter()
-        .map(|candidate| match std::fs::read(&candidate.path) {
-            Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
-            Err(_) => Outcome::Unreadable,
-        })
-        .collect();
+    let mut outcomes: Vec<Outcome> = timings::stage("read, parse and extract", || {
+        walked
+            .files
+            .par_iter()
+            .map(|candidate| match std::fs::read(&candidate.path) {
+                Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
+                Err(_) => Outcome::Unreadable,
+            })
+            .collect()
+    });
     let read = |i: usize| {
         let candidate = &walked.files[i];
         let bytes = std::fs::read(&candidate.path).ok()?;
         Some((candidate.rel.as_str(), candidate.grammar, Cow::Owned(bytes)))
     };
-    engine.recheck_untriggered(
-        &mut outcomes,
-        |i| Some(Cow::Owned(crate::prefilter::file_words(&read(i)?.2))),
-        read,
-    );
-    // The files the second prefilter phase admitted.
-    outcomes = outcomes.into_par_iter().map(spilled).collect();
+    timings::stage("prefilter, second phase", || {
+        engine.recheck_untriggered(
+            &mut outcomes,
+            |i| Some(Cow::Owned(crate::prefilter::file_words(&read(i)?.2))),
+            read,
+        );
+        // The files it admitted.
+        outcomes = std::mem::take(&mut outcomes)
+            .into_par_iter()
+            .map(spilled)
+            .collect();
+    });
 
     Ok((walked, outcomes))
 }
@@ -269,25 +281,50 @@ pub fn build_report_of(
             .filter(|f| keep(&f.file))
             .filter_map(|raw| to_finding(raw, facts, rules, config, renames))
             .collect();
-        (calls, hits, findings, inventory)
+        FileResults {
+            calls,
+            hits,
+            findings,
+            inventory,
+        }
     };
-    let results = analysis::analyse_project(
-        files,
-        rules,
-        &analysis_options,
-        &|i| keep(files[i].path()),
-        &finish,
-    );
+    let results = timings::stage("analysis", || {
+        analysis::analyse_project(
+            files,
+            rules,
+            &analysis_options,
+            &|i| keep(files[i].path()),
+            &finish,
+        )
+    });
+    timings::stage("report", || assemble(root, stats, results, &catalog))
+}
 
+/// What one file adds to the report, taken while its facts were open.
+struct FileResults {
+    calls: Vec<OutboundCall>,
+    hits: Vec<EndpointHit>,
+    findings: Vec<Finding>,
+    inventory: inventory::InventoryFacts,
+}
+
+/// Sorts and merges the per-file results of [`build_report_of`] into the
+/// report and its inventory facts.
+fn assemble(
+    root: String,
+    stats: Stats,
+    results: Vec<FileResults>,
+    catalog: &inventory::Catalog,
+) -> (Report, inventory::InventoryFacts) {
     let mut calls = Vec::new();
     let mut hits = Vec::new();
     let mut findings = Vec::new();
     let mut inventory_facts = inventory::InventoryFacts::default();
-    for (file_calls, file_hits, file_findings, file_inventory) in results {
-        calls.extend(file_calls);
-        hits.extend(file_hits);
-        findings.extend(file_findings);
-        inventory_facts.extend(file_inventory);
+    for file in results {
+        calls.extend(file.calls);
+        hits.extend(file.hits);
+        findings.extend(file.findings);
+        inventory_facts.extend(file.inventory);
     }
     inventory_facts.sort();
     calls.sort();
@@ -325,7 +362,7 @@ pub fn build_report_of(
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
 
     let communications =
-        inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, &catalog);
+        inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, catalog);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {

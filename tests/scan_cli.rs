@@ -363,3 +363,38 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
         assert_eq!(json(&spilled), json(&held), "{name}");
     }
 }
+
+/// `--timings` lists the stages on stderr and leaves the report as it is.
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_unchanged() {
+    let root = crate::common::fixture("chatbot");
+    let run = |extra: &[&str]| {
+        crate::common::egress_scan()
+            .arg(&root)
+            .args(["-f", "json", "--no-cache"])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let plain = run(&[]);
+    let timed = run(&["--timings"]);
+    assert!(plain.status.success() && timed.status.success());
+    assert_eq!(plain.stdout, timed.stdout);
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    for stage in [
+        "walk",
+        "read, parse and extract",
+        "analysis",
+        "report",
+        "render",
+        "total",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" s")),
+            "{stage} missing in:\n{stderr}"
+        );
+    }
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings"));
+}
