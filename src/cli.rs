@@ -106,6 +106,10 @@ pub struct ScanArgs {
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Never draw the progress line (drawn on stderr for long scans, only
+    /// on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
     /// Print the wall-clock time of each stage (walk, parse, analysis,
     /// report, render) to stderr.
     #[arg(long)]

@@ -21,6 +21,7 @@ pub mod lang;
 pub mod merge;
 pub mod model;
 pub mod prefilter;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod rules_test;
@@ -181,6 +182,7 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
         max_file_size: args.max_file_size,
         shard: args.shard,
         cache: cache_root(args.no_cache),
+        progress: progress::wanted(args.quiet, args.no_progress),
     };
     // Read the baseline before scanning so a bad file fails fast.
     let baseline = args

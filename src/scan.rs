@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::engine::{Engine, Outcome};
 use crate::lang::{Grammar, Lang};
 use crate::model::FileFacts;
+use crate::progress::Progress;
 use crate::report::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
 use crate::rules::{RuleSet, Severity};
 use crate::spill::Spill;
@@ -42,6 +43,9 @@ pub struct ScanOptions {
     pub shard: Option<crate::shard::Shard>,
     /// Facts cache folder (see [`crate::cache`]); `None`: no cache.
     pub cache: Option<PathBuf>,
+    /// Draw a progress line on stderr during long scans (see
+    /// [`crate::progress`]).
+    pub progress: bool,
 }
 
 /// Runs a scan and returns the report.
@@ -112,16 +116,22 @@ pub fn walk_and_process(
         }
         outcome
     };
+    let progress = Progress::start("scanning", walked.files.len(), options.progress);
     let mut outcomes: Vec<Outcome> = timings::stage("read, parse and extract", || {
         walked
             .files
             .par_iter()
-            .map(|candidate| match std::fs::read(&candidate.path) {
-                Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
-                Err(_) => Outcome::Unreadable,
+            .map(|candidate| {
+                let outcome = match std::fs::read(&candidate.path) {
+                    Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
+                    Err(_) => Outcome::Unreadable,
+                };
+                progress.tick();
+                outcome
             })
             .collect()
     });
+    drop(progress);
     let read = |i: usize| {
         let candidate = &walked.files[i];
         let bytes = std::fs::read(&candidate.path).ok()?;

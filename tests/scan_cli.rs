@@ -330,6 +330,7 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
             max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
             shard: None,
             cache: None,
+            progress: false,
         };
         let spilled = scan::scan(&options, &rules, &config).expect("scan");
         let walked = egress_scan::walk::walk(&egress_scan::walk::WalkOptions {

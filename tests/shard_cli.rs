@@ -81,6 +81,7 @@ fn shard_reports(tmp: &Path, name: &str, counts: &[usize]) -> Vec<Vec<PathBuf>> 
         max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
         shard: None,
         cache: None,
+        progress: false,
     };
     let config = Config::discover(&root, None).expect("config");
     let rules = RuleSet::load(None).expect("rules");
