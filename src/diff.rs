@@ -294,7 +294,11 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         }
     };
     let verdicts = engine.verdict_store();
-    let (mut outcomes, words) = process_blobs(&engine, &work, verdicts.as_ref(), &sync, &read);
+    // Facts go to a spill file as in a disk scan: both sides of a large
+    // repository would otherwise hold every parsed file's facts.
+    let spill = crate::spill::Spill::new().map(std::sync::Arc::new);
+    let (mut outcomes, words) =
+        process_blobs(&engine, &work, verdicts.as_ref(), &sync, &read, spill.as_ref());
     let source = |i: usize| {
         let ((id, grammar), rel) = &work[i];
         Some((
@@ -312,6 +316,10 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         source,
     );
     drop(words);
+    let outcomes: Vec<Outcome> = outcomes
+        .into_par_iter()
+        .map(|o| o.spilled_to(spill.as_ref()))
+        .collect();
     if let Some(store) = verdicts {
         store.flush();
     }
@@ -387,6 +395,7 @@ fn process_blobs<'a>(
     verdicts: Option<&'a VerdictStore>,
     sync: &gix::ThreadSafeRepository,
     read: &ReadBlob<'_>,
+    spill: Option<&std::sync::Arc<crate::spill::Spill>>,
 ) -> (Vec<Outcome>, Vec<FileWords<'a>>) {
     work.par_iter()
         .map_init(
@@ -403,7 +412,7 @@ fn process_blobs<'a>(
                 let Some(bytes) = read(repo, id) else {
                     return (Outcome::Unreadable, None);
                 };
-                let outcome = engine.process_blob(rel, *grammar, id, &bytes);
+                let outcome = engine.process_blob(rel, *grammar, id, &bytes).spilled_to(spill);
                 let Some(store) = verdicts else {
                     return (outcome, None);
                 };

@@ -31,6 +31,17 @@ pub enum Outcome {
     ParseAbandoned,
 }
 
+impl Outcome {
+    /// Moves parsed facts to `spill` (see [`crate::spill`]); other outcomes,
+    /// and facts when there is no spill file, are returned as they are.
+    pub fn spilled_to(mut self, spill: Option<&std::sync::Arc<crate::spill::Spill>>) -> Outcome {
+        if let (Outcome::Facts(parsed), Some(spill)) = (&mut self, spill) {
+            parsed.spill_to(spill);
+        }
+        self
+    }
+}
+
 /// Compiled queries, prefilter and facts cache: everything per-file
 /// processing needs, shared by the disk scan and in-memory sources (`diff`).
 pub struct Engine {

@@ -110,12 +110,6 @@ pub fn walk_and_process(
     // Each file's full facts go to the spill file as soon as they are
     // extracted, so memory holds summaries only (see `ParsedFile`).
     let spill = Spill::new().map(Arc::new);
-    let spilled = |mut outcome: Outcome| {
-        if let (Outcome::Facts(parsed), Some(spill)) = (&mut outcome, &spill) {
-            parsed.spill_to(spill);
-        }
-        outcome
-    };
     let progress = Progress::start("scanning", walked.files.len(), options.progress);
     let mut outcomes: Vec<Outcome> = timings::stage("read, parse and extract", || {
         walked
@@ -123,7 +117,9 @@ pub fn walk_and_process(
             .par_iter()
             .map(|candidate| {
                 let outcome = match std::fs::read(&candidate.path) {
-                    Ok(bytes) => spilled(engine.process(&candidate.rel, candidate.grammar, &bytes)),
+                    Ok(bytes) => engine
+                        .process(&candidate.rel, candidate.grammar, &bytes)
+                        .spilled_to(spill.as_ref()),
                     Err(_) => Outcome::Unreadable,
                 };
                 progress.tick();
@@ -146,7 +142,7 @@ pub fn walk_and_process(
         // The files it admitted.
         outcomes = std::mem::take(&mut outcomes)
             .into_par_iter()
-            .map(spilled)
+            .map(|o| o.spilled_to(spill.as_ref()))
             .collect();
     });
 
