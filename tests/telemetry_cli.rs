@@ -37,3 +37,23 @@ fn telemetry_sdks_are_catalogued_services() {
         assert_eq!(communication(&report, title)["category"], category, "{title}");
     }
 }
+
+#[test]
+fn span_attribute_names_are_not_endpoints() {
+    let report = report();
+    let hosts: Vec<&str> = report["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["host"].as_str().unwrap())
+        .collect();
+    for name in [
+        "server.address",
+        "server.port",
+        "url.full",
+        "url.scheme",
+        "auto.http.browser",
+    ] {
+        assert!(!hosts.contains(&name), "{name} in {hosts:?}");
+    }
+}
