@@ -57,3 +57,24 @@ fn span_attribute_names_are_not_endpoints() {
         assert!(!hosts.contains(&name), "{name} in {hosts:?}");
     }
 }
+
+fn call_at<'a>(report: &'a serde_json::Value, file: &str, line: u64) -> &'a serde_json::Value {
+    let calls = report["calls"].as_array().expect("calls");
+    calls
+        .iter()
+        .find(|c| c["file"] == file && c["line"] == line)
+        .unwrap_or_else(|| panic!("no call at {file}:{line} in {calls:#?}"))
+}
+
+#[test]
+fn beacons_through_a_captured_navigator_are_sinks_with_their_data() {
+    let report = report();
+    let beacon = call_at(&report, "src/analytics/beacon.ts", 16);
+    assert_eq!(beacon["api"], "sendBeacon");
+    assert_eq!(beacon["kind"], "beacon");
+    assert_eq!(beacon["url"], "https://collect.acme-metrics.io/v1/exit");
+    assert_eq!(
+        beacon["data_sent"],
+        serde_json::json!(["distinct_id", "event", "path"])
+    );
+}
