@@ -78,3 +78,25 @@ fn beacons_through_a_captured_navigator_are_sinks_with_their_data() {
         serde_json::json!(["distinct_id", "event", "path"])
     );
 }
+
+#[test]
+fn image_pixels_and_injected_scripts_are_outbound_calls() {
+    let report = report();
+    for (line, url) in [
+        (20, "https://pixel.acme-ads.io/p.gif?c={campaign}"),
+        (24, "https://pixel.acme-ads.io/conversion.gif?order={orderId}"),
+    ] {
+        let pixel = call_at(&report, "src/analytics/beacon.ts", line);
+        assert_eq!(pixel["api"], "Image");
+        assert_eq!(pixel["kind"], "beacon");
+        assert_eq!(pixel["url"], url);
+    }
+    let script = call_at(&report, "src/analytics/beacon.ts", 9);
+    assert_eq!(script["api"], "script element");
+    assert_eq!(script["host"], "cdn.mxpnl.com");
+    let mixpanel = communication(&report, "Mixpanel");
+    assert!(mixpanel["hosts"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("cdn.mxpnl.com")));
+}
