@@ -100,3 +100,25 @@ fn image_pixels_and_injected_scripts_are_outbound_calls() {
         .unwrap()
         .contains(&serde_json::json!("cdn.mxpnl.com")));
 }
+
+#[test]
+fn a_transport_handing_its_body_to_the_xhr_is_not_a_request_to_the_body() {
+    let report = report();
+    let calls: Vec<(&str, u64, &str)> = report["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["file"] == "src/errors/xhrTransport.ts")
+        .map(|c| {
+            (
+                c["file"].as_str().unwrap(),
+                c["line"].as_u64().unwrap(),
+                c["url"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(calls, vec![("src/errors/xhrTransport.ts", 8, "{url}")]);
+    // Its callers still reach the network through it.
+    let report_call = call_at(&report, "src/errors/reporter.ts", 9);
+    assert_eq!(report_call["url"], "https://errors.acme-metrics.io/api/envelope");
+}
