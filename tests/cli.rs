@@ -15,3 +15,4 @@ mod scan_cli;
 mod sdk_cli;
 mod shard_cli;
 mod swift_cli;
+mod telemetry_cli;

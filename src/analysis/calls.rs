@@ -8,7 +8,7 @@ use super::host;
 use super::scope::Project;
 use super::url::{resolve, Piece, Value};
 use super::{EndpointHit, Origin, OutboundCall};
-use crate::model::{CallSite, Expr, FileFacts, Span};
+use crate::model::{Binding, CallSite, Expr, FileFacts, Span};
 use crate::rules::{RuleSet, SinkKind, UrlSpec};
 
 /// A sink call with its resolved URL.
@@ -114,6 +114,32 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
                 e.literal_site = false;
             }
             sinks.push(sink);
+        }
+    }
+    // Elements the browser loads as soon as their `src` is set.
+    if facts.lang == crate::lang::Lang::Typescript {
+        for (index, site) in facts.calls.iter().enumerate() {
+            let Some((api, kind)) = element_load(site) else {
+                continue;
+            };
+            let Some(src) = src_assignment(facts, site) else {
+                continue;
+            };
+            let scope = project.scope(file, site.function.as_deref());
+            let value = resolve(&src.value, &scope, 0);
+            let rendered = value.render();
+            if rendered.is_empty() || rendered.starts_with(['/', '.']) || is_local_url(&value) {
+                continue;
+            }
+            sinks.push(make_sink(
+                index,
+                site,
+                &facts.path,
+                api,
+                kind,
+                Some(value),
+                &scope,
+            ));
         }
     }
     // Client factories with a literal base are endpoints too.
@@ -308,6 +334,43 @@ fn receiver_allowed(words: &[String], callee: &str) -> bool {
         .map_or("", |(r, _)| r)
         .to_ascii_lowercase();
     words.iter().any(|w| receiver.contains(&w.to_ascii_lowercase()))
+}
+
+/// An element whose `src` the browser fetches when it is set: an image
+/// (`new Image()`, `document.createElement("img")`; a tracking pixel sends
+/// its data in the query) or a script (third-party code loaded at run time).
+fn element_load(site: &CallSite) -> Option<(&'static str, SinkKind)> {
+    match site.callee.as_str() {
+        "Image" | "window.Image" if site.call.is_new => Some(("Image", SinkKind::Beacon)),
+        "document.createElement" | "window.document.createElement" => {
+            match site.call.args.first().map(|a| &a.value) {
+                Some(Expr::Str(tag)) if tag.eq_ignore_ascii_case("img") => Some(("Image", SinkKind::Beacon)),
+                Some(Expr::Str(tag)) if tag.eq_ignore_ascii_case("script") => {
+                    Some(("script element", SinkKind::Http))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The assignment of the element's `src` in the function that creates it:
+/// `new Image().src = u`, or `img.src = u` after `const img = …`.
+fn src_assignment<'f>(facts: &'f FileFacts, site: &CallSite) -> Option<&'f Binding> {
+    facts.bindings.iter().find(|b| {
+        let Some(target) = b.name.strip_suffix(".src") else {
+            return false;
+        };
+        if b.function != site.function {
+            return false;
+        }
+        let on_the_call = b.span.start_byte <= site.span.start_byte
+            && site.span.end_byte <= b.span.start_byte + target.len();
+        let on_its_name =
+            site.assigned_to.as_deref() == Some(target) && b.span.start_byte > site.span.end_byte;
+        on_the_call || on_its_name
+    })
 }
 
 /// `fetch("data:,")`, `blob:` and `file:` URLs are read locally: a feature

@@ -122,6 +122,7 @@ pub fn classify(lit: &StringLit, positioned: bool) -> Option<(String, String, St
     if host_key
         && !names_a_setting
         && plausible_host(value)
+        && has_host_suffix(value)
         && !host::is_documentation(value)
         && value.contains('.')
     {
@@ -376,6 +377,111 @@ fn plausible_host(host: &str) -> bool {
             .is_some_and(|tld| FILE_EXTENSIONS.contains(&tld))
 }
 
+/// A bare host (no scheme to say it is one) must end in a top-level domain
+/// real hosts use, an IPv4 octet or a placeholder: dotted identifiers under
+/// host-like names are attribute and metric names (`server.address`,
+/// `url.full`, `http.server.request.duration`) or span origins
+/// (`auto.http.browser`), never destinations.
+fn has_host_suffix(host: &str) -> bool {
+    let name = host::hostname(host);
+    let Some(tld) = name.rsplit('.').next() else {
+        return false;
+    };
+    tld.contains('{')
+        || tld.chars().all(|c| c.is_ascii_digit())
+        || (tld.len() == 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        || HOST_SUFFIXES.contains(&tld)
+}
+
+/// Generic top-level domains seen in hosts written in code, and the private
+/// suffixes of LAN names. Two-letter country codes are all accepted.
+const HOST_SUFFIXES: &[&str] = &[
+    "com",
+    "net",
+    "org",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "info",
+    "biz",
+    "name",
+    "pro",
+    "mobi",
+    "asia",
+    "io",
+    "ai",
+    "app",
+    "dev",
+    "cloud",
+    "tech",
+    "online",
+    "site",
+    "website",
+    "store",
+    "shop",
+    "page",
+    "xyz",
+    "one",
+    "run",
+    "host",
+    "hosting",
+    "zone",
+    "space",
+    "live",
+    "link",
+    "network",
+    "systems",
+    "services",
+    "software",
+    "digital",
+    "global",
+    "world",
+    "media",
+    "news",
+    "blog",
+    "email",
+    "chat",
+    "team",
+    "tools",
+    "codes",
+    "works",
+    "build",
+    "wiki",
+    "social",
+    "studio",
+    "design",
+    "agency",
+    "company",
+    "solutions",
+    "support",
+    "finance",
+    "money",
+    "health",
+    "games",
+    "fun",
+    "art",
+    "ninja",
+    "rocks",
+    "events",
+    "engineering",
+    "security",
+    "onion",
+    "aws",
+    "google",
+    "microsoft",
+    "azure",
+    "apple",
+    "amazon",
+    "local",
+    "localhost",
+    "lan",
+    "internal",
+    "home",
+    "corp",
+    "arpa",
+];
+
 const FILE_EXTENSIONS: &[&str] = &[
     "js", "ts", "json", "png", "jpg", "svg", "html", "css", "md", "txt", "swift", "kt", "xml",
 ];
@@ -521,6 +627,46 @@ mod tests {
         assert_eq!(host.2, "api.slack.com");
         assert!(classify(&lit("index.js", Some("host"), None), false).is_none());
         assert!(classify(&lit("hello.world", Some("message"), None), false).is_none());
+    }
+
+    #[test]
+    fn dotted_identifiers_under_host_names_are_not_hosts() {
+        // OpenTelemetry attribute and metric names, Sentry span origins.
+        for (value, key) in [
+            ("server.address", "ATTR_SERVER_ADDRESS"),
+            ("url.full", "ATTR_URL_FULL"),
+            (
+                "http.server.request.duration",
+                "HTTP_SERVER_REQUEST_DURATION_METRIC",
+            ),
+            ("auto.http.browser", "origin"),
+            ("view.url", "url"),
+            ("long_task.scripts[].source_url", "url"),
+        ] {
+            assert!(classify(&lit(value, Some(key), None), false).is_none(), "{value}");
+        }
+        for (value, key) in [
+            ("api.slack.com", "host"),
+            ("collector.acme.io:4318", "endpoint"),
+            ("10.0.0.12", "serverHost"),
+            ("printer.local", "hostname"),
+            ("api.eu.amplitude.com", "serverUrl"),
+            ("{region}.ingest.{domain}", "host"),
+        ] {
+            assert!(classify(&lit(value, Some(key), None), false).is_some(), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_property_key_string_is_bound_to_nothing() {
+        // Keys name properties: a table keyed by host is not a destination,
+        // while the value under a host key still is.
+        let found = endpoints(&[(
+            "src/limits.ts",
+            "export const limits = { \"server.acme.io\": 100 };\n\
+             export const primary = { host: \"edge.acme.io\" };\n",
+        )]);
+        assert_eq!(found, vec!["edge.acme.io".to_string()]);
     }
 
     /// Endpoint URLs of the first file of a project of `(path, source)` files.

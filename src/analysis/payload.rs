@@ -83,6 +83,11 @@ fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
             add_body_keys(value, scope, &mut out);
             continue;
         }
+        // `navigator.sendBeacon(url, data)`: the data, often `JSON.stringify(…)`.
+        if index == 1 && call.callee.last_name() == Some("sendBeacon") {
+            add_body_keys(value, scope, &mut out);
+            continue;
+        }
         let Expr::Object(fields) = value else {
             continue;
         };
@@ -465,6 +470,38 @@ mod tests {
         assert_eq!(p.auth.as_deref(), Some("Bearer in Authorization header"));
         assert_eq!(p.headers, vec!["Authorization"]);
         assert_eq!(p.data_sent, vec!["chat_id", "text (message text)"]);
+    }
+
+    #[test]
+    fn beacon_data_is_data_sent() {
+        // `navigator.sendBeacon(url, JSON.stringify({ event, distinct_id }))`.
+        let call = CallExpr {
+            callee: Expr::Member(Box::new(Expr::Ident("navigator".into())), "sendBeacon".into()),
+            args: vec![
+                Arg {
+                    label: None,
+                    value: Expr::Str("https://collect.x.io/e".into()),
+                },
+                Arg {
+                    label: None,
+                    value: Expr::Call(Box::new(CallExpr {
+                        callee: Expr::Member(Box::new(Expr::Ident("JSON".into())), "stringify".into()),
+                        args: vec![Arg {
+                            label: None,
+                            value: obj(vec![
+                                ("event", Expr::Ident("name".into())),
+                                ("distinct_id", Expr::Ident("userId".into())),
+                            ]),
+                        }],
+                        is_new: false,
+                        has_closure: false,
+                    })),
+                },
+            ],
+            is_new: false,
+            has_closure: false,
+        };
+        assert_eq!(describe(&call).data_sent, vec!["distinct_id", "event"]);
     }
 
     #[test]

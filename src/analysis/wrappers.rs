@@ -194,6 +194,10 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
                 .map(|(c, _)| c);
             wrapper.class.is_some() && caller_class == wrapper.class.as_deref()
         }
+        // Inside the wrapper itself, `xhr.send(body)` or `transport.send(x)`
+        // hands the request to another object: it is the API the wrapper
+        // wraps, not a recursive call (which would go through `this`).
+        Some(_) if wrapper.file == file && within_wrapper(project, file, site, wrapper) => false,
         Some(receiver) => {
             let Some(class) = &wrapper.class else {
                 // `Module.fn` / namespace import of a free function.
@@ -214,6 +218,13 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             shares || !is_generic_method(method)
         }
     }
+}
+
+fn within_wrapper(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
+    project
+        .scope(file, Some(&wrapper.function))
+        .function()
+        .is_some_and(|f| f.span.start_byte <= site.span.start_byte && site.span.end_byte <= f.span.end_byte)
 }
 
 /// Is `method` too common to link `obj.method(…)` to a wrapper by name alone?

@@ -194,6 +194,21 @@ mod tests {
             Some("Google Translate")
         );
         assert_eq!(name("api.search.brave.com").as_deref(), Some("Brave Search"));
+        // Telemetry and analytics SDKs' default hosts, beyond the ingestion API.
+        for (host, service) in [
+            ("us.i.posthog.com", "PostHog"),
+            ("cdn.mxpnl.com", "Mixpanel"),
+            ("mixpanel.com", "Mixpanel"),
+            ("sr-client-cfg.amplitude.com", "Amplitude"),
+            ("browser-intake-datadoghq.com", "Datadog"),
+            ("browser-intake-us5-datadoghq.com", "Datadog"),
+            ("browser.sentry-cdn.com", "Sentry"),
+            ("sessions.bugsnag.smartbear.com", "Bugsnag"),
+            ("events.launchdarkly.com", "LaunchDarkly"),
+            ("clientstream.launchdarkly.com", "LaunchDarkly"),
+        ] {
+            assert_eq!(name(host).as_deref(), Some(service), "{host}");
+        }
         assert!(c.service_for_host("unknown.invalid-host.zz").is_none());
     }
 
@@ -238,6 +253,21 @@ mod tests {
         );
         assert_eq!(lib("io.sentry.Sentry").as_deref(), Some("Sentry"));
         assert_eq!(lib("@homebridge/ciao").as_deref(), Some("Apple Bonjour / mDNS"));
+        for (library, service) in [
+            ("@amplitude/analytics-core", "Amplitude"),
+            ("@posthog/core", "PostHog"),
+            ("@bugsnag/browser", "Bugsnag"),
+            ("@datadog/browser-core", "Datadog"),
+            ("@segment/analytics-react-native", "Segment"),
+            ("launchdarkly-js-client-sdk", "LaunchDarkly"),
+            ("@launchdarkly/node-server-sdk", "LaunchDarkly"),
+            (
+                "@opentelemetry/otlp-exporter-base",
+                "OpenTelemetry collector (OTLP)",
+            ),
+        ] {
+            assert_eq!(lib(library).as_deref(), Some(service), "{library}");
+        }
         // Generic HTTP clients and look-alike names are not services.
         assert_eq!(lib("axios"), None);
         assert_eq!(lib("Alamofire"), None);

@@ -309,8 +309,11 @@ impl Syntax for TypeScript {
                         .child_by_field_name("name")
                         .map(|n| text(n, src).to_string());
                 }
+                // The value's key; a key string (`{ "server.address": h }`)
+                // names a property and is bound to nothing.
                 "pair" => {
-                    return parent.child_by_field_name("key").map(|k| property_key(k, src));
+                    let key = parent.child_by_field_name("key")?;
+                    return (key.id() != current.id()).then(|| property_key(key, src));
                 }
                 // `constructor(private baseUrl = "https://…")`, `fn(host = "…")`.
                 "required_parameter" | "optional_parameter" => {
