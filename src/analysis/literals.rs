@@ -480,6 +480,9 @@ const HOST_SUFFIXES: &[&str] = &[
     "home",
     "corp",
     "arpa",
+    // Service-discovery names: Kubernetes `api.default.svc`, Consul `db.service.consul`.
+    "svc",
+    "consul",
 ];
 
 const FILE_EXTENSIONS: &[&str] = &[
@@ -652,6 +655,8 @@ mod tests {
             ("printer.local", "hostname"),
             ("api.eu.amplitude.com", "serverUrl"),
             ("{region}.ingest.{domain}", "host"),
+            ("billing.payments.svc", "serviceHost"),
+            ("vault.service.consul", "host"),
         ] {
             assert!(classify(&lit(value, Some(key), None), false).is_some(), "{value}");
         }
