@@ -48,6 +48,26 @@ pub struct ScanOptions {
     pub progress: bool,
 }
 
+impl ScanOptions {
+    /// A scan of `root` with the command line's defaults: every language,
+    /// test code excluded, prefilter on, no cache, no shard, no progress.
+    pub fn new(root: PathBuf) -> ScanOptions {
+        ScanOptions {
+            root_label: root.display().to_string(),
+            root,
+            excludes: Vec::new(),
+            include_tests: false,
+            langs: Lang::ALL.to_vec(),
+            threads: 2,
+            prefilter: true,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            shard: None,
+            cache: None,
+            progress: false,
+        }
+    }
+}
+
 /// Runs a scan and returns the report.
 pub fn scan(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<Report, Error> {
     let pool = rayon::ThreadPoolBuilder::new()

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::common::{egress_scan, fixture_names, scan_json};
+use crate::common::{egress_scan, fixture_names, scan_json, strings};
 
 fn scan_format(path: &str, format: &str) -> String {
     let out = egress_scan().args([path, "-f", format]).output().expect("runs");
@@ -232,12 +232,7 @@ fn unknown_hosts_grouped_by_module() {
         .unwrap();
     }
     let report = scan_json(&[root.to_str().unwrap()]);
-    let titles: Vec<&str> = report["communications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["title"].as_str().unwrap())
-        .collect();
+    let titles = strings(&report, "communications", "title");
     assert_eq!(
         titles,
         vec!["Other hosts called from billing", "Other hosts called from sync"]

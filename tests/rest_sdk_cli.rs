@@ -2,7 +2,7 @@
 //! base URLs handed to a domain class or a client constructor, and request
 //! bodies built in a local object before they are sent.
 
-use crate::common::{findings, scan_json};
+use crate::common::{findings, scan_json, strings};
 
 /// `file:line url` of every endpoint location.
 fn endpoints(report: &serde_json::Value) -> Vec<String> {
@@ -51,12 +51,7 @@ fn base_urls_passed_as_arguments_are_endpoints() {
 #[test]
 fn links_and_messages_passed_as_arguments_are_not_endpoints() {
     let report = scan_json(&["fixtures/rest-sdk"]);
-    let hosts: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["host"].as_str().unwrap())
-        .collect();
+    let hosts = strings(&report, "endpoints", "host");
     // `new Error(…)`, `console.log`, `Log.w`, `NSLog`, `IllegalStateException`,
     // `deprecated(name, notes)` and a user-agent's project link.
     for reference in ["docs.acme-voice.io", "status.acme-voice.io", "github.com"] {

@@ -320,17 +320,9 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
     for name in crate::common::fixture_names() {
         let root = crate::common::fixture(&name);
         let options = ScanOptions {
-            root: root.clone(),
             root_label: name.clone(),
-            excludes: Vec::new(),
             include_tests: true,
-            langs: egress_scan::lang::Lang::ALL.to_vec(),
-            threads: 2,
-            prefilter: true,
-            max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
-            shard: None,
-            cache: None,
-            progress: false,
+            ..ScanOptions::new(root.clone())
         };
         let spilled = scan::scan(&options, &rules, &config).expect("scan");
         let walked = egress_scan::walk::walk(&egress_scan::walk::WalkOptions {

@@ -68,20 +68,11 @@ fn json(path: &Path) -> serde_json::Value {
 /// debug build takes over a second for; `cli_shards_match_the_library`
 /// checks the two paths agree).
 fn shard_reports(tmp: &Path, name: &str, counts: &[usize]) -> Vec<Vec<PathBuf>> {
-    use egress_scan::{config::Config, lang::Lang, report::json, rules::RuleSet, scan, shard};
+    use egress_scan::{config::Config, report::json, rules::RuleSet, scan, shard};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
     let options = scan::ScanOptions {
-        root: root.clone(),
         root_label: format!("fixtures/{name}"),
-        excludes: Vec::new(),
-        include_tests: false,
-        langs: Lang::ALL.to_vec(),
-        threads: 2,
-        prefilter: true,
-        max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
-        shard: None,
-        cache: None,
-        progress: false,
+        ..scan::ScanOptions::new(root.clone())
     };
     let config = Config::discover(&root, None).expect("config");
     let rules = RuleSet::load(None).expect("rules");

@@ -1,7 +1,7 @@
 //! Telemetry, analytics and error-reporting SDKs as app code uses them
 //! (`fixtures/telemetry-web`): what a privacy reviewer reads first.
 
-use crate::common::scan_json;
+use crate::common::{scan_json, strings};
 
 fn report() -> serde_json::Value {
     scan_json(&["fixtures/telemetry-web"])
@@ -41,12 +41,7 @@ fn telemetry_sdks_are_catalogued_services() {
 #[test]
 fn span_attribute_names_are_not_endpoints() {
     let report = report();
-    let hosts: Vec<&str> = report["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["host"].as_str().unwrap())
-        .collect();
+    let hosts = strings(&report, "endpoints", "host");
     for name in [
         "server.address",
         "server.port",
