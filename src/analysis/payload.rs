@@ -474,34 +474,12 @@ mod tests {
 
     #[test]
     fn beacon_data_is_data_sent() {
-        // `navigator.sendBeacon(url, JSON.stringify({ event, distinct_id }))`.
-        let call = CallExpr {
-            callee: Expr::Member(Box::new(Expr::Ident("navigator".into())), "sendBeacon".into()),
-            args: vec![
-                Arg {
-                    label: None,
-                    value: Expr::Str("https://collect.x.io/e".into()),
-                },
-                Arg {
-                    label: None,
-                    value: Expr::Call(Box::new(CallExpr {
-                        callee: Expr::Member(Box::new(Expr::Ident("JSON".into())), "stringify".into()),
-                        args: vec![Arg {
-                            label: None,
-                            value: obj(vec![
-                                ("event", Expr::Ident("name".into())),
-                                ("distinct_id", Expr::Ident("userId".into())),
-                            ]),
-                        }],
-                        is_new: false,
-                        has_closure: false,
-                    })),
-                },
-            ],
-            is_new: false,
-            has_closure: false,
-        };
-        assert_eq!(describe(&call).data_sent, vec!["distinct_id", "event"]);
+        let src = "function track(name, userId) {\n\
+            navigator.sendBeacon(\"https://collect.x.io/e\", JSON.stringify({ event: name, distinct_id: userId }));\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "navigator.sendBeacon").data_sent,
+            vec!["distinct_id", "event"]
+        );
     }
 
     #[test]
