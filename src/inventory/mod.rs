@@ -227,10 +227,12 @@ pub fn file_facts(
     let libraries = facts
         .imports
         .iter()
-        .filter(|import| catalog.service_for_library(&import.source).is_some())
-        .map(|import| LibraryImport {
-            file: facts.path.clone(),
-            library: import.source.clone(),
+        .filter_map(|import| {
+            let (service, _) = catalog.service_for_library(&import.source)?;
+            Some(LibraryImport {
+                file: facts.path.clone(),
+                library: library_name(&import.source, &service.name, catalog),
+            })
         })
         .collect();
     let requests = request_details(facts, calls, hosts_at)
@@ -347,6 +349,24 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
             purpose: format!("Hosts not in the service catalog, called from code in {m}"),
             ..Group::default()
         },
+    }
+}
+
+/// The name a library import is listed under: its npm package
+/// (`@sentry/browser` for `@sentry/browser/build/npm/esm/index.js`,
+/// `firebase` for `firebase/app`), so a communication lists packages, not
+/// every module path of them; the whole import when the package alone
+/// would name another service of the catalog (`firebase/messaging`).
+fn library_name(source: &str, service: &str, catalog: &Catalog) -> String {
+    let parts: Vec<&str> = source.split('/').collect();
+    let package = match parts.as_slice() {
+        [scope, name, _, ..] if scope.starts_with('@') => format!("{scope}/{name}"),
+        [name, _, ..] if !name.starts_with('.') && !name.starts_with('@') => name.to_string(),
+        _ => return source.to_string(),
+    };
+    match catalog.service_for_library(&package) {
+        Some((s, _)) if s.name == service => package,
+        _ => source.to_string(),
     }
 }
 
@@ -475,6 +495,24 @@ mod tests {
         assert_eq!(module_of("routes/hooks.js"), "routes");
         assert_eq!(module_of("packages/api/src/x.ts"), "packages/api");
         assert_eq!(module_of("index.ts"), "(root)");
+    }
+
+    #[test]
+    fn libraries_are_listed_by_package_unless_a_subpath_names_another_service() {
+        let catalog = Catalog::builtin();
+        let name = |source: &str| {
+            let (service, _) = catalog.service_for_library(source).expect("catalog library");
+            library_name(source, &service.name, &catalog)
+        };
+        assert_eq!(name("@sentry/browser/build/npm/esm/index.js"), "@sentry/browser");
+        assert_eq!(name("@sentry/browser"), "@sentry/browser");
+        assert_eq!(name("posthog-js/lib/src/request"), "posthog-js");
+        assert_eq!(name("firebase/app"), "firebase");
+        assert_eq!(name("firebase/messaging"), "firebase/messaging");
+        assert_eq!(
+            name("com.google.firebase.messaging.FirebaseMessaging"),
+            "com.google.firebase.messaging.FirebaseMessaging"
+        );
     }
 
     #[test]
