@@ -400,10 +400,18 @@ fn request_details(
             continue;
         }
         let info = payload::describe(&site.call);
+        // A call that only names the host, such as an SDK's set-up
+        // (`posthog.init(key, { api_host })`), passes options, not data:
+        // only its credentials count.
+        let sends = calls
+            .iter()
+            .any(|c| (site.span.line..=site.span.end_line).contains(&c.line));
         for h in hosts {
             let entry = out.entry(h.to_string()).or_default();
             entry.0.extend(info.auth.iter().cloned());
-            entry.1.extend(info.data_sent.iter().cloned());
+            if sends {
+                entry.1.extend(info.data_sent.iter().cloned());
+            }
         }
     }
     // What each call sends as the analysis read it: it follows the names at
