@@ -358,35 +358,48 @@ fn is_memberwise_init(call: &CallExpr) -> bool {
         && call.args.iter().all(|a| a.label.is_some())
 }
 
+/// Last words of a name that describe a text or file rather than hold it.
+const ABOUT_WORDS: &[&str] = &[
+    "id", "ids", "type", "name", "names", "count", "size", "length", "url", "uri", "path", "format",
+    "status", "mime", "encoding", "hash", "version", "index",
+];
+
 /// Sensitive kinds of data recognised by name.
 fn classify(name: &str) -> Option<&'static str> {
     let words = names::words(name);
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    if has(&[
-        "text",
-        "message",
-        "messages",
-        "content",
-        "prompt",
-        "caption",
-        "body",
-        "transcript",
-        "query",
-        "input",
-    ]) {
+    // `messageId`, `fileName`, `contentType`, `imageUrl`: about the text or
+    // file, not the text or file itself.
+    let about = words.last().is_some_and(|w| ABOUT_WORDS.contains(&w.as_str()));
+    if !about
+        && has(&[
+            "text",
+            "message",
+            "messages",
+            "content",
+            "prompt",
+            "caption",
+            "body",
+            "transcript",
+            "query",
+            "input",
+        ])
+    {
         Some("message text")
-    } else if has(&[
-        "file",
-        "files",
-        "buffer",
-        "blob",
-        "audio",
-        "image",
-        "photo",
-        "video",
-        "document",
-        "attachment",
-    ]) {
+    } else if !about
+        && has(&[
+            "file",
+            "files",
+            "buffer",
+            "blob",
+            "audio",
+            "image",
+            "photo",
+            "video",
+            "document",
+            "attachment",
+        ])
+    {
         Some("file contents")
     } else if has(&[
         "device",
@@ -470,6 +483,22 @@ mod tests {
         assert_eq!(p.auth.as_deref(), Some("Bearer in Authorization header"));
         assert_eq!(p.headers, vec!["Authorization"]);
         assert_eq!(p.data_sent, vec!["chat_id", "text (message text)"]);
+    }
+
+    #[test]
+    fn names_about_a_text_or_file_are_not_its_contents() {
+        assert_eq!(classify("message"), Some("message text"));
+        assert_eq!(classify("imageData"), Some("file contents"));
+        for about in [
+            "messageId",
+            "fileName",
+            "contentType",
+            "imageUrl",
+            "attachmentSize",
+        ] {
+            assert_eq!(classify(about), None, "{about}");
+        }
+        assert_eq!(classify("deviceId"), Some("device identifier"));
     }
 
     #[test]
