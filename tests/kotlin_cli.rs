@@ -246,3 +246,28 @@ fn okhttp_and_ktor_request_bodies_are_data_sent() {
     // Ktor `setBody(body)` with `val body = mapOf("event" to name, …)`.
     assert_eq!(sent(49), ["event", "platform"]);
 }
+
+/// `client.newCall(Request.Builder().url(u).build())`: one request, to `u`;
+/// the builder link folds into the sending call.
+#[test]
+fn an_inline_okhttp_request_is_one_call_with_its_url() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Sync.kt"),
+        r#"import okhttp3.OkHttpClient
+import okhttp3.Request
+
+class Sync(private val client: OkHttpClient) {
+    fun pull(id: String) {
+        client.newCall(Request.Builder().url("https://sync.acme-notes.io/v2/notes/$id").build()).execute()
+    }
+}
+"#,
+    )
+    .unwrap();
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(
+        call_lines(&report),
+        vec!["Sync.kt:6 OkHttp https://sync.acme-notes.io/v2/notes/{id}"]
+    );
+}
