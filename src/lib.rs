@@ -211,6 +211,13 @@ fn run_scan(args: &ScanArgs) -> Result<Outcome, Error> {
     if args.timings {
         eprint!("{}", timings::render());
     }
+    if spill::failed_reads() > 0 {
+        eprintln!(
+            "warning: the facts of {} parsed file(s) could not be read back from the scan's temporary file; \
+             their own calls and findings are missing from this report",
+            spill::failed_reads()
+        );
+    }
     let failing = args.fail_on.severity().map_or(0, |level| match &baseline {
         Some(b) => b.new_failing(&report, level),
         None => report.failing(level),

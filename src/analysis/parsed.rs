@@ -105,7 +105,8 @@ impl ParsedFile {
 
     /// The full facts. A spilled file's facts that cannot be read back
     /// (the temporary file was damaged under the scan) are its summary:
-    /// the file's own calls are then missing, but nothing panics.
+    /// the file's own calls are then missing, and the command line warns
+    /// (see [`crate::spill::failed_reads`]); nothing panics.
     pub fn facts(&self) -> Cow<'_, FileFacts> {
         match &self.body {
             Body::Held(facts) => Cow::Borrowed(facts),
