@@ -391,3 +391,22 @@ fn timings_go_to_stderr_and_leave_the_report_unchanged() {
     }
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings"));
 }
+
+/// Without a writable temp folder (a read-only container) the scan keeps
+/// parsed facts in memory and gives the same report.
+#[test]
+fn no_temp_folder_gives_the_same_report() {
+    let root = crate::common::fixture("chatbot");
+    let run = |tmp: Option<&std::path::Path>| {
+        let mut cmd = crate::common::egress_scan();
+        cmd.arg(&root).args(["-f", "json", "--no-cache"]);
+        if let Some(tmp) = tmp {
+            cmd.env("TMPDIR", tmp);
+        }
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let missing = tempfile::tempdir().unwrap().path().join("gone");
+    assert_eq!(run(Some(&missing)), run(None));
+}
