@@ -305,7 +305,7 @@ pub fn build_report_of(
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| keep(&f.file))
-            .filter_map(|raw| to_finding(raw, facts, rules, config, renames))
+            .filter_map(|raw| to_finding(raw, facts, rules, config, &catalog, renames))
             .collect();
         FileResults {
             calls,
@@ -412,13 +412,22 @@ fn to_finding(
     facts: &FileFacts,
     rules: &RuleSet,
     config: &Config,
+    catalog: &inventory::Catalog,
     renames: &BTreeMap<String, String>,
 ) -> Option<Finding> {
     let rule = rules.get(&raw.rule_id)?;
+    let public_key = public_key_service(&raw, catalog);
+    if let Some(service) = public_key {
+        raw.message.push_str(&format!(
+            " (`{}` is {service}'s public client key, shipped in every client: it names the project but grants no account access)",
+            raw.url_param.as_deref().unwrap_or_default()
+        ));
+    }
     let severity = config
         .severity
         .get(&raw.rule_id)
         .copied()
+        .or(public_key.map(|_| Severity::Low))
         .unwrap_or(rule.severity);
     if severity == Severity::Info {
         return None;
@@ -449,6 +458,18 @@ fn to_finding(
         suppressed: suppression.is_some(),
         suppression_reason: suppression.map(|s| s.reason.clone()),
     })
+}
+
+/// The catalog service whose public client key a finding's URL parameter
+/// carries (see `public_keys` in rules/services.yaml).
+fn public_key_service<'c>(raw: &RawFinding, catalog: &'c inventory::Catalog) -> Option<&'c str> {
+    let param = raw.url_param.as_deref()?;
+    let service = catalog.service_for_host(raw.host.as_deref()?)?;
+    service
+        .public_keys
+        .iter()
+        .any(|k| k == param)
+        .then_some(service.name.as_str())
 }
 
 /// Stable across line moves and unrelated edits: rule, file, enclosing
@@ -490,6 +511,7 @@ mod tests {
             host: None,
             function: Some("send".into()),
             matched: matched.into(),
+            url_param: None,
         };
         assert_eq!(fingerprint(&raw(3, "a  b")), fingerprint(&raw(40, "a b")));
         assert_ne!(fingerprint(&raw(3, "a b")), fingerprint(&raw(3, "a c")));

@@ -141,3 +141,35 @@ fn typescript_lan_discovery_and_subprocesses() {
     // `tar` is not a network tool.
     assert!(!lines(&report, "egress/subprocess-network").contains(&"src/backup.ts:18".to_string()));
 }
+
+/// A service's public client key in a URL (Mixpanel's project token,
+/// Sentry's DSN key) is reported at low severity, saying why; the same
+/// parameter name on another host stays high.
+#[test]
+fn public_client_keys_in_urls_are_low_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("track.ts"),
+        "export async function track(projectToken: string, secretToken: string, apiKey: string) {\n\
+         \x20 await fetch(`https://api-js.mixpanel.com/track?token=${projectToken}`);\n\
+         \x20 await fetch(`https://api.acme-billing.io/v1/charge?token=${secretToken}`);\n\
+         \x20 await fetch(`https://o4507.ingest.sentry.io/api/42/envelope/?sentry_key=${apiKey}&sentry_version=7`);\n\
+         }\n",
+    )
+    .unwrap();
+    let report = crate::common::scan_json(&[dir.path().to_str().unwrap()]);
+    let found: Vec<(u64, &str, bool)> = crate::common::findings(&report, "egress/token-in-url")
+        .into_iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap().contains("public client key"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(2, "low", true), (3, "high", false), (4, "low", true)]
+    );
+}

@@ -68,6 +68,7 @@ pub fn finding_at(
         host,
         function,
         matched,
+        url_param: None,
     }
 }
 
@@ -167,6 +168,17 @@ fn passes_name(args: &[crate::model::Arg], credential: &str) -> bool {
     })
 }
 
+/// The query parameter of `url` (rendered with `{placeholders}`) whose
+/// value is `credential`, or which is itself named `credential`.
+fn query_param_of(url: &str, credential: &str) -> Option<String> {
+    let hole = format!("{{{credential}}}");
+    let (_, query) = url.split_once('?')?;
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == credential || value.contains(&hole)).then(|| key.to_string())
+    })
+}
+
 /// `…?api_key=` or `…&token=` immediately before an interpolation.
 fn query_param_before(text: &str) -> Option<&str> {
     let before = text.strip_suffix('=')?;
@@ -204,7 +216,7 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
                 ("url", &rendered),
             ],
         );
-        out.findings.push(finding_at(
+        let mut finding = finding_at(
             rule,
             facts,
             span,
@@ -212,7 +224,9 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
             function.map(str::to_string),
             msg,
             format!("{credential}@{rendered}"),
-        ));
+        );
+        finding.url_param = query_param_of(&rendered, &credential);
+        out.findings.push(finding);
     };
 
     let check = |expr: &Expr, function: Option<&str>| -> Option<(Value, String, &'static str)> {
@@ -431,6 +445,14 @@ mod tests {
             label: l.into(),
             origin: Origin::Parameter,
         }
+    }
+
+    #[test]
+    fn query_param_of_a_credential() {
+        let url = "https://api.x.io/track?v=2&token={cfg.token}&sentry_key=abc";
+        assert_eq!(query_param_of(url, "cfg.token").as_deref(), Some("token"));
+        assert_eq!(query_param_of(url, "sentry_key").as_deref(), Some("sentry_key"));
+        assert_eq!(query_param_of("https://api.x.io/bot{token}/send", "token"), None);
     }
 
     #[test]

@@ -131,6 +131,9 @@ pub struct RawFinding {
     pub function: Option<String>,
     /// The text the fingerprint is computed from (normalised later).
     pub matched: String,
+    /// The URL query parameter that carries the credential
+    /// (`egress/token-in-url`), to tell a service's public client key.
+    pub url_param: Option<String>,
 }
 
 #[derive(Debug, Default)]

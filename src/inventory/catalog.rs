@@ -36,6 +36,10 @@ pub struct Service {
     /// Kotlin/Java names match as package prefixes.
     #[serde(default)]
     pub libraries: Vec<String>,
+    /// Query parameters carrying the service's public client key (shipped
+    /// in every client build): a "token in URL" there exposes no secret.
+    #[serde(default)]
+    pub public_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
