@@ -351,7 +351,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         let mut facts: Vec<Cow<'_, ParsedFile>> = Vec::new();
         for (rel, (grammar, id)) in &side.files {
             let outcome = extracted.get(&(*id, *grammar)).unwrap_or(&Outcome::Unreadable);
-            scan::count_outcome(&mut stats, outcome);
+            scan::count_outcome(&mut stats, rel, outcome);
             if let Outcome::Facts(shared) = outcome {
                 facts.push(if shared.path() == rel {
                     Cow::Borrowed(&**shared)

@@ -394,6 +394,9 @@ fn add_stats(into: &mut Stats, s: &Stats) {
     for (lang, n) in &s.not_analysed {
         *into.not_analysed.entry(lang.clone()).or_default() += n;
     }
+    for path in &s.parse_error_files {
+        into.add_parse_error_file(path);
+    }
     let (a, b) = (&mut into.files_skipped, &s.files_skipped);
     a.binary += b.binary;
     a.too_large += b.too_large;

@@ -218,7 +218,11 @@ pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec
     let parsed = outcomes.iter().filter(|o| matches!(o, Outcome::Facts(_))).count();
     let mut files: Vec<ParsedFile> = Vec::with_capacity(parsed);
     for outcome in outcomes {
-        count_outcome(&mut stats, &outcome);
+        let rel = match &outcome {
+            Outcome::Facts(facts) => facts.path(),
+            _ => "",
+        };
+        count_outcome(&mut stats, rel, &outcome);
         if let Outcome::Facts(facts) = outcome {
             files.push(*facts);
         }
@@ -226,13 +230,14 @@ pub fn collect_outcomes(mut stats: Stats, outcomes: Vec<Outcome>) -> (Stats, Vec
     (stats, files)
 }
 
-/// Adds one file's outcome to `stats`.
-pub fn count_outcome(stats: &mut Stats, outcome: &Outcome) {
+/// Adds the outcome of the file at `rel` to `stats`.
+pub fn count_outcome(stats: &mut Stats, rel: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Facts(facts) => {
             stats.files_parsed += 1;
             if facts.summary.parse_error {
                 stats.files_skipped.parse_error += 1;
+                stats.add_parse_error_file(rel);
             }
         }
         Outcome::NoTrigger => stats.files_without_triggers += 1,

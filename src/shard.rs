@@ -120,7 +120,7 @@ impl Shard {
                 continue;
             }
             stats.files_seen += 1;
-            scan::count_outcome(&mut stats, outcome);
+            scan::count_outcome(&mut stats, &candidate.rel, outcome);
         }
         stats
     }

@@ -410,3 +410,14 @@ fn no_temp_folder_gives_the_same_report() {
     let missing = tempfile::tempdir().unwrap().path().join("gone");
     assert_eq!(run(Some(&missing)), run(None));
 }
+
+/// Files with syntax errors are named in the JSON stats, sorted.
+#[test]
+fn files_with_syntax_errors_are_named() {
+    let report = scan_json(&["fixtures/webhook-relay"]);
+    assert_eq!(report["stats"]["files_skipped"]["parse_error"], 1);
+    assert_eq!(
+        report["stats"]["parse_error_files"],
+        serde_json::json!(["lib/broken.js"])
+    );
+}

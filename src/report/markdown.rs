@@ -58,6 +58,12 @@ pub fn render(report: &Report, title: Option<&str>) -> String {
             text(&gaps.join(", "))
         );
     }
+    if let Some(files) = s.parse_error_summary(code) {
+        let _ = writeln!(
+            out,
+            "**Parsed with syntax errors:** {files}. What the parser recovered is analysed; a call inside a broken region may be missing.\n"
+        );
+    }
 
     // Table of contents.
     out.push_str("## Contents\n\n");

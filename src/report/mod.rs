@@ -63,6 +63,11 @@ pub struct Stats {
     /// Objective-C, …), by language: calls in them are not in the report.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_analysed: BTreeMap<String, usize>,
+    /// Files with a syntax error (`files_skipped.parse_error` counts them),
+    /// sorted: what the parser recovered is analysed, a call inside the
+    /// broken region may be missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parse_error_files: Vec<String>,
 }
 
 impl Stats {
@@ -93,6 +98,29 @@ impl Stats {
         gaps
     }
 
+    /// Records a file with a syntax error, keeping the list sorted.
+    pub fn add_parse_error_file(&mut self, path: &str) {
+        if let Err(at) = self.parse_error_files.binary_search_by(|p| p.as_str().cmp(path)) {
+            self.parse_error_files.insert(at, path.to_string());
+        }
+    }
+
+    /// `a.ts, b.swift (+3 more)`: the files with syntax errors, each
+    /// written by `name`, at most [`PARSE_ERRORS_SHOWN`] of them; `None`
+    /// when there are none.
+    pub fn parse_error_summary(&self, name: impl Fn(&str) -> String) -> Option<String> {
+        let files = &self.parse_error_files;
+        if files.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = files.iter().take(PARSE_ERRORS_SHOWN).map(|f| name(f)).collect();
+        let mut text = shown.join(", ");
+        if files.len() > PARSE_ERRORS_SHOWN {
+            text.push_str(&format!(" (+{} more)", files.len() - PARSE_ERRORS_SHOWN));
+        }
+        Some(text)
+    }
+
     /// `9 Java, 5 Objective-C`, or `None` when every source file was in reach.
     pub fn not_analysed_summary(&self) -> Option<String> {
         let parts: Vec<String> = self.languages_not_analysed().collect();
@@ -104,6 +132,9 @@ impl Stats {
         self.not_analysed.iter().map(|(lang, n)| format!("{n} {lang}"))
     }
 }
+
+/// How many files with syntax errors the table and markdown name.
+pub const PARSE_ERRORS_SHOWN: usize = 10;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Skipped {
@@ -286,6 +317,21 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_error_files_stay_sorted_and_are_summarised() {
+        let mut stats = Stats::default();
+        for i in (0..12).rev() {
+            stats.add_parse_error_file(&format!("src/f{i:02}.ts"));
+        }
+        stats.add_parse_error_file("src/f03.ts");
+        assert_eq!(stats.parse_error_files.len(), 12);
+        assert!(stats.parse_error_files.windows(2).all(|w| w[0] < w[1]));
+        let summary = stats.parse_error_summary(str::to_string).unwrap();
+        assert!(summary.starts_with("src/f00.ts, src/f01.ts"), "{summary}");
+        assert!(summary.ends_with("src/f09.ts (+2 more)"), "{summary}");
+        assert_eq!(Stats::default().parse_error_summary(str::to_string), None);
+    }
 
     #[test]
     fn coverage_gaps_name_skips_and_other_languages() {

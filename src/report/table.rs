@@ -36,6 +36,11 @@ pub fn render(report: &Report) -> String {
             "Not analysed (languages egress-scan does not read): {languages} files. Their network calls are not in this report.\n\n"
         ));
     }
+    if let Some(files) = s.parse_error_summary(str::to_string) {
+        out.push_str(&format!(
+            "Parsed with syntax errors: {files}. What the parser recovered is analysed; a call inside a broken region may be missing.\n\n"
+        ));
+    }
 
     // Hosts.
     let mut hosts: BTreeMap<&str, (usize, Vec<&str>, Option<&str>)> = BTreeMap::new();
