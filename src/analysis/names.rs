@@ -294,25 +294,19 @@ mod tests {
         ] {
             assert!(is_push_token_name(yes), "{yes}");
         }
-        for no in [
+        // Credentials stay credentials.
+        let credentials = [
             "token",
             "accessToken",
             "authToken",
             "apiToken",
             "refreshToken",
             "pushAuthToken",
-            "deviceId",
-        ] {
+        ];
+        for no in credentials.iter().chain(&["deviceId"]) {
             assert!(!is_push_token_name(no), "{no}");
         }
-        for still in [
-            "token",
-            "accessToken",
-            "authToken",
-            "apiToken",
-            "refreshToken",
-            "pushAuthToken",
-        ] {
+        for still in credentials {
             assert!(is_credential_name(still), "{still}");
         }
     }

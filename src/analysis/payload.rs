@@ -222,11 +222,10 @@ fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payloa
 /// v).build()`, `json.toString().toRequestBody(type)`, `obj.put("k", v)` on
 /// a local `obj`.
 fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> Vec<(&'a str, &'a Expr)> {
-    let mut fields = if depth > MAX_HOPS {
+    if depth > MAX_HOPS {
         return Vec::new();
-    } else {
-        statement_puts(value, scope)
-    };
+    }
+    let mut fields = statement_puts(value, scope);
     let (value, scope) = through(value, scope);
     match value {
         Expr::Object(object) => fields.extend(object.iter().map(|(k, v)| (k.as_str(), v))),
@@ -247,13 +246,7 @@ fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> V
                     break;
                 };
                 if is_put_method(method) {
-                    if let [Arg {
-                        value: Expr::Str(key),
-                        ..
-                    }, Arg { value, .. }, ..] = link.args.as_slice()
-                    {
-                        fields.push((key, value));
-                    }
+                    fields.extend(put_pair(&link.args));
                 } else if !matches!(
                     method.as_str(),
                     "build" | "toString" | "toRequestBody" | "toByteArray" | "toJSONString"
@@ -311,18 +304,23 @@ fn statement_puts<'a>(value: &'a Expr, scope: Option<Scope<'a>>) -> Vec<(&'a str
         else {
             continue;
         };
-        if site.function.as_deref() != scope.function || !is_put_method(method) {
-            continue;
-        }
-        if let [Arg {
-            value: Expr::Str(key),
-            ..
-        }, Arg { value, .. }, ..] = site.call.args.as_slice()
-        {
-            fields.push((key.as_str(), value));
+        if site.function.as_deref() == scope.function && is_put_method(method) {
+            fields.extend(put_pair(&site.call.args));
         }
     }
     fields
+}
+
+/// The key and value a `put("k", v)`-like call adds, when the key is a
+/// literal.
+fn put_pair(args: &[Arg]) -> Option<(&str, &Expr)> {
+    match args {
+        [Arg {
+            value: Expr::Str(key),
+            ..
+        }, Arg { value, .. }, ..] => Some((key.as_str(), value)),
+        _ => None,
+    }
 }
 
 /// The body of a request built with OkHttp's builder:
