@@ -4,12 +4,12 @@
 
 use std::sync::OnceLock;
 
+use crate::catalog::rules::{parse_rule, RuleSet, RuleSource, SinkCatalog};
 use crate::config::Config;
-use crate::engine::Engine;
-use crate::lang::Grammar;
+use crate::model::Grammar;
+use crate::pipeline::engine::Engine;
 use crate::report::{json, markdown, sarif, table};
-use crate::rules::{parse_rule, RuleSet, RuleSource, SinkCatalog};
-use crate::scan::{scan_sources, SourceFile};
+use crate::run::scan::{scan_sources, SourceFile};
 
 fn engine() -> &'static (RuleSet, Engine) {
     static ENGINE: OnceLock<(RuleSet, Engine)> = OnceLock::new();

@@ -7,6 +7,7 @@ mod diff_cli;
 mod gate_cli;
 mod hostile;
 mod kotlin_cli;
+mod layers;
 mod prefilter_cli;
 mod reliability;
 mod report_cli;

@@ -309,10 +309,10 @@ fn one_token_in_url_finding_per_leak() {
 /// Both must give the same report on every fixture.
 #[test]
 fn spilled_and_in_memory_facts_give_the_same_report() {
+    use egress_scan::catalog::rules::RuleSet;
     use egress_scan::config::Config;
-    use egress_scan::engine::Engine;
-    use egress_scan::rules::RuleSet;
-    use egress_scan::scan::{self, ScanOptions, SourceFile};
+    use egress_scan::pipeline::engine::Engine;
+    use egress_scan::run::scan::{self, ScanOptions, SourceFile};
 
     let rules = RuleSet::builtin().expect("built-in rules");
     let config = Config::default();
@@ -325,11 +325,11 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
             ..ScanOptions::new(root.clone())
         };
         let spilled = scan::scan(&options, &rules, &config).expect("scan");
-        let walked = egress_scan::walk::walk(&egress_scan::walk::WalkOptions {
+        let walked = egress_scan::pipeline::walk::walk(&egress_scan::pipeline::walk::WalkOptions {
             root,
             excludes: Vec::new(),
             include_tests: true,
-            langs: egress_scan::lang::Lang::ALL.to_vec(),
+            langs: egress_scan::model::Lang::ALL.to_vec(),
             max_file_size: scan::DEFAULT_MAX_FILE_SIZE,
             threads: 2,
         })
@@ -348,7 +348,7 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
             !spilled.calls.is_empty() || !spilled.endpoints.is_empty(),
             "{name}: nothing found"
         );
-        let json = |r: &egress_scan::report::Report| {
+        let json = |r: &egress_scan::model::Report| {
             let mut v = serde_json::to_value(r).expect("json");
             v.as_object_mut().expect("object").remove("stats");
             v

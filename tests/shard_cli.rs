@@ -68,7 +68,7 @@ fn json(path: &Path) -> serde_json::Value {
 /// debug build takes over a second for; `cli_shards_match_the_library`
 /// checks the two paths agree).
 fn shard_reports(tmp: &Path, name: &str, counts: &[usize]) -> Vec<Vec<PathBuf>> {
-    use egress_scan::{config::Config, report::json, rules::RuleSet, scan, shard};
+    use egress_scan::{catalog::rules::RuleSet, config::Config, report::json, run::scan, run::shard};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
     let options = scan::ScanOptions {
         root_label: format!("fixtures/{name}"),

@@ -2,7 +2,7 @@
 #![no_main]
 
 use egress_scan::fuzzing::analyse_one;
-use egress_scan::lang::Grammar;
+use egress_scan::model::Grammar;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,8 +8,8 @@ use std::path::Path;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use super::Report;
-use crate::rules::Severity;
+use crate::model::Report;
+use crate::model::Severity;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum BaselineError {

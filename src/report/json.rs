@@ -1,6 +1,6 @@
 //! JSON output: serde only, pretty-printed, with a trailing newline.
 
-use super::Report;
+use crate::model::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -9,10 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{Communication, Finding, Report};
-use crate::analysis::{host, Origin, OutboundCall};
-use crate::inventory::{calls_without_endpoint, is_runtime_url, module_of, FindingScope, RUNTIME_URLS_TITLE};
-use crate::rules::Severity;
+use crate::model::host;
+use crate::model::Severity;
+use crate::model::{Communication, Finding, Report};
+use crate::model::{Origin, OutboundCall};
+use crate::pipeline::inventory::{
+    calls_without_endpoint, is_runtime_url, module_of, FindingScope, RUNTIME_URLS_TITLE,
+};
 
 /// Rows listed per cell before "… and N more".
 const MAX_ITEMS: usize = 12;
@@ -673,8 +676,10 @@ mod tests {
         assert_eq!(mermaid_label("a\"]-->x"), "a#quot;]--#gt;x");
     }
 
-    use crate::inventory::{communications_from, Catalog, InventoryFacts};
-    use crate::report::testing::{call, endpoint, finding, report};
+    use crate::catalog::Catalog;
+    use crate::model::testing::{call, endpoint, finding, report};
+    use crate::model::InventoryFacts;
+    use crate::pipeline::inventory::communications_from;
 
     /// A report with its communications built as a scan builds them.
     fn inventoried(mut r: Report) -> Report {
@@ -740,7 +745,7 @@ mod tests {
     #[test]
     fn map_of_discovery_only_points_to_the_lan_section() {
         let mut discovery = call("src/lan.ts", 7, Some("dns-sd:_hub._tcp"), None, Origin::Literal);
-        discovery.kind = crate::rules::SinkKind::Discovery;
+        discovery.kind = crate::model::SinkKind::Discovery;
         let md = render(
             &inventoried(report(Vec::new(), vec![discovery], Vec::new())),
             None,

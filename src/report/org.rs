@@ -29,8 +29,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::markdown::{code, text};
-use super::{Report, Stats, Tool, SCHEMA_VERSION};
-use crate::rules::Severity;
+use crate::model::Severity;
+use crate::model::{Report, Stats, Tool, SCHEMA_VERSION};
 
 /// Major issues kept per repository.
 pub const MAX_ISSUES: usize = 10;
@@ -139,7 +139,7 @@ impl RepoSummary {
                 Severity::Info => {}
             }
         }
-        let mut issues: Vec<&super::Finding> = report
+        let mut issues: Vec<&crate::model::Finding> = report
             .findings
             .iter()
             .filter(|f| !f.suppressed && f.severity >= Severity::Medium)

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::{Finding, Report};
-use crate::rules::{Rule, RuleSet, Severity};
+use crate::catalog::rules::{Rule, RuleSet};
+use crate::model::Severity;
+use crate::model::{Finding, Report};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "egressScan/v1";

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::text::terminal_safe;
-use super::Report;
-use crate::analysis::OutboundCall;
-use crate::inventory::calls_without_endpoint;
+use crate::model::OutboundCall;
+use crate::model::Report;
+use crate::pipeline::inventory::calls_without_endpoint;
 
 /// Rows of the calls table before "… and N more".
 const MAX_CALL_ROWS: usize = 50;
@@ -173,8 +173,8 @@ fn calls_table(out: &mut String, mut calls: Vec<&OutboundCall>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Origin;
-    use crate::report::testing::{call, endpoint, report};
+    use crate::model::testing::{call, endpoint, report};
+    use crate::model::Origin;
 
     #[test]
     fn runtime_url_calls_are_listed_not_hidden_behind_no_endpoints() {

@@ -1,0 +1,29 @@
+//! Built-in rule data, embedded so an installed binary works alone.
+//!
+//! `rules/*.yaml` holds rules, the sink catalogs (`sinks-<lang>.yaml`) and the
+//! service catalog (`services.yaml`); `rules/examples/<rule>.<lang>.yaml` adds
+//! examples to a rule, so each language keeps its examples in its own file.
+
+pub use crate::catalog::embedded::{EXAMPLE_FILES, RULE_FILES};
+
+/// Rule files: everything in `rules/` but the catalogs.
+pub fn rule_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RULE_FILES.iter().copied().filter(|(p, _)| !is_catalog(p))
+}
+
+/// Sink catalogs: `rules/sinks*.yaml`.
+pub fn sink_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RULE_FILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| file_name(p).starts_with("sinks"))
+}
+
+pub fn is_catalog(path: &str) -> bool {
+    let name = file_name(path);
+    name.starts_with("sinks") || name.starts_with("services")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}

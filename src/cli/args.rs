@@ -1,0 +1,211 @@
+//! Command-line definition (SPEC §2).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "egress-scan",
+    version,
+    about = "Inventory and audit every outbound network communication of a TypeScript/JavaScript, Swift and Kotlin codebase",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a directory (the default command).
+    Scan(ScanArgs),
+    /// List or test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Compare two git revisions (or a revision and the work tree, or two
+    /// JSON reports): new/resolved findings, added/removed endpoints and hosts.
+    Diff(DiffArgs),
+    /// Merge JSON reports: the shards of one scan into the single-run
+    /// report, or reports of several repositories into an organisation
+    /// inventory.
+    Merge(MergeArgs),
+    /// Show a rule's documentation.
+    Explain {
+        rule_id: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the loaded rules.
+    List {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Run every rule's embedded `bad`/`good` examples.
+    Test {
+        /// Extra rules directory to load and test.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Extra or overriding rule files (merged with the built-ins).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Configuration file (default: PATH/.egress-scan.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Exit with status 1 when a finding at or above this severity is present.
+    #[arg(long, value_name = "LEVEL", default_value = "none")]
+    pub fail_on: FailOn,
+    /// A previous JSON report: only findings whose fingerprint is not in it
+    /// count for --fail-on.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Scan test code too (test folders and *.test.* / *Tests.swift files).
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Languages to scan: ts,swift,kotlin.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub lang: Vec<String>,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Parse every file, even those without any trigger word (for benchmarks
+    /// and for checking the prefilter).
+    #[arg(long)]
+    pub no_prefilter: bool,
+    /// Maximum file size in bytes; larger files are skipped and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Do not read or write the facts cache (per-file parse results kept by
+    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print nothing but the report and errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Never draw the progress line (drawn on stderr for long scans, only
+    /// on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Print the wall-clock time of each stage (walk, parse, analysis,
+    /// report, render) to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Scan shard K of N (1-based): files are partitioned by a stable hash
+    /// of their path; merge the N JSON reports with `egress-scan merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::run::shard::Shard>,
+    /// Repository name recorded in the report (organisation inventories
+    /// of `merge`); default: the `origin` remote or the root folder's name.
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// JSON reports written by `scan -f json` (shards and/or repositories).
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Output format (`sarif` needs a single repository).
+    #[arg(short, long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write the result to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules directory used by the scans (SARIF rule metadata).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Title of the markdown document.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// Base revision (branch, tag, sha, `HEAD~3`) or a saved JSON report.
+    pub base: String,
+    /// Head revision or JSON report (default: the work tree).
+    pub head: Option<String>,
+    /// A path inside the git repository.
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: crate::run::diff::DiffFormat,
+    /// Write the diff to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when a *new* unsuppressed finding is at or above this severity.
+    #[arg(long, value_name = "LEVEL", default_value = "none")]
+    pub fail_on: FailOn,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Scan test code too.
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Languages to scan: ts,swift,kotlin.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub lang: Vec<String>,
+    /// Extra or overriding rule files (merged with the built-ins).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Configuration file (default: .egress-scan.toml at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Maximum file size in bytes; larger files are skipped and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Do not read or write the facts cache (per-file parse results kept by
+    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Option<crate::model::Severity> {
+        use crate::model::Severity;
+        match self {
+            FailOn::None => None,
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! `egress-scan diff BASE [HEAD]`: the change to the network surface
+//! between two revisions or two JSON reports.
+
+use std::path::Path;
+
+use super::args::DiffArgs;
+use super::{cache_root, default_threads, gix_root, parse_langs, write_file, write_stdout, Outcome};
+use crate::catalog::RuleSet;
+use crate::config::Config;
+use crate::error::Error;
+use crate::report;
+use crate::run::diff;
+
+pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
+    let rules = RuleSet::load(args.rules.as_deref())?;
+    let report = match &args.head {
+        // Two saved JSON reports.
+        Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
+            let read = |p: &str| -> Result<crate::model::Report, Error> {
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("cannot read {p}: {e}")))?;
+                report::json::parse(&text)
+                    .map_err(|e| Error::Usage(format!("{p} is not an egress-scan JSON report: {e}")))
+            };
+            let mut report = diff::compare(&read(&args.base)?, &read(head)?);
+            report.base = args.base.clone();
+            report.head = head.clone();
+            report
+        }
+        _ => {
+            let config = match args.config.as_deref() {
+                Some(path) => Config::discover(&gix_root(&args.repo), Some(path))?,
+                None => diff::revision_config(&args.repo, &args.base)?,
+            };
+            let options = diff::DiffOptions {
+                repo: args.repo.clone(),
+                base: args.base.clone(),
+                head: args.head.clone(),
+                excludes: args.exclude.clone(),
+                include_tests: args.include_tests,
+                langs: parse_langs(&args.lang)?,
+                threads: args.threads.unwrap_or_else(default_threads).max(1),
+                max_file_size: args.max_file_size,
+                cache: cache_root(args.no_cache),
+            };
+            diff::diff_revisions(&options, &rules, &config)?
+        }
+    };
+    let rendered = match args.format {
+        diff::DiffFormat::Json => diff::render::json(&report),
+        diff::DiffFormat::Table => diff::render::table(&report),
+        diff::DiffFormat::Markdown => diff::render::markdown(&report),
+    };
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    let failing = args.fail_on.severity().map_or(0, |level| report.failing(level));
+    Ok(Outcome::gate(failing))
+}

@@ -1,0 +1,139 @@
+//! The command line (SPEC §2): clap definitions in [`args`], one module
+//! per subcommand, and the exit-status contract (0 clean, 1 findings at or
+//! above `--fail-on`, 2 error).
+
+pub mod args;
+mod diff;
+mod merge;
+mod rules;
+mod scan;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::Error;
+use crate::model::Lang;
+use crate::pipeline::cache;
+use args::{Cli, Command, RulesCommand};
+
+/// How a run ended: 0 = ran clean, 1 = findings at/above `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    FindingsAboveThreshold,
+}
+
+impl Outcome {
+    /// `FindingsAboveThreshold` when any finding counts for the gate.
+    fn gate(failing: usize) -> Outcome {
+        if failing > 0 {
+            Outcome::FindingsAboveThreshold
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// Entry point for the binary and for in-process tests.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::FindingsAboveThreshold) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("{:?}", miette::Report::new(err));
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    match cli.command {
+        Some(Command::Scan(args)) => scan::run(&args),
+        None => scan::run(&cli.scan),
+        Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Merge(args)) => merge::run(&args),
+        Some(Command::Rules(RulesCommand::List { rules })) => rules::list(rules.as_deref()),
+        Some(Command::Rules(RulesCommand::Test { dir })) => rules::test(dir.as_deref()),
+        Some(Command::Explain { rule_id, rules }) => rules::explain(&rule_id, rules.as_deref()),
+    }
+}
+
+/// The facts cache folder unless `--no-cache`.
+pub(crate) fn cache_root(no_cache: bool) -> Option<std::path::PathBuf> {
+    if no_cache {
+        None
+    } else {
+        cache::default_root()
+    }
+}
+
+/// The work tree root of the repository at `path` (for config discovery),
+/// or `path` itself.
+pub(crate) fn gix_root(path: &Path) -> std::path::PathBuf {
+    gix::discover(path)
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+pub(crate) fn parse_langs(names: &[String]) -> Result<Vec<Lang>, Error> {
+    if names.is_empty() {
+        return Ok(Lang::ALL.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            Lang::parse_name(n)
+                .ok_or_else(|| Error::Usage(format!("unknown language `{n}` (use ts, swift, kotlin)")))
+        })
+        .collect()
+}
+
+pub(crate) fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The root as given, `/`-separated, without a trailing slash.
+pub(crate) fn display_root(root: &Path) -> String {
+    let s = root.to_string_lossy().replace('\\', "/");
+    let trimmed = s.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+pub(crate) fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            target: "output".into(),
+            source,
+        }),
+    }
+}
+
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        target: path.display().to_string(),
+        source,
+    })
+}

@@ -1,0 +1,67 @@
+//! `egress-scan rules list|test` and `egress-scan explain RULE_ID`.
+
+use std::path::Path;
+
+use super::{write_stdout, Outcome};
+use crate::catalog::RuleSet;
+use crate::error::Error;
+use crate::run::rules_test;
+
+pub(super) fn list(rules: Option<&Path>) -> Result<Outcome, Error> {
+    let set = RuleSet::load(rules)?;
+    let mut out = String::new();
+    for r in &set.rules {
+        let langs: Vec<&str> = r.languages.iter().map(|l| l.name()).collect();
+        out.push_str(&format!(
+            "{:<40} {:<8} {:<24} {}\n",
+            r.id,
+            r.severity.as_str(),
+            langs.join(","),
+            r.title
+        ));
+    }
+    write_stdout(&out)?;
+    Ok(Outcome::Clean)
+}
+
+pub(super) fn test(dir: Option<&Path>) -> Result<Outcome, Error> {
+    let set = RuleSet::load(dir)?;
+    let results = rules_test::run_examples(&set);
+    let mut out = String::new();
+    let mut failed = 0;
+    for r in &results {
+        if !r.passed {
+            failed += 1;
+        }
+        out.push_str(&format!(
+            "{} {} {}\n",
+            if r.passed { "ok  " } else { "FAIL" },
+            r.rule_id,
+            r.describe()
+        ));
+    }
+    out.push_str(&format!("{} passed, {} failed\n", results.len() - failed, failed));
+    write_stdout(&out)?;
+    if failed > 0 {
+        Err(Error::RuleExamples { failed })
+    } else {
+        Ok(Outcome::Clean)
+    }
+}
+
+pub(super) fn explain(rule_id: &str, rules: Option<&Path>) -> Result<Outcome, Error> {
+    let set = RuleSet::load(rules)?;
+    let rule = set
+        .get(rule_id)
+        .ok_or_else(|| Error::Usage(format!("unknown rule `{rule_id}`; see `egress-scan rules list`")))?;
+    let langs: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
+    write_stdout(&format!(
+        "{} — {}\nseverity: {}\nlanguages: {}\n\n{}\n",
+        rule.id,
+        rule.title,
+        rule.severity.as_str(),
+        langs.join(", "),
+        rule.help.trim_end()
+    ))?;
+    Ok(Outcome::Clean)
+}

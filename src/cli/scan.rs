@@ -1,0 +1,74 @@
+//! `egress-scan [scan] PATH`: scan a tree and render its report.
+
+use super::args::ScanArgs;
+use super::{cache_root, default_threads, display_root, parse_langs, write_file, write_stdout, Outcome};
+use crate::catalog::RuleSet;
+use crate::config::Config;
+use crate::error::Error;
+use crate::pipeline::spill;
+use crate::report::{self, Format};
+use crate::run::{progress, scan, shard, timings};
+
+pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
+    let root = &args.path;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!("{} is not a directory", root.display())));
+    }
+    let config = Config::discover(root, args.config.as_deref())?;
+    let rules = RuleSet::load(args.rules.as_deref())?;
+    let langs = parse_langs(&args.lang)?;
+    let options = scan::ScanOptions {
+        root: root.clone(),
+        root_label: display_root(root),
+        excludes: args.exclude.clone(),
+        include_tests: args.include_tests,
+        langs,
+        threads: args.threads.unwrap_or_else(default_threads).max(1),
+        prefilter: !args.no_prefilter,
+        max_file_size: args.max_file_size,
+        cache: cache_root(args.no_cache),
+        progress: progress::wanted(args.quiet, args.no_progress),
+    };
+    // Read the baseline before scanning so a bad file fails fast.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::Baseline::load)
+        .transpose()?;
+    if args.timings {
+        timings::enable();
+    }
+    let mut report = match args.shard {
+        Some(k_of_n) => shard::scan_shard(&options, k_of_n, &rules, &config)?,
+        None => scan::scan(&options, &rules, &config)?,
+    };
+    report.repository = args.repo_name.clone();
+    if let (Some(info), Some(name)) = (&mut report.shard, &args.repo_name) {
+        info.repository = name.clone();
+    }
+    let rendered = timings::stage("render", || match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Table => report::table::render(&report),
+        Format::Sarif => report::sarif::render(&report, &rules),
+        Format::Markdown => report::markdown::render(&report, config.report.title.as_deref()),
+    });
+    timings::stage("write", || match &args.output {
+        Some(path) => write_file(path, &rendered),
+        None => write_stdout(&rendered),
+    })?;
+    if args.timings {
+        eprint!("{}", timings::render());
+    }
+    if spill::failed_reads() > 0 {
+        eprintln!(
+            "warning: the facts of {} parsed file(s) could not be read back from the scan's temporary file; \
+             their own calls and findings are missing from this report",
+            spill::failed_reads()
+        );
+    }
+    let failing = args.fail_on.severity().map_or(0, |level| match &baseline {
+        Some(b) => b.new_failing(&report, level),
+        None => report.failing(level),
+    });
+    Ok(Outcome::gate(failing))
+}

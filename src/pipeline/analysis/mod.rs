@@ -1,0 +1,178 @@
+//! Analysis: from per-file facts to endpoints, outbound calls and findings.
+//!
+//! Runs per file (in parallel) over a [`Project`] that resolves constants
+//! across files. Each detector lives in its own module and produces
+//! [`RawFinding`]s that the scan driver turns into reported findings.
+
+pub mod names;
+
+pub mod scope;
+pub mod url;
+
+mod calls;
+mod detectors;
+mod discovery;
+mod guards;
+mod kotlin_checks;
+mod literals;
+mod parsed;
+pub mod payload;
+mod ssrf;
+mod subprocess;
+mod swift_checks;
+mod ts_checks;
+pub mod wrapper_words;
+pub(crate) mod wrappers;
+
+use crate::catalog::rules::RuleSet;
+use crate::model::FileFacts;
+
+use crate::model::host;
+use crate::model::FileAnalysis;
+pub use parsed::ParsedFile;
+pub use scope::{Project, ProjectIndex};
+
+/// Analysis settings that come from configuration.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisOptions {
+    /// Hosts (exact or `*.suffix`) that are intended destinations.
+    pub allowed_hosts: Vec<String>,
+    /// Configured guard function names.
+    pub guards: Vec<String>,
+}
+
+/// Analyses every file of the project: direct sinks first, then call sites
+/// of project wrappers (transitively), then endpoints and detectors per
+/// file. Each pass opens one file's full facts at a time (see
+/// [`ParsedFile`]).
+///
+/// The last, per-file stage (endpoint literals and detectors) runs only for
+/// the files `keep` accepts; sinks and wrappers are still found in every
+/// file, since they cross files (`scan --shard` relies on it). `finish`
+/// gets each kept file's facts with its analysis, while the facts are
+/// open, and its results are returned in file order.
+pub fn analyse_project<T: Send>(
+    files: &[&ParsedFile],
+    rules: &RuleSet,
+    options: &AnalysisOptions,
+    keep: &(dyn Fn(usize) -> bool + Sync),
+    finish: &(dyn Fn(&FileFacts, FileAnalysis) -> T + Sync),
+) -> Vec<T> {
+    use rayon::prelude::*;
+    use std::collections::HashSet;
+
+    let index = ProjectIndex::new(files);
+    let n = index.len();
+    let guards = guards::Guards::new(
+        files
+            .iter()
+            .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
+        &options.guards,
+    );
+    // Runs `pass` over file `i` opened, and finds the wrappers its sinks
+    // define while the file's functions are at hand.
+    let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
+        let facts = index.file(i).facts();
+        let project = index.open(i, &facts);
+        let mut found = pass(&project);
+        for sink in &mut found {
+            ssrf::annotate(&project, i, sink, &guards);
+        }
+        let defined = wrappers::wrappers_from(&project, i, &found);
+        (found, defined)
+    };
+    let (mut sinks, defined): (Vec<Vec<calls::Sink>>, Vec<Vec<wrappers::Wrapper>>) = (0..n)
+        .into_par_iter()
+        .map(|i| with_open(i, &|project| calls::find_sinks(project, i, rules)))
+        .unzip();
+    let mut wrappers: Vec<wrappers::Wrapper> = defined.into_iter().flatten().collect();
+    let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
+    for _ in 0..wrappers::MAX_DEPTH {
+        if wrappers.is_empty() {
+            break;
+        }
+        let by_name = wrappers::by_name(&wrappers);
+        let names: rustc_hash::FxHashSet<u32> = by_name.keys().map(|k| parsed::name_hash(k)).collect();
+        let found: Vec<(Vec<calls::Sink>, Vec<wrappers::Wrapper>)> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                if !index.file(i).may_call_any(&names) {
+                    return Default::default();
+                }
+                let known: HashSet<usize> = sinks[i].iter().map(|s| s.span.start_byte).collect();
+                with_open(i, &|project| {
+                    wrappers::wrapper_calls(project, i, &by_name, &known)
+                })
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (i, (new_sinks, defined)) in found.into_iter().enumerate() {
+            for w in defined {
+                if seen_wrappers.insert(w.function.clone()) {
+                    next.push(w);
+                }
+            }
+            sinks[i].extend(new_sinks);
+        }
+        wrappers.extend(next);
+    }
+    // Constants that some request's URL is built from: their literals are
+    // endpoints wherever they are defined.
+    let used: HashSet<String> = sinks
+        .iter()
+        .flatten()
+        .filter_map(|s| s.value.as_ref())
+        .flat_map(|v| v.pieces.iter())
+        .filter_map(|p| match p {
+            url::Piece::Lit { name: Some(n), .. } => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    sinks
+        .into_par_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(i, file_sinks)| {
+            let facts = index.file(i).facts();
+            let project = index.open(i, &facts);
+            let analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
+            finish(&facts, analysis)
+        })
+        .collect()
+}
+
+/// Analyses one file given its sinks.
+fn analyse_file(
+    project: &Project,
+    file: usize,
+    rules: &RuleSet,
+    options: &AnalysisOptions,
+    sinks: &[calls::Sink],
+    used_constants: &std::collections::HashSet<String>,
+) -> FileAnalysis {
+    let mut out = FileAnalysis::default();
+    for sink in sinks {
+        out.calls.push(sink.call.clone());
+        if let Some(hit) = &sink.endpoint {
+            out.endpoints.push(hit.clone());
+        }
+    }
+    out.endpoints
+        .extend(literals::endpoint_literals(project, file, sinks, used_constants));
+    out.endpoints.sort();
+    out.endpoints.dedup();
+    detectors::run(project, file, rules, options, sinks, &mut out);
+    out
+}
+
+/// True when `host` matches an allow-list entry (`api.x.com` or `*.x.com`).
+pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let h = host::hostname(host);
+    allowed.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        match a.strip_prefix("*.") {
+            Some(suffix) => h == suffix || h.ends_with(&format!(".{suffix}")),
+            None => h == a,
+        }
+    })
+}

@@ -1,0 +1,242 @@
+//! A parsed file as the cross-file analysis holds it: a small summary of
+//! what other files may ask of it, always in memory, and its full facts,
+//! either in memory or in the scan's [`Spill`] file.
+//!
+//! Peak memory then grows with the summaries (a tenth of the facts), not
+//! with the facts of every parsed file: each pass opens one file's full
+//! facts at a time (see [`super::scope::ProjectIndex::open`]).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::model::{FileFacts, Function, Lines};
+use crate::pipeline::spill::{Slot, Spill};
+
+/// One parsed file of the project.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// The facts other files' analysis reads: path, language, imports, the
+    /// bindings visible from outside a function (module-level ones and
+    /// class fields, `this.x`/`self.x`) and the functions other files ask
+    /// about (see [`visible_from_other_files`]). Its other lists are empty.
+    pub summary: FileFacts,
+    /// Names following `class `, `object `, `struct ` or `enum ` on some
+    /// line: `Config.baseURL` is looked up in the file declaring `Config`.
+    declared_types: Vec<String>,
+    /// Functions of this file that check a host (DNS lookups, private
+    /// ranges), found while the full facts were at hand.
+    pub detected_guards: Vec<String>,
+    /// Hashes of the last names of the file's callees (`get` of
+    /// `api.get`), sorted: a wrapper round opens only the files that may
+    /// call one of its wrappers.
+    callee_names: Vec<u32>,
+    /// The file's possible wrappers before any wrapper is known (see
+    /// [`crate::pipeline::analysis::wrapper_words::wrapper_names`]); set by the engine, which knows
+    /// the sink words.
+    pub possible_wrappers: crate::pipeline::analysis::wrapper_words::WrapperNames,
+    body: Body,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Held(Box<FileFacts>),
+    Spilled(Arc<Spill>, Slot),
+}
+
+impl ParsedFile {
+    pub fn new(facts: FileFacts) -> ParsedFile {
+        let summary = FileFacts {
+            bindings: facts
+                .bindings
+                .iter()
+                .filter(|b| {
+                    b.function.is_none() || b.name.starts_with("this.") || b.name.starts_with("self.")
+                })
+                .cloned()
+                .collect(),
+            functions: facts
+                .functions
+                .iter()
+                .filter(|f| visible_from_other_files(f))
+                .cloned()
+                .collect(),
+            imports: facts.imports.clone(),
+            parse_error: facts.parse_error,
+            ..FileFacts::empty(&facts.path, facts.lang)
+        };
+        let mut callee_names: Vec<u32> = facts
+            .calls
+            .iter()
+            .map(|c| name_hash(c.callee.rsplit('.').next().unwrap_or(&c.callee)))
+            .collect();
+        callee_names.sort_unstable();
+        callee_names.dedup();
+        ParsedFile {
+            summary,
+            declared_types: declared_types(&facts.lines),
+            detected_guards: super::guards::detected_in(&facts),
+            callee_names,
+            possible_wrappers: Default::default(),
+            body: Body::Held(Box::new(facts)),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.summary.path
+    }
+
+    /// Reports this file under another path (a renamed file in `diff`).
+    pub fn relabel(&mut self, path: &str) {
+        self.summary.path = path.to_string();
+        if let Body::Held(facts) = &mut self.body {
+            facts.path = path.to_string();
+        }
+    }
+
+    /// Moves the full facts to `spill`; they stay in memory when writing
+    /// fails.
+    pub fn spill_to(&mut self, spill: &Arc<Spill>) {
+        if let Body::Held(facts) = &self.body {
+            if let Some(slot) = spill.put(facts) {
+                self.body = Body::Spilled(Arc::clone(spill), slot);
+            }
+        }
+    }
+
+    /// The full facts. A spilled file's facts that cannot be read back
+    /// (the temporary file was damaged under the scan) are its summary:
+    /// the file's own calls are then missing, and the command line warns
+    /// (see [`crate::pipeline::spill::failed_reads`]); nothing panics.
+    pub fn facts(&self) -> Cow<'_, FileFacts> {
+        match &self.body {
+            Body::Held(facts) => Cow::Borrowed(facts),
+            Body::Spilled(spill, slot) => {
+                let mut facts = spill.get(*slot).unwrap_or_else(|| self.summary.clone());
+                facts.path.clone_from(&self.summary.path);
+                Cow::Owned(facts)
+            }
+        }
+    }
+
+    /// False when no callee of the file has one of the `names` (hashed with
+    /// [`name_hash`]) as its last name.
+    pub fn may_call_any(&self, names: &rustc_hash::FxHashSet<u32>) -> bool {
+        self.callee_names.iter().any(|h| names.contains(h))
+    }
+
+    /// True when a line of the file declares a type whose name starts with
+    /// `type_name` (`class Config`, `object ApiConfig`).
+    pub fn declares(&self, type_name: &str) -> bool {
+        self.declared_types.iter().any(|t| t.starts_with(type_name))
+    }
+}
+
+/// Functions other files' analysis looks up: constructors (their
+/// parameters name what a `new X(…)` argument is, and their defaults give
+/// fields' values) and functions taking a URL-named parameter (a literal
+/// passed there is an endpoint). Functions were most of a summary's size;
+/// wrappers are found while their own file is open, so need none.
+fn visible_from_other_files(function: &Function) -> bool {
+    let simple = function.name.rsplit('.').next().unwrap_or(&function.name);
+    matches!(simple, "constructor" | "init" | "<init>")
+        || function.params.iter().any(|p| super::names::is_url_key(&p.name))
+}
+
+/// A short hash of a callee's last name, for [`ParsedFile::may_call_any`].
+pub fn name_hash(name: &str) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(name.as_bytes());
+    hasher.finish() as u32
+}
+
+fn declared_types(lines: &Lines) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines.iter() {
+        for keyword in ["object ", "class ", "struct ", "enum "] {
+            for (at, _) in line.match_indices(keyword) {
+                let rest = &line[at + keyword.len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                if end > 0 && !out.iter().any(|t| t == &rest[..end]) {
+                    out.push(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+    use crate::model::{Binding, Expr, Span};
+
+    fn function(name: &str, params: &[&str]) -> Function {
+        Function {
+            name: name.into(),
+            params: params
+                .iter()
+                .map(|p| crate::model::Param {
+                    name: p.to_string(),
+                    default: None,
+                })
+                .collect(),
+            span: Span::default(),
+        }
+    }
+
+    fn facts() -> FileFacts {
+        let binding = |name: &str, function: Option<&str>| Binding {
+            name: name.into(),
+            value: Expr::Str("https://api.example.com".into()),
+            exported: false,
+            function: function.map(String::from),
+            span: Span::default(),
+        };
+        FileFacts {
+            bindings: vec![
+                binding("BASE", None),
+                binding("local", Some("Api.get")),
+                binding("this.base", Some("Api.constructor")),
+            ],
+            functions: vec![
+                function("Api.<init>", &[]),
+                function("Api.get", &["path"]),
+                function("Api.fetchFrom", &["path", "baseUrl"]),
+                function("helper", &[]),
+            ],
+            lines: Lines::new(b"object ApiConfig {\n  val x = 1\n}\nprivate data class Body(val a: Int)\n"),
+            ..FileFacts::empty("src/api.kt", Lang::Kotlin)
+        }
+    }
+
+    #[test]
+    fn summary_keeps_what_other_files_can_see() {
+        let parsed = ParsedFile::new(facts());
+        let names: Vec<&str> = parsed.summary.bindings.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["BASE", "this.base"]);
+        let functions: Vec<&str> = parsed.summary.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(functions, ["Api.<init>", "Api.fetchFrom"]);
+        assert!(parsed.summary.lines.iter().next().is_none());
+        assert!(parsed.declares("ApiConfig") && parsed.declares("Api") && parsed.declares("Body"));
+        assert!(!parsed.declares("Config"));
+        assert_eq!(parsed.facts().bindings.len(), 3);
+    }
+
+    #[test]
+    fn spilled_facts_read_back_whole_under_the_current_path() {
+        let spill = Arc::new(Spill::new().expect("temp file"));
+        let mut parsed = ParsedFile::new(facts());
+        parsed.spill_to(&spill);
+        assert!(matches!(parsed.body, Body::Spilled(..)));
+        parsed.relabel("src/renamed.kt");
+        let full = parsed.facts();
+        assert_eq!(full.path, "src/renamed.kt");
+        assert_eq!(full.bindings.len(), 3);
+        assert_eq!(full.functions.len(), 4);
+        assert_eq!(full.lines.iter().count(), 4);
+    }
+}

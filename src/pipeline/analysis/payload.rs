@@ -1,0 +1,737 @@
+//! What a request sends: auth placement, header names and body keys.
+//!
+//! Read from the options/body objects of a call (`fetch(url, { headers,
+//! body: JSON.stringify({...}) })`, `axios.post(url, data)`, `got(url, {
+//! json })`). Body values are also classified by name, so the inventory can
+//! say a request carries message text (`text`, `message`, `content`,
+//! `prompt`…), file contents (`file`, `buffer`, `blob`, `audio`, `image`…)
+//! device identifiers (`deviceId`, `idfa`, `androidId`, `advertisingId`…)
+//! or push tokens (`deviceToken`, `fcmToken`, `expoPushToken`…: device
+//! addresses, not credentials, so they never count as auth). Code builds the body first and sends it by name
+//! (`const body = {...}; fetch(url, { body: JSON.stringify(body) })`, Swift
+//! `request.httpBody = try JSONEncoder().encode(body)`), so with the call's
+//! scope names are followed to the object literal, dictionary or memberwise
+//! initialiser they are bound to. Nothing is guessed from objects whose keys
+//! are not written in the code.
+
+use super::names;
+use super::scope::Scope;
+use crate::model::Lang;
+use crate::model::{Arg, CallExpr, CallSite, Expr, Span};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Payload {
+    pub auth: Option<String>,
+    pub headers: Vec<String>,
+    pub data_sent: Vec<String>,
+}
+
+/// What `call` sends, from the literal objects written in the call.
+pub fn describe(call: &CallExpr) -> Payload {
+    describe_at(call, None)
+}
+
+/// What `call` sends, following names to the objects they are bound to as
+/// seen from `scope`, the call's place.
+pub fn describe_in<'a>(call: &'a CallExpr, scope: &Scope<'a>) -> Payload {
+    describe_at(call, Some(*scope))
+}
+
+/// What the call at `site` sends, seen from `scope`: [`describe_in`] plus
+/// the body a Kotlin Ktor call sets in its trailing lambda
+/// (`client.post(u) { setBody(x) }`).
+pub fn describe_site<'a>(site: &'a CallSite, scope: &Scope<'a>) -> Payload {
+    let mut out = describe_at(&site.call, Some(*scope));
+    let facts = scope.facts();
+    if facts.lang != Lang::Kotlin || !site.call.has_closure {
+        return out;
+    }
+    let inside = |span: Span| span.start_byte > site.span.start_byte && span.end_byte <= site.span.end_byte;
+    for inner in facts
+        .calls
+        .iter()
+        .filter(|c| c.callee == "setBody" && inside(c.span))
+    {
+        if let Some(arg) = inner.call.args.first() {
+            let inner_scope = scope.project.scope(scope.file, inner.function.as_deref());
+            add_body_keys(&arg.value, Some(inner_scope), &mut out);
+        }
+    }
+    out.data_sent.sort();
+    out.data_sent.dedup();
+    out
+}
+
+fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
+    let mut out = Payload::default();
+    for (index, arg) in call.args.iter().enumerate() {
+        // Swift `session.data(for: request)` after `request.httpBody = …`.
+        if let (Expr::Ident(name), Some(s)) = (&arg.value, scope) {
+            if let Some((body, inner)) = s.lookup(&format!("{name}.httpBody")) {
+                add_body_keys(body, Some(inner), &mut out);
+            }
+        }
+        let (value, scope) = through(&arg.value, scope);
+        // OkHttp `client.newCall(request)` with a built `request`.
+        if let Some(body) = builder_body(value) {
+            add_body_keys(body, scope, &mut out);
+            continue;
+        }
+        // Swift `session.upload(for: request, from: data)`; other `from:`
+        // labels (`string.data(from: range)`) are no body.
+        if arg.label.as_deref() == Some("from") && call.callee.last_name() == Some("upload") {
+            add_body_keys(value, scope, &mut out);
+            continue;
+        }
+        // `navigator.sendBeacon(url, data)`: the data, often `JSON.stringify(…)`.
+        if index == 1 && call.callee.last_name() == Some("sendBeacon") {
+            add_body_keys(value, scope, &mut out);
+            continue;
+        }
+        let Expr::Object(fields) = value else {
+            continue;
+        };
+        let is_options = fields.iter().any(|(k, _)| is_request_option(k));
+        if !is_options && index > 0 {
+            // `axios.post(url, { ...body })`: a plain data object.
+            add_body_keys(value, scope, &mut out);
+            continue;
+        }
+        for (key, value) in fields {
+            match key.as_str() {
+                "headers" => add_headers(value, scope, &mut out),
+                "body" | "json" | "data" | "form" => add_body_keys(value, scope, &mut out),
+                "auth" => {
+                    out.auth
+                        .get_or_insert_with(|| "HTTP basic auth (client option)".into());
+                }
+                _ => {}
+            }
+        }
+    }
+    out.headers.sort();
+    out.headers.dedup();
+    out.data_sent.sort();
+    out.data_sent.dedup();
+    out
+}
+
+/// How many names are followed from one expression: `body` →
+/// `JSON.stringify(payload)` → `payload` → `{…}` and a little more.
+const MAX_HOPS: usize = 4;
+
+/// `expr`, or the value the name it is bound to holds as seen from `scope`
+/// (with the scope that value is written in), following a few names.
+fn through<'a>(expr: &'a Expr, scope: Option<Scope<'a>>) -> (&'a Expr, Option<Scope<'a>>) {
+    let (mut expr, mut scope) = (expr, scope);
+    for _ in 0..MAX_HOPS {
+        let Some(s) = scope else { break };
+        let name = match expr {
+            Expr::Ident(_) | Expr::Member(..) => expr.path(),
+            _ => None,
+        };
+        let Some((value, inner)) = name.filter(|n| !n.contains('(')).and_then(|n| s.lookup(&n)) else {
+            break;
+        };
+        expr = value;
+        scope = Some(inner);
+    }
+    (expr, scope)
+}
+
+fn add_headers<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
+    let Expr::Object(headers) = through(value, scope).0 else {
+        return;
+    };
+    for (name, value) in headers {
+        out.headers.push(name.clone());
+        let lower = name.to_ascii_lowercase();
+        if lower == "authorization" || lower == "proxy-authorization" {
+            let scheme = match value {
+                Expr::Concat(parts) => parts.first().and_then(Expr::as_str).map(|s| s.trim().to_string()),
+                Expr::Str(s) => s.split_whitespace().next().map(str::to_string),
+                _ => None,
+            };
+            let scheme = scheme
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "credential".into());
+            out.auth = Some(format!("{scheme} in {name} header"));
+        } else if out.auth.is_none() && (names::is_credential_name(name) || lower == "cookie") {
+            out.auth = Some(format!("`{name}` header"));
+        }
+    }
+}
+
+/// Keys of a request-options object (fetch, axios, got, ky, undici), as
+/// opposed to a plain data object passed as the body.
+fn is_request_option(key: &str) -> bool {
+    matches!(
+        key,
+        "headers"
+            | "body"
+            | "json"
+            | "data"
+            | "method"
+            | "form"
+            | "searchParams"
+            | "params"
+            | "redirect"
+            | "maxRedirects"
+            | "maxRedirections"
+            | "followRedirect"
+            | "timeout"
+            | "signal"
+            | "agent"
+            | "dispatcher"
+            | "credentials"
+            | "mode"
+            | "cache"
+            | "keepalive"
+            | "responseType"
+            | "retry"
+    )
+}
+
+fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
+    let fields = body_fields(value, scope, 0);
+    for (key, value) in fields {
+        let value_name = value.last_name();
+        // `{ token: expoPushToken }`: the value says what the generic key holds.
+        let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
+        let kind = if push_token {
+            Some("push token")
+        } else {
+            classify(key).or_else(|| value_name.and_then(classify))
+        };
+        let shown = match kind {
+            Some(kind) => format!("{key} ({kind})"),
+            None => key.to_string(),
+        };
+        out.data_sent.push(shown);
+        if out.auth.is_none() && !push_token && names::is_credential_name(key) {
+            out.auth = Some(format!("`{key}` in the request body"));
+        }
+    }
+}
+
+/// The literal keys of a request body and their values: an object literal
+/// or dictionary, a memberwise initialiser, or what a call encodes
+/// (`JSON.stringify(x)`, `JSONEncoder().encode(x)`, `gson.toJson(x)`,
+/// `RequestBody.create(type, json)`). Kotlin bodies are built by chains and
+/// statements: `JSONObject().put("k", v)`, `FormBody.Builder().add("k",
+/// v).build()`, `json.toString().toRequestBody(type)`, `obj.put("k", v)` on
+/// a local `obj`.
+fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> Vec<(&'a str, &'a Expr)> {
+    if depth > MAX_HOPS {
+        return Vec::new();
+    }
+    let mut fields = statement_puts(value, scope);
+    let (value, scope) = through(value, scope);
+    match value {
+        Expr::Object(object) => fields.extend(object.iter().map(|(k, v)| (k.as_str(), v))),
+        // A memberwise initialiser, `Body(deviceId: id, token: t)` (Swift,
+        // Kotlin named arguments): its labels are the encoded keys.
+        Expr::Call(call) if is_memberwise_init(call) => {
+            fields.extend(
+                call.args
+                    .iter()
+                    .filter_map(|a| Some((a.label.as_deref()?, &a.value))),
+            );
+        }
+        Expr::Call(call) => {
+            // Down a builder chain to its root, keeping `put("k", v)` keys.
+            let mut root = value;
+            while let Expr::Call(link) = root {
+                let Expr::Member(object, method) = &link.callee else {
+                    break;
+                };
+                if is_put_method(method) {
+                    fields.extend(put_pair(&link.args));
+                } else if !matches!(
+                    method.as_str(),
+                    "build" | "toString" | "toRequestBody" | "toByteArray" | "toJSONString"
+                ) {
+                    break;
+                }
+                root = object;
+            }
+            if !std::ptr::eq(root, value) {
+                fields.extend(body_fields(root, scope, depth + 1));
+                return fields;
+            }
+            // `JSON.stringify({...})`, `JSONObject(mapOf(…))`: the first
+            // argument; `RequestBody.create(type, json)`: any argument.
+            let tries = if call.callee.last_name() == Some("create") {
+                call.args.len()
+            } else {
+                1
+            };
+            for arg in call.args.iter().take(tries) {
+                let found = body_fields(&arg.value, scope, depth + 1);
+                if !found.is_empty() {
+                    fields.extend(found);
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+    fields
+}
+
+/// Methods that add one key to a body being built: `JSONObject.put`,
+/// `FormBody.Builder.add`, Gson `addProperty`, multipart parts, `FormData`
+/// and `URLSearchParams` `append`.
+fn is_put_method(method: &str) -> bool {
+    matches!(
+        method,
+        "put" | "add" | "addEncoded" | "addProperty" | "addFormDataPart" | "append"
+    )
+}
+
+/// `val obj = JSONObject(); obj.put("k", v)`: keys put by statements on a
+/// local name in the function `scope` is at.
+fn statement_puts<'a>(value: &'a Expr, scope: Option<Scope<'a>>) -> Vec<(&'a str, &'a Expr)> {
+    let (Some(scope), Expr::Ident(name)) = (scope, value) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    for site in &scope.facts().calls {
+        let Some(method) = site
+            .callee
+            .strip_prefix(name.as_str())
+            .and_then(|m| m.strip_prefix('.'))
+        else {
+            continue;
+        };
+        if site.function.as_deref() == scope.function && is_put_method(method) {
+            fields.extend(put_pair(&site.call.args));
+        }
+    }
+    fields
+}
+
+/// The key and value a `put("k", v)`-like call adds, when the key is a
+/// literal.
+fn put_pair(args: &[Arg]) -> Option<(&str, &Expr)> {
+    match args {
+        [Arg {
+            value: Expr::Str(key),
+            ..
+        }, Arg { value, .. }, ..] => Some((key.as_str(), value)),
+        _ => None,
+    }
+}
+
+/// The body of a request built with OkHttp's builder:
+/// `Request.Builder().url(u).post(body).build()`, `.method("PUT", body)`.
+fn builder_body(expr: &Expr) -> Option<&Expr> {
+    let mut link = expr;
+    let mut body = None;
+    while let Expr::Call(call) = link {
+        let (object, method) = match &call.callee {
+            Expr::Member(object, method) => (object.as_ref(), method.as_str()),
+            Expr::Ident(name) if name == "Builder" => return body,
+            _ => return None,
+        };
+        match (method, call.args.as_slice()) {
+            ("Builder" | "newBuilder", _) => return body,
+            ("post" | "put" | "patch" | "delete", [arg]) | ("method", [_, arg]) => {
+                body = body.or(Some(&arg.value));
+            }
+            _ => {}
+        }
+        link = object;
+    }
+    None
+}
+
+/// `Body(deviceId: id, token: t)`: a type's initialiser with every argument
+/// labelled.
+fn is_memberwise_init(call: &CallExpr) -> bool {
+    call.callee
+        .last_name()
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        && !call.args.is_empty()
+        && call.args.iter().all(|a| a.label.is_some())
+}
+
+/// Last words of a name that describe a text or file rather than hold it.
+const ABOUT_WORDS: &[&str] = &[
+    "id", "ids", "type", "name", "names", "count", "size", "length", "url", "uri", "path", "format",
+    "status", "mime", "encoding", "hash", "version", "index",
+];
+
+/// Sensitive kinds of data recognised by name.
+fn classify(name: &str) -> Option<&'static str> {
+    let words = names::words(name);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    // `messageId`, `fileName`, `contentType`, `imageUrl`: about the text or
+    // file, not the text or file itself.
+    let about = words.last().is_some_and(|w| ABOUT_WORDS.contains(&w.as_str()));
+    if !about
+        && has(&[
+            "text",
+            "message",
+            "messages",
+            "content",
+            "prompt",
+            "caption",
+            "body",
+            "transcript",
+            "query",
+            "input",
+        ])
+    {
+        Some("message text")
+    } else if !about
+        && has(&[
+            "file",
+            "files",
+            "buffer",
+            "blob",
+            "audio",
+            "image",
+            "photo",
+            "video",
+            "document",
+            "attachment",
+        ])
+    {
+        Some("file contents")
+    } else if has(&[
+        "device",
+        "idfa",
+        "idfv",
+        "advertising",
+        "android",
+        "imei",
+        "serial",
+        "fingerprint",
+    ]) {
+        Some("device identifier")
+    } else if has(&[
+        "email",
+        "phone",
+        "location",
+        "latitude",
+        "longitude",
+        "lat",
+        "lng",
+        "address",
+    ]) {
+        Some("personal data")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(fields: Vec<(&str, Expr)>) -> Expr {
+        Expr::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    #[test]
+    fn bearer_header_and_body_keys() {
+        let call = CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![
+                Arg {
+                    label: None,
+                    value: Expr::Str("https://x.io".into()),
+                },
+                Arg {
+                    label: None,
+                    value: obj(vec![
+                        (
+                            "headers",
+                            obj(vec![(
+                                "Authorization",
+                                Expr::Concat(vec![Expr::Str("Bearer ".into()), Expr::Ident("key".into())]),
+                            )]),
+                        ),
+                        (
+                            "body",
+                            Expr::Call(Box::new(CallExpr {
+                                callee: Expr::Member(
+                                    Box::new(Expr::Ident("JSON".into())),
+                                    "stringify".into(),
+                                ),
+                                args: vec![Arg {
+                                    label: None,
+                                    value: obj(vec![
+                                        ("chat_id", Expr::Ident("id".into())),
+                                        ("text", Expr::Ident("t".into())),
+                                    ]),
+                                }],
+                                is_new: false,
+                                has_closure: false,
+                            })),
+                        ),
+                    ]),
+                },
+            ],
+            is_new: false,
+            has_closure: false,
+        };
+        let p = describe(&call);
+        assert_eq!(p.auth.as_deref(), Some("Bearer in Authorization header"));
+        assert_eq!(p.headers, vec!["Authorization"]);
+        assert_eq!(p.data_sent, vec!["chat_id", "text (message text)"]);
+    }
+
+    #[test]
+    fn names_about_a_text_or_file_are_not_its_contents() {
+        assert_eq!(classify("message"), Some("message text"));
+        assert_eq!(classify("imageData"), Some("file contents"));
+        for about in [
+            "messageId",
+            "fileName",
+            "contentType",
+            "imageUrl",
+            "attachmentSize",
+        ] {
+            assert_eq!(classify(about), None, "{about}");
+        }
+        assert_eq!(classify("deviceId"), Some("device identifier"));
+    }
+
+    #[test]
+    fn beacon_data_is_data_sent() {
+        let src = "function track(name, userId) {\n\
+            navigator.sendBeacon(\"https://collect.x.io/e\", JSON.stringify({ event: name, distinct_id: userId }));\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "navigator.sendBeacon").data_sent,
+            vec!["distinct_id", "event"]
+        );
+    }
+
+    #[test]
+    fn api_key_header() {
+        let call = CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![
+                Arg {
+                    label: None,
+                    value: Expr::Str("https://x.io".into()),
+                },
+                Arg {
+                    label: None,
+                    value: obj(vec![(
+                        "headers",
+                        obj(vec![("x-api-key", Expr::Ident("k".into()))]),
+                    )]),
+                },
+            ],
+            is_new: false,
+            has_closure: false,
+        };
+        assert_eq!(describe(&call).auth.as_deref(), Some("`x-api-key` header"));
+    }
+
+    #[test]
+    fn request_options_are_not_data_sent() {
+        let call = |options: Expr| CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![
+                Arg {
+                    label: None,
+                    value: Expr::Ident("url".into()),
+                },
+                Arg {
+                    label: None,
+                    value: options,
+                },
+            ],
+            is_new: false,
+            has_closure: false,
+        };
+        let options = obj(vec![("redirect", Expr::Str("manual".into()))]);
+        assert!(describe(&call(options)).data_sent.is_empty());
+        let options = obj(vec![("maxRedirections", Expr::Number("0".into()))]);
+        assert!(describe(&call(options)).data_sent.is_empty());
+        // A plain data object as the second argument is the body.
+        let data = obj(vec![("email", Expr::Ident("email".into()))]);
+        assert_eq!(describe(&call(data)).data_sent.len(), 1);
+    }
+
+    /// What the call to `callee` in `src` sends, read in its scope.
+    fn sent(path: &str, src: &str, callee: &str) -> Payload {
+        let facts = crate::pipeline::extract::facts_of(path, src);
+        let parsed = crate::pipeline::analysis::ParsedFile::new(facts.clone());
+        let files = [&parsed];
+        let index = crate::pipeline::analysis::ProjectIndex::new(&files);
+        let project = index.open(0, &facts);
+        let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
+        describe_site(site, &project.scope(0, site.function.as_deref()))
+    }
+
+    #[test]
+    fn kotlin_okhttp_bodies() {
+        let src = "fun report(text: String) {\n\
+            val payload = JSONObject(mapOf(\"message\" to text, \"level\" to \"info\"))\n\
+            val request = Request.Builder().url(u)\n\
+                .method(\"PUT\", RequestBody.create(\"application/json\".toMediaType(), payload.toString()))\n\
+                .build()\n\
+            client.newCall(request).execute()\n}\n";
+        assert_eq!(
+            sent("A.kt", src, "client.newCall").data_sent,
+            vec!["level", "message (message text)"]
+        );
+        let src = "fun login(email: String, password: String) {\n\
+            client.newCall(Request.Builder().url(u).post(FormBody.Builder().add(\"email\", email).add(\"password\", password).build()).build())\n}\n";
+        let p = sent("A.kt", src, "client.newCall");
+        assert_eq!(p.data_sent, vec!["email (personal data)", "password"]);
+        assert_eq!(p.auth.as_deref(), Some("`password` in the request body"));
+        // A GET has no body; a key that is not a literal is not guessed.
+        for request in [
+            "Request.Builder().url(u).get().build()",
+            "Request.Builder().url(u).post(JSONObject().put(key, 1).toString().toRequestBody()).build()",
+        ] {
+            let src = format!("fun get(key: String) {{\n    client.newCall({request})\n}}\n");
+            assert!(
+                sent("A.kt", &src, "client.newCall").data_sent.is_empty(),
+                "{request}"
+            );
+        }
+    }
+
+    #[test]
+    fn kotlin_ktor_set_body_in_the_request_lambda() {
+        let src = "suspend fun sync(deviceId: String) {\n\
+            client.post(u) {\n\
+                contentType(ContentType.Application.Json)\n\
+                setBody(Registration(deviceId = deviceId, locale = \"en\"))\n\
+            }\n}\n";
+        assert_eq!(
+            sent("A.kt", src, "client.post").data_sent,
+            vec!["deviceId (device identifier)", "locale"]
+        );
+    }
+
+    #[test]
+    fn form_data_appended_by_statements() {
+        let src = "async function upload(blob, caption) {\n\
+            const form = new FormData();\n\
+            form.append(\"file\", blob);\n\
+            form.append(\"caption\", caption);\n\
+            await fetch(url, { method: \"POST\", body: form });\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "fetch").data_sent,
+            vec!["caption (message text)", "file (file contents)"]
+        );
+    }
+
+    #[test]
+    fn a_body_built_first_is_read_through_its_name() {
+        let src = "async function register(deviceId, token) {\n\
+            const body = { type: \"apns\", deviceId: deviceId.toLowerCase(), deviceToken: getToken(token) };\n\
+            await fetch(url, { method: \"POST\", body: JSON.stringify(body) });\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "fetch").data_sent,
+            vec!["deviceId (device identifier)", "deviceToken (push token)", "type"]
+        );
+        // Without the scope, only literal objects are read.
+        let facts_free = describe(&CallExpr {
+            callee: Expr::Ident("fetch".into()),
+            args: vec![Arg {
+                label: None,
+                value: obj(vec![("body", Expr::Ident("body".into()))]),
+            }],
+            is_new: false,
+            has_closure: false,
+        });
+        assert!(facts_free.data_sent.is_empty());
+    }
+
+    #[test]
+    fn push_tokens_are_data_sent_not_auth() {
+        for (body, key) in [
+            ("{ deviceToken: t, platform: \"ios\" }", "deviceToken"),
+            ("{ pushToken: t }", "pushToken"),
+            ("{ fcmToken: t }", "fcmToken"),
+            ("{ apnsToken: t }", "apnsToken"),
+            ("{ registrationToken: t }", "registrationToken"),
+            ("{ expoPushToken: t }", "expoPushToken"),
+            ("{ token: expoPushToken }", "token"),
+        ] {
+            let src = format!(
+                "async function register(t, expoPushToken) {{\n\
+                 await fetch(url, {{ method: \"POST\", body: JSON.stringify({body}) }});\n}}\n"
+            );
+            let p = sent("a.ts", &src, "fetch");
+            assert_eq!(p.auth, None, "{body}");
+            assert!(
+                p.data_sent.contains(&format!("{key} (push token)")),
+                "{body}: {:?}",
+                p.data_sent
+            );
+        }
+        for key in ["accessToken", "authToken", "apiToken", "token", "refreshToken"] {
+            let src = format!(
+                "async function f(t) {{ await fetch(url, {{ body: JSON.stringify({{ {key}: t }}) }}); }}\n"
+            );
+            assert_eq!(
+                sent("a.ts", &src, "fetch").auth,
+                Some(format!("`{key}` in the request body")),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_data_and_headers_by_name() {
+        let src = "async function unregister(deviceId, key) {\n\
+            const headers = { Authorization: `Bearer ${key}` };\n\
+            const init = { method: \"DELETE\", headers, body: JSON.stringify({ deviceId }) };\n\
+            await fetch(url, init);\n}\n";
+        let p = sent("a.ts", src, "fetch");
+        assert_eq!(p.data_sent, vec!["deviceId (device identifier)"]);
+        assert_eq!(p.auth.as_deref(), Some("Bearer in Authorization header"));
+        let src = "async function receipts(ids, email) {\n\
+            const payload = { ids, email };\n\
+            await axios.post(\"https://r.acme.io\", payload);\n}\n";
+        assert_eq!(
+            sent("a.ts", src, "axios.post").data_sent,
+            vec!["email (personal data)", "ids"]
+        );
+        // A parameter's keys are not written in the code: nothing is guessed.
+        let src = "async function send(input) { await fetch(url, { method: \"POST\", body: JSON.stringify(input) }); }\n";
+        assert!(sent("a.ts", src, "fetch").data_sent.is_empty());
+    }
+
+    #[test]
+    fn swift_http_body_of_an_encoded_value() {
+        let src = "func register(deviceId: String, token: String) async throws {\n\
+            var request = URLRequest(url: endpoint)\n\
+            let body = RegistrationBody(deviceId: deviceId, pushToken: token)\n\
+            request.httpBody = try JSONEncoder().encode(body)\n\
+            let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.data").data_sent,
+            vec!["deviceId (device identifier)", "pushToken (push token)"]
+        );
+        let src = "func send(email: String) async throws {\n\
+            var request = URLRequest(url: endpoint)\n\
+            request.httpBody = try JSONSerialization.data(withJSONObject: [\"email\": email])\n\
+            let (_, _) = try await URLSession.shared.data(for: request)\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.data").data_sent,
+            vec!["email (personal data)"]
+        );
+        let src = "func send(deviceId: String) async throws {\n\
+            let data = try JSONEncoder().encode(Report(deviceId: deviceId))\n\
+            let (_, _) = try await URLSession.shared.upload(for: request, from: data)\n\
+            let (_, _) = try await URLSession.shared.data(from: NSRange(location: 0, length: 1))\n}\n";
+        assert_eq!(
+            sent("A.swift", src, "URLSession.shared.upload").data_sent,
+            vec!["deviceId (device identifier)"]
+        );
+        assert!(sent("A.swift", src, "URLSession.shared.data")
+            .data_sent
+            .is_empty());
+    }
+}

@@ -1,0 +1,272 @@
+//! Guards and redirects on each sink, and the two SSRF detectors:
+//! `egress/redirect-without-host-check` and `egress/unvalidated-url-fetch`.
+//!
+//! Decisions, in the reviewer's terms:
+//! - A redirect is safe only when a guard is applied to the redirect target
+//!   itself: a `Location`-derived URL needs a guard call in the same function
+//!   whose argument is that URL, or must go through a wrapper that guards its
+//!   own URL parameter (a recursive downloader that validates at the top).
+//! - A guard on the first URL does not protect later hops: a guarded request
+//!   to a non-literal URL with a client that follows redirects (fetch, axios,
+//!   got and ky do by default) is reported, unless `redirect: "manual"` /
+//!   `"error"`, `maxRedirects: 0` or `followRedirect: false` is set.
+//! - URLs from a response or from user input fetched with no guard are
+//!   `unvalidated-url-fetch`. Parameter URLs are followed to the call sites of
+//!   the function instead (wrappers); config URLs are operator-controlled and
+//!   not reported.
+
+use super::calls::Sink;
+use super::detectors::{finding_at, message};
+use super::guards::Guards;
+use super::scope::Project;
+use super::url::{resolve, Piece, Value};
+use crate::catalog::rules::{Rule, RuleSet};
+use crate::model::{CallSite, Expr};
+use crate::model::{FileAnalysis, Origin};
+
+/// Fills `guard` and `redirects` of a sink's call.
+pub fn annotate(project: &Project, file: usize, sink: &mut Sink, guards: &Guards) {
+    if sink.call.redirects.is_none() {
+        let mut mode = redirect_mode(sink.site(project.facts(file)), &sink.call.api);
+        if mode.starts_with("follow") && client_disables_redirects(project.facts(file)) {
+            mode = "manual (client setting)".into();
+        }
+        sink.call.redirects = Some(mode);
+    }
+    if sink.call.guard.is_none() {
+        sink.call.guard = guard_for(
+            project,
+            file,
+            sink.site(project.facts(file)),
+            sink.value.as_ref(),
+            guards,
+        );
+    }
+}
+
+fn redirect_mode(site: &CallSite, api: &str) -> String {
+    for arg in &site.call.args {
+        let Expr::Object(fields) = &arg.value else {
+            continue;
+        };
+        for (key, value) in fields {
+            match (key.as_str(), value) {
+                ("redirect", Expr::Str(mode)) => return mode.clone(),
+                ("maxRedirects" | "maxRedirections", Expr::Number(n)) if n == "0" => return "manual".into(),
+                ("followRedirect" | "followRedirects" | "follow", Expr::Bool(false)) => {
+                    return "manual".into()
+                }
+                ("follow", Expr::Number(n)) if n == "0" => return "manual".into(),
+                _ => {}
+            }
+        }
+    }
+    match api {
+        "fetch" | "axios" | "got" | "ky" | "needle/superagent" | "URLSession" | "OkHttp" | "Alamofire"
+        | "HttpURLConnection" | "Ktor" | "URLRequest" | "XMLHttpRequest" | "EventSource"
+        | "Android WebView" | "DownloadManager" => "follow (default)".into(),
+        _ => "not followed".into(),
+    }
+}
+
+/// OkHttp `followRedirects(false)`, `HttpURLConnection.instanceFollowRedirects
+/// = false` / `setFollowRedirects(false)` in the same file.
+fn client_disables_redirects(facts: &crate::model::FileFacts) -> bool {
+    let off = |e: &Expr| matches!(e, Expr::Bool(false));
+    facts.calls.iter().any(|c| {
+        let last = c.callee.rsplit('.').next().unwrap_or("");
+        matches!(
+            last,
+            "followRedirects" | "setFollowRedirects" | "setInstanceFollowRedirects" | "followSslRedirects"
+        ) && c.call.args.first().is_some_and(|a| off(&a.value))
+    }) || facts.bindings.iter().any(|b| {
+        (b.name.ends_with("instanceFollowRedirects") || b.name.ends_with("followRedirects")) && off(&b.value)
+    })
+}
+
+/// Swift `urlSession(_:task:willPerformHTTPRedirection:newRequest:completionHandler:)`
+/// that hands the new request back without looking at its host.
+fn swift_redirect_delegates(rule: &Rule, facts: &crate::model::FileFacts, out: &mut FileAnalysis) {
+    for function in &facts.functions {
+        let first = function.span.line;
+        let last = function.span.end_line.min(first + 60);
+        let lines: Vec<String> = (first..=last).map(|l| facts.snippet(l)).collect();
+        if !lines
+            .iter()
+            .take(3)
+            .any(|l| l.contains("willPerformHTTPRedirection"))
+        {
+            continue;
+        }
+        let request = function
+            .params
+            .iter()
+            .find(|p| p.name == "request" || p.name == "newRequest")
+            .map(|p| p.name.clone());
+        let Some(request) = request else { continue };
+        let passes_through = lines
+            .iter()
+            .any(|l| l.contains(&format!("completionHandler({request})")));
+        let checks_host = lines
+            .iter()
+            .any(|l| l.contains(".host") || l.contains("allowed") || l.contains("Allowed"))
+            || facts.calls.iter().any(|c| {
+                c.span.line >= first
+                    && c.span.line <= last
+                    && super::guards::name_reads_as_guard(c.callee.rsplit('.').next().unwrap_or(""))
+            });
+        if passes_through && !checks_host {
+            let detail = format!(
+                "the URLSession redirect delegate `{}` passes `{request}` on without checking its host",
+                function.name
+            );
+            let msg = message(
+                rule,
+                &[("detail", &detail), ("url", ""), ("host", "an unchecked host")],
+            );
+            out.findings.push(finding_at(
+                rule,
+                facts,
+                function.span,
+                None,
+                Some(function.name.clone()),
+                msg,
+                format!("redirect-delegate:{}", function.name),
+            ));
+        }
+    }
+}
+
+fn has_response_hole(value: &Value) -> bool {
+    value.pieces.iter().any(|p| {
+        matches!(
+            p,
+            Piece::Hole {
+                origin: Origin::Response,
+                ..
+            }
+        )
+    })
+}
+
+/// The guard applied to this sink's URL in its function, if any.
+fn guard_for(
+    project: &Project,
+    file: usize,
+    site: &CallSite,
+    value: Option<&Value>,
+    guards: &Guards,
+) -> Option<String> {
+    let facts = project.facts(file);
+    let needs_target = value.is_some_and(has_response_hole);
+    let scope = project.scope(file, site.function.as_deref());
+    facts
+        .calls
+        .iter()
+        .filter(|c| c.function == site.function && guards.is_guard(&c.callee))
+        .find(|c| {
+            if !needs_target {
+                return true;
+            }
+            // The guard must see the redirect target itself.
+            c.call
+                .args
+                .iter()
+                .any(|a| has_response_hole(&resolve(&a.value, &scope, 0)))
+        })
+        .map(|c| c.callee.rsplit('.').next().unwrap_or(&c.callee).to_string())
+}
+
+pub fn run(
+    rules: &RuleSet,
+    lang_ok: &dyn Fn(&Rule) -> bool,
+    project: &Project,
+    file: usize,
+    sinks: &[Sink],
+    out: &mut FileAnalysis,
+) {
+    let facts = project.facts(file);
+    let redirect_rule = rules
+        .by_detector("redirect-without-host-check")
+        .filter(|r| lang_ok(r));
+    let unvalidated_rule = rules.by_detector("unvalidated-url-fetch").filter(|r| lang_ok(r));
+    if let (Some(rule), crate::model::Lang::Swift) = (redirect_rule, facts.lang) {
+        swift_redirect_delegates(rule, facts, out);
+    }
+    for sink in sinks {
+        let call = &sink.call;
+        let url = call.url.clone().unwrap_or_else(|| "an unknown URL".into());
+        let follows = call.redirects.as_deref().is_some_and(|m| m.starts_with("follow"));
+        let location = sink.value.as_ref().is_some_and(|v| {
+            v.pieces.iter().any(|p| matches!(p, Piece::Hole { origin: Origin::Response, label } if label.to_ascii_lowercase().contains("location")))
+        });
+        let via = if call.via.is_empty() {
+            call.api.clone()
+        } else {
+            call.via.join(" → ")
+        };
+        let mut reported = false;
+        if let Some(rule) = redirect_rule {
+            let detail = if location && call.guard.is_none() {
+                Some(format!("the redirect target {url} from a Location header is requested with {via} without a host check"))
+            } else if follows
+                && call.via.is_empty()
+                && matches!(
+                    call.origin,
+                    Origin::Parameter | Origin::Response | Origin::User | Origin::Unknown
+                )
+            {
+                call.guard.as_ref().map(|g| {
+                    format!("`{g}` checks only the first URL; {via} follows redirects ({}) to hosts that are never checked", call.redirects.as_deref().unwrap_or("follow"))
+                })
+            } else {
+                None
+            };
+            if let Some(detail) = detail {
+                let msg = message(
+                    rule,
+                    &[
+                        ("detail", &detail),
+                        ("url", &url),
+                        ("host", call.host.as_deref().unwrap_or("an unchecked host")),
+                    ],
+                );
+                out.findings.push(finding_at(
+                    rule,
+                    facts,
+                    sink.span,
+                    call.host.clone(),
+                    call.function.clone(),
+                    msg,
+                    format!("redirect:{url}"),
+                ));
+                reported = true;
+            }
+        }
+        if let Some(rule) = unvalidated_rule {
+            if !reported && call.guard.is_none() && matches!(call.origin, Origin::Response | Origin::User) {
+                let detail = format!(
+                    "a URL from {} input ({url}) is requested with {via} without a host guard",
+                    call.origin.as_str()
+                );
+                let msg = message(
+                    rule,
+                    &[
+                        ("detail", &detail),
+                        ("url", &url),
+                        ("origin", call.origin.as_str()),
+                    ],
+                );
+                out.findings.push(finding_at(
+                    rule,
+                    facts,
+                    sink.span,
+                    call.host.clone(),
+                    call.function.clone(),
+                    msg,
+                    format!("unvalidated:{url}"),
+                ));
+            }
+        }
+    }
+}

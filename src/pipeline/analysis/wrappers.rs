@@ -1,0 +1,329 @@
+//! Project wrappers as sinks.
+//!
+//! Real code reaches the network through its own helpers (`client.doFetch(url)`,
+//! `api.get(route)`). A function whose body sends a request whose URL contains
+//! one of the function's parameters is a *wrapper*; its call sites are sinks
+//! too, with the argument substituted into the wrapper's URL template. This
+//! is applied transitively up to [`MAX_DEPTH`] levels and across files, and
+//! the chain is recorded in `via` so a reviewer can follow it.
+//!
+//! Call sites are linked to wrappers by name: a bare `name(…)` call to a
+//! function of the same file or an imported name; `this.m(…)`/`self.m(…)` to a
+//! method of the caller's own class; `obj.m(…)` to a method `m` of another
+//! class only when `m` is a compound name (`doFetch`) or the receiver's name
+//! shares a word with the class (`client.get` → `ApiClient.get`), so
+//! `map.get(key)` or `continuation.resume(v)` is never taken for a request.
+
+use std::collections::{HashMap, HashSet};
+
+use super::calls::{make_sink, Sink};
+use super::names;
+use super::scope::Project;
+use super::url::{resolve, Piece, Value};
+use crate::model::CallSite;
+use crate::model::Lang;
+use crate::model::Origin;
+use crate::model::SinkKind;
+
+/// How many wrapper levels are followed.
+pub const MAX_DEPTH: usize = 3;
+
+#[derive(Debug, Clone)]
+pub struct Wrapper {
+    pub file: usize,
+    /// Qualified name (`Client.doFetch`).
+    pub function: String,
+    pub simple: String,
+    pub class: Option<String>,
+    pub param_index: usize,
+    pub param_name: String,
+    pub template: Value,
+    pub api: String,
+    pub kind: SinkKind,
+    /// Chain from this wrapper down to the network API.
+    pub via: Vec<String>,
+    /// Guard applied inside the wrapper and its redirect handling.
+    pub guard: Option<String>,
+    pub redirects: Option<String>,
+}
+
+/// Wrappers defined by the given sinks: the sink's URL contains a parameter
+/// of its enclosing function.
+pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrapper> {
+    let mut out = Vec::new();
+    for sink in sinks {
+        let (Some(value), Some(function)) = (&sink.value, sink.call.function.as_deref()) else {
+            continue;
+        };
+        let scope = project.scope(file, Some(function));
+        let Some(func) = scope.function() else { continue };
+        let param = value.pieces.iter().find_map(|p| match p {
+            Piece::Hole {
+                label,
+                origin: Origin::Parameter,
+            } => {
+                let root = label.split('.').next().unwrap_or(label);
+                func.params
+                    .iter()
+                    .position(|prm| prm.name == root)
+                    .map(|i| (i, root.to_string()))
+            }
+            _ => None,
+        });
+        let Some((param_index, param_name)) = param else {
+            continue;
+        };
+        let (class, simple) = match function.rsplit_once('.') {
+            Some((c, s)) => (Some(c.to_string()), s.to_string()),
+            None => (None, function.to_string()),
+        };
+        let mut via = vec![function.to_string()];
+        if sink.call.via.is_empty() {
+            via.push(sink.call.api.clone());
+        } else {
+            via.extend(sink.call.via.iter().cloned());
+        }
+        out.push(Wrapper {
+            file,
+            function: function.to_string(),
+            simple,
+            class,
+            param_index,
+            param_name,
+            template: value.clone(),
+            api: sink.call.api.clone(),
+            kind: sink.call.kind,
+            via,
+            guard: sink.call.guard.clone(),
+            redirects: sink.call.redirects.clone(),
+        });
+    }
+    out
+}
+
+/// Wrappers by simple name: a call site is only compared with wrappers of
+/// its own method name, so linking stays linear in the call sites. Built once
+/// per round and shared by every file.
+pub fn by_name(wrappers: &[Wrapper]) -> HashMap<&str, Vec<&Wrapper>> {
+    let mut map: HashMap<&str, Vec<&Wrapper>> = HashMap::new();
+    for w in wrappers {
+        map.entry(w.simple.as_str()).or_default().push(w);
+    }
+    map
+}
+
+/// Call sites of `file` that call one of the indexed wrappers, as sinks.
+pub fn wrapper_calls(
+    project: &Project,
+    file: usize,
+    by_name: &HashMap<&str, Vec<&Wrapper>>,
+    known: &HashSet<usize>,
+) -> Vec<Sink> {
+    let facts = project.facts(file);
+    let mut out = Vec::new();
+    for (index, site) in facts.calls.iter().enumerate() {
+        if known.contains(&site.span.start_byte) {
+            continue;
+        }
+        let method = site.callee.rsplit('.').next().unwrap_or(&site.callee);
+        let candidates = by_name.get(method).map(Vec::as_slice).unwrap_or_default();
+        let Some(wrapper) = candidates.iter().copied().find(|w| links(project, file, site, w)) else {
+            continue;
+        };
+        let Some(arg) = site.call.args.get(wrapper.param_index) else {
+            continue;
+        };
+        let scope = project.scope(file, site.function.as_deref());
+        let value = substitute(
+            &wrapper.template,
+            &wrapper.param_name,
+            resolve(&arg.value, &scope, 0),
+        );
+        let mut sink = make_sink(
+            index,
+            site,
+            &facts.path,
+            &wrapper.api,
+            wrapper.kind,
+            Some(value),
+            &scope,
+        );
+        if let Some(e) = sink.endpoint.as_mut() {
+            // Literal parts come from the wrapper; reported there.
+            e.literal_site = e.literal_site && matches!(arg.value, crate::model::Expr::Str(_));
+        }
+        sink.call.via = wrapper.via.clone();
+        sink.call.guard = wrapper.guard.clone();
+        sink.call.redirects = wrapper.redirects.clone();
+        out.push(sink);
+    }
+    out
+}
+
+/// Does `site` call `wrapper`?
+fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
+    let facts = project.facts(file);
+    let callee = site.callee.as_str();
+    if callee.is_empty() {
+        return false;
+    }
+    let (receiver, method) = match callee.rsplit_once('.') {
+        Some((r, m)) => (Some(r), m),
+        None => (None, callee),
+    };
+    if method != wrapper.simple {
+        return false;
+    }
+    let same_lang = project.facts(wrapper.file).lang == facts.lang;
+    if !same_lang {
+        return false;
+    }
+    match receiver {
+        None => {
+            // A free function: same file, imported, or (Swift/Kotlin) module-wide.
+            wrapper.class.is_none()
+                && (wrapper.file == file
+                    || facts.imports.iter().any(|i| i.names.iter().any(|n| n == method))
+                    || facts.lang != Lang::Typescript)
+        }
+        Some("this" | "self") => {
+            let caller_class = site
+                .function
+                .as_deref()
+                .and_then(|f| f.rsplit_once('.'))
+                .map(|(c, _)| c);
+            wrapper.class.is_some() && caller_class == wrapper.class.as_deref()
+        }
+        // Inside the wrapper itself, `xhr.send(body)` or `transport.send(x)`
+        // hands the request to another object: it is the API the wrapper
+        // wraps, not a recursive call (which would go through `this`).
+        Some(_) if wrapper.file == file && within_wrapper(project, file, site, wrapper) => false,
+        Some(receiver) => {
+            let Some(class) = &wrapper.class else {
+                // `Module.fn` / namespace import of a free function.
+                return facts
+                    .imports
+                    .iter()
+                    .any(|i| i.names.iter().any(|n| n == receiver));
+            };
+            let receiver_last = receiver.rsplit('.').next().unwrap_or(receiver);
+            if receiver_last == class {
+                return true;
+            }
+            let class_words: HashSet<String> = names::words(class).into_iter().collect();
+            let receiver_words = names::words(receiver_last);
+            let shares = receiver_words
+                .iter()
+                .any(|w| class_words.contains(w) && w.len() > 2);
+            shares || !is_generic_method(method)
+        }
+    }
+}
+
+fn within_wrapper(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
+    project
+        .scope(file, Some(&wrapper.function))
+        .function()
+        .is_some_and(|f| f.span.start_byte <= site.span.start_byte && site.span.end_byte <= f.span.end_byte)
+}
+
+/// Is `method` too common to link `obj.method(…)` to a wrapper by name alone?
+/// A one-word name (`get`, `send`, `resume`) is: `continuation.resume(v)` is
+/// not `DownloadTask.resume(url)`. A compound name (`doFetch`,
+/// `downloadToFile`) says enough.
+pub(crate) fn is_generic_method(method: &str) -> bool {
+    names::words(method).len() <= 1
+}
+
+/// The wrapper's template with the parameter's hole replaced by `arg`.
+fn substitute(template: &Value, param: &str, arg: Value) -> Value {
+    let mut pieces = Vec::new();
+    let mut origin = template.origin;
+    let mut replaced = false;
+    for (i, piece) in template.pieces.iter().enumerate() {
+        match piece {
+            Piece::Hole {
+                label,
+                origin: Origin::Parameter,
+            } if !replaced && (label == param || label.starts_with(&format!("{param}."))) => {
+                if i == 0 {
+                    origin = arg.origin;
+                }
+                // `payload.callbackUrl` with `payload` = `req.body` → `req.body.callbackUrl`.
+                let field = &label[param.len()..];
+                match arg.pieces.as_slice() {
+                    [Piece::Hole {
+                        label: arg_label,
+                        origin: arg_origin,
+                    }] if !field.is_empty() => {
+                        pieces.push(Piece::Hole {
+                            label: format!("{arg_label}{field}"),
+                            origin: *arg_origin,
+                        });
+                    }
+                    _ => pieces.extend(arg.pieces.clone()),
+                }
+                replaced = true;
+            }
+            other => pieces.push(other.clone()),
+        }
+    }
+    Value { pieces, origin }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_word_methods_are_generic() {
+        for m in ["get", "send", "resume", "close"] {
+            assert!(is_generic_method(m), "{m}");
+        }
+        for m in ["doFetch", "downloadToFile", "send_message"] {
+            assert!(!is_generic_method(m), "{m}");
+        }
+    }
+
+    #[test]
+    fn substitutes_parameter() {
+        let template = Value {
+            pieces: vec![
+                Piece::Lit {
+                    text: "https://api.x.com".into(),
+                    name: None,
+                },
+                Piece::Hole {
+                    label: "path".into(),
+                    origin: Origin::Parameter,
+                },
+            ],
+            origin: Origin::Constant,
+        };
+        let arg = Value {
+            pieces: vec![Piece::Lit {
+                text: "/v1/items".into(),
+                name: None,
+            }],
+            origin: Origin::Literal,
+        };
+        let v = substitute(&template, "path", arg);
+        assert_eq!(v.render(), "https://api.x.com/v1/items");
+        assert_eq!(v.origin, Origin::Constant);
+        let url_template = Value {
+            pieces: vec![Piece::Hole {
+                label: "url".into(),
+                origin: Origin::Parameter,
+            }],
+            origin: Origin::Parameter,
+        };
+        let arg = Value {
+            pieces: vec![Piece::Hole {
+                label: "location".into(),
+                origin: Origin::Response,
+            }],
+            origin: Origin::Response,
+        };
+        assert_eq!(substitute(&url_template, "url", arg).origin, Origin::Response);
+    }
+}

@@ -1,0 +1,341 @@
+//! Per-file processing: binary and minified checks, the prefilter, parse
+//! and extract, through the facts cache. [`Engine`] holds what that needs
+//! (compiled queries, prefilter automata, the cache) and is shared by every
+//! worker thread of a scan or diff.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::rules::RuleSet;
+use crate::catalog::Catalog;
+use crate::model::FileFacts;
+use crate::model::Grammar;
+use crate::pipeline::analysis;
+use crate::pipeline::analysis::ParsedFile;
+use crate::pipeline::cache::FactsCache;
+use crate::pipeline::extract::{self, CompiledQueries, RuleQuery};
+use crate::pipeline::lang::{self};
+use crate::pipeline::prefilter::Prefilter;
+
+/// A rule query that does not compile for one of its grammars (the rule
+/// loader checks queries too; rule sets built in code reach this check).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum EngineError {
+    #[error("rule {rule}: invalid query: {message}")]
+    #[diagnostic(code(egress_scan::rules::query))]
+    InvalidQuery { rule: String, message: String },
+}
+
+/// What per-file processing produced: facts, or why a file was not analysed.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Facts(Box<ParsedFile>),
+    NoTrigger,
+    Binary,
+    Minified,
+    Unreadable,
+    /// The parser used up its work allowance (see [`lang::parse`]).
+    ParseAbandoned,
+}
+
+impl Outcome {
+    /// Moves parsed facts to `spill` (see [`crate::pipeline::spill`]); other outcomes,
+    /// and facts when there is no spill file, are returned as they are.
+    pub fn spilled_to(mut self, spill: Option<&std::sync::Arc<crate::pipeline::spill::Spill>>) -> Outcome {
+        if let (Outcome::Facts(parsed), Some(spill)) = (&mut self, spill) {
+            parsed.spill_to(spill);
+        }
+        self
+    }
+}
+
+/// Compiled queries, prefilter and facts cache: everything per-file
+/// processing needs, shared by the disk scan and in-memory sources (`diff`).
+pub struct Engine {
+    /// Per grammar, compiled on first use: a TypeScript-only repository
+    /// never pays for compiling the Swift and Kotlin queries.
+    queries: [LazyQueries; 4],
+    prefilter: Prefilter,
+    /// Names of network APIs, for the prefilter's second phase.
+    sink_words: Prefilter,
+    cache: Option<FactsCache>,
+}
+
+/// One grammar's built-in query plus the user rules' queries for it.
+struct LazyQueries {
+    grammar: Grammar,
+    /// `(rule index, query source)`.
+    rules: Vec<(usize, String)>,
+    compiled: OnceLock<Option<CompiledQueries>>,
+}
+
+impl LazyQueries {
+    fn compile(&self) -> Result<CompiledQueries, String> {
+        let mut rule_queries = Vec::new();
+        for (index, text) in &self.rules {
+            let query = tree_sitter::Query::new(&self.grammar.language(), text).map_err(|e| e.to_string())?;
+            let Some(match_capture) = query.capture_index_for_name("match") else {
+                continue;
+            };
+            rule_queries.push(RuleQuery {
+                rule_index: *index,
+                query,
+                match_capture,
+            });
+        }
+        CompiledQueries::new(self.grammar, rule_queries).map_err(|e| e.to_string())
+    }
+
+    fn get(&self) -> Option<&CompiledQueries> {
+        self.compiled.get_or_init(|| self.compile().ok()).as_ref()
+    }
+}
+
+const GRAMMARS: [Grammar; 4] = [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin];
+
+impl Engine {
+    /// An engine without a facts cache. User rule queries are checked here,
+    /// so a broken rule is reported before any file is read.
+    pub fn new(rules: &RuleSet, prefilter: bool) -> Result<Self, EngineError> {
+        let queries = GRAMMARS.map(|grammar| LazyQueries {
+            grammar,
+            rules: rules
+                .rules
+                .iter()
+                .enumerate()
+                .filter_map(|(i, rule)| Some((i, rule.query.get(&grammar.lang())?.clone())))
+                .collect(),
+            compiled: OnceLock::new(),
+        });
+        for (lazy, rule) in queries.iter().flat_map(|q| q.rules.iter().map(move |r| (q, r))) {
+            tree_sitter::Query::new(&lazy.grammar.language(), &rule.1).map_err(|e| {
+                EngineError::InvalidQuery {
+                    rule: rules.rules[rule.0].id.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+        }
+        let libraries = Catalog::builtin().library_words();
+        let mut sink_words = rules.sinks.trigger_words();
+        sink_words.extend(libraries.iter().cloned());
+        Ok(Engine {
+            queries,
+            prefilter: if prefilter {
+                Prefilter::with_words(rules, libraries)
+            } else {
+                Prefilter::disabled()
+            },
+            sink_words: Prefilter::from_words(sink_words),
+            cache: None,
+        })
+    }
+
+    /// Uses the facts cache under `root` (see [`crate::pipeline::cache`]); entries are
+    /// keyed by this build, the rules and the prefilter setting.
+    pub fn with_cache(mut self, root: Option<&std::path::Path>, rules: &RuleSet) -> Self {
+        self.cache = root.and_then(|root| FactsCache::open(root, &self.cache_key(rules)));
+        self
+    }
+
+    /// The verdicts of unparsed blobs kept beside the facts cache (`diff`).
+    pub fn verdict_store(&self) -> Option<crate::pipeline::cache::VerdictStore> {
+        self.cache
+            .as_ref()
+            .map(crate::pipeline::cache::VerdictStore::open)
+    }
+
+    fn cache_key(&self, rules: &RuleSet) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(crate::catalog::embedded::BUILD_ID.as_bytes());
+        hasher.update(format!("{rules:?}").as_bytes());
+        hasher.update([u8::from(self.prefilter.is_enabled())]);
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("v1-{digest}")
+    }
+
+    fn compiled(&self, grammar: Grammar) -> Option<&CompiledQueries> {
+        self.queries.get(grammar as usize)?.get()
+    }
+
+    /// Binary/minified checks, prefilter, parse and extract of one file.
+    pub fn process(&self, rel: &str, grammar: Grammar, bytes: &[u8]) -> Outcome {
+        self.process_identified(rel, grammar, bytes, None)
+    }
+
+    fn process_identified(
+        &self,
+        rel: &str,
+        grammar: Grammar,
+        bytes: &[u8],
+        id: Option<gix::ObjectId>,
+    ) -> Outcome {
+        if is_binary(bytes) {
+            return Outcome::Binary;
+        }
+        if is_minified(bytes) {
+            return Outcome::Minified;
+        }
+        if !self.prefilter.may_match(bytes) {
+            return Outcome::NoTrigger;
+        }
+        self.parse_cached(rel, grammar, bytes, id)
+    }
+
+    /// [`Self::process`] for a blob whose id is known (`diff`), which
+    /// saves hashing it for the cache.
+    pub fn process_blob(&self, rel: &str, grammar: Grammar, id: &gix::ObjectId, bytes: &[u8]) -> Outcome {
+        self.process_identified(rel, grammar, bytes, Some(*id))
+    }
+
+    /// Parses and extracts (no prefilter), through the cache when there is
+    /// one; `id` is computed from the bytes when not given.
+    fn parse_cached(&self, rel: &str, grammar: Grammar, bytes: &[u8], id: Option<gix::ObjectId>) -> Outcome {
+        let parse = || match self.compiled(grammar) {
+            Some(compiled) => {
+                analyse_source(rel, grammar, bytes, compiled).map_err(|failure| match failure {
+                    lang::ParseFailure::Abandoned => Outcome::ParseAbandoned,
+                    lang::ParseFailure::Failed => Outcome::Unreadable,
+                })
+            }
+            None => Err(Outcome::Unreadable),
+        };
+        let cache = self
+            .cache
+            .as_ref()
+            .and_then(|cache| Some((cache, id.or_else(|| crate::pipeline::cache::content_id(bytes))?)));
+        let facts = match cache {
+            None => parse(),
+            Some((cache, id)) => match cache.get(&id, grammar, rel) {
+                Some(facts) => Ok(facts),
+                None => parse().inspect(|facts| cache.put(&id, grammar, facts)),
+            },
+        };
+        match facts {
+            Ok(facts) => {
+                let possible_wrappers = crate::pipeline::analysis::wrapper_words::wrapper_names_in(
+                    &facts,
+                    &self.sink_words,
+                    &Default::default(),
+                );
+                let mut parsed = ParsedFile::new(facts);
+                parsed.possible_wrappers = possible_wrappers;
+                Outcome::Facts(Box::new(parsed))
+            }
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// The prefilter's second phase: a file without trigger words that names
+    /// a function of the parsed files (a call to a project wrapper) is
+    /// parsed too; repeated for wrappers of wrappers. `words(i)` gives the
+    /// [`crate::pipeline::prefilter::file_words`] of `outcomes[i]`'s file and
+    /// `source(i)` its path, grammar and bytes (read only for admitted files).
+    pub fn recheck_untriggered<'a, W, F>(&self, outcomes: &mut [Outcome], words: W, source: F)
+    where
+        W: Fn(usize) -> Option<Cow<'a, [u32]>> + Sync,
+        F: Fn(usize) -> Option<(&'a str, Grammar, Cow<'a, [u8]>)> + Sync,
+    {
+        if !self.prefilter.is_enabled() {
+            return;
+        }
+        let mut fresh: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::Facts(_)))
+            .collect();
+        let mut known = std::collections::BTreeSet::new();
+        // Words of the waiting files, computed once, on the first round
+        // that has wrapper names to look for.
+        let mut waiting: Option<Vec<(usize, Cow<'a, [u32]>)>> = None;
+        for _ in 0..analysis::wrappers::MAX_DEPTH {
+            let fresh_files: Vec<&ParsedFile> = fresh
+                .iter()
+                .filter_map(|&i| match &outcomes[i] {
+                    Outcome::Facts(f) => Some(&**f),
+                    _ => None,
+                })
+                .collect();
+            let (names, simple) = crate::pipeline::analysis::wrapper_words::wrapper_names(
+                &fresh_files,
+                &self.sink_words,
+                &known,
+            );
+            if names.is_empty() {
+                break;
+            }
+            known.extend(simple);
+            let wanted = crate::pipeline::prefilter::WordSet::new(&names);
+            let waiting = waiting.get_or_insert_with(|| {
+                (0..outcomes.len())
+                    .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .filter_map(|i| Some((i, words(i)?)))
+                    .collect()
+            });
+            let admitted: Vec<(usize, Outcome)> = waiting
+                .par_iter()
+                .filter(|(i, file_words)| {
+                    matches!(outcomes[*i], Outcome::NoTrigger) && wanted.admits(file_words)
+                })
+                .filter_map(|(i, _)| {
+                    let (rel, grammar, bytes) = source(*i)?;
+                    Some((*i, self.parse_cached(rel, grammar, &bytes, None)))
+                })
+                .collect();
+            if admitted.is_empty() {
+                break;
+            }
+            fresh = admitted.iter().map(|(i, _)| *i).collect();
+            for (i, outcome) in admitted {
+                outcomes[i] = outcome;
+            }
+        }
+    }
+}
+
+/// Parses and extracts one file's facts. The tree is dropped on return.
+pub fn analyse_source(
+    rel: &str,
+    grammar: Grammar,
+    bytes: &[u8],
+    queries: &CompiledQueries,
+) -> Result<FileFacts, lang::ParseFailure> {
+    let tree = lang::parse(grammar, bytes)?;
+    Ok(extract::extract(rel, grammar, &tree, bytes, queries))
+}
+
+/// NUL in the first 8 KiB, as git and ripgrep decide.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Bundled or minified code: long average lines in a file of some size.
+pub fn is_minified(bytes: &[u8]) -> bool {
+    if bytes.len() < 4096 {
+        return false;
+    }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    bytes.len() / lines > 300
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_minified() {
+        assert!(is_binary(b"abc\0def"));
+        assert!(!is_binary(b"const a = 1;\n"));
+        let long_line = "a".repeat(5000);
+        assert!(is_minified(long_line.as_bytes()));
+        let normal = "const x = 1;\n".repeat(1000);
+        assert!(!is_minified(normal.as_bytes()));
+    }
+}

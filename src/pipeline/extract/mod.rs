@@ -1,0 +1,436 @@
+//! Extraction: runs the language's queries over a syntax tree and lowers the
+//! captured nodes into [`FileFacts`]. One query pass per file.
+
+mod builtin;
+mod interop;
+
+use std::collections::BTreeMap;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, Query, QueryCursor, Tree};
+
+use crate::model::{
+    Binding, CallSite, Expr, FileFacts, Function, Import, Lines, QueryMatch, StringContext, StringLit,
+    Suppression,
+};
+use crate::model::{Grammar, Lang};
+use crate::pipeline::lang::{self, span, Syntax};
+
+pub use builtin::builtin_query_source;
+
+/// A user rule's query, compiled for one grammar.
+pub struct RuleQuery {
+    pub rule_index: usize,
+    pub query: Query,
+    pub match_capture: u32,
+}
+
+/// Queries compiled once per grammar and shared by all threads.
+pub struct CompiledQueries {
+    builtin: Query,
+    rules: Vec<RuleQuery>,
+}
+
+impl CompiledQueries {
+    pub fn new(grammar: Grammar, rules: Vec<RuleQuery>) -> Result<Self, tree_sitter::QueryError> {
+        let source = builtin_query_source(grammar.lang());
+        let builtin = Query::new(&grammar.language(), &source)?;
+        Ok(CompiledQueries { builtin, rules })
+    }
+}
+
+/// Turns tree-sitter's byte columns into Unicode code point columns (what
+/// SARIF's `unicodeCodePoints` and most editors count), so a finding on a
+/// line with non-ASCII text before it is highlighted at the right place.
+fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
+    let convert = |byte: usize, column: usize| -> usize {
+        let line_start = byte.saturating_sub(column.saturating_sub(1));
+        match src.get(line_start..byte) {
+            Some(prefix) if !prefix.is_ascii() => String::from_utf8_lossy(prefix).chars().count() + 1,
+            _ => column,
+        }
+    };
+    let fix = |span: &mut crate::model::Span| {
+        span.column = convert(span.start_byte, span.column);
+        span.end_column = convert(span.end_byte, span.end_column);
+    };
+    facts.calls.iter_mut().for_each(|c| fix(&mut c.span));
+    facts.bindings.iter_mut().for_each(|b| fix(&mut b.span));
+    facts.functions.iter_mut().for_each(|f| fix(&mut f.span));
+    facts.strings.iter_mut().for_each(|s| fix(&mut s.span));
+    facts.imports.iter_mut().for_each(|i| fix(&mut i.span));
+    facts.query_matches.iter_mut().for_each(|q| fix(&mut q.span));
+}
+
+thread_local! {
+    /// One query cursor per worker thread, reused for every file.
+    static CURSOR: std::cell::RefCell<QueryCursor> = std::cell::RefCell::new(QueryCursor::new());
+}
+
+/// Runs `f` with this thread's query cursor (a fresh one if it is in use).
+fn with_cursor<R>(f: impl FnOnce(&mut QueryCursor) -> R) -> R {
+    CURSOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cursor) => f(&mut cursor),
+        Err(_) => f(&mut QueryCursor::new()),
+    })
+}
+
+/// Extracts facts from a parsed file.
+pub fn extract(
+    path: &str,
+    grammar: Grammar,
+    tree: &Tree,
+    src: &[u8],
+    queries: &CompiledQueries,
+) -> FileFacts {
+    let lang = grammar.lang();
+    let syntax = crate::pipeline::lang::syntax(lang);
+    let root = tree.root_node();
+    // Constant-time parent lookups for every walk up the tree below.
+    let _parents = lang::ParentIndex::new(tree);
+    let mut functions = FunctionNames::default();
+    let mut facts = FileFacts {
+        parse_error: root.has_error(),
+        lines: Lines::new(src),
+        ..FileFacts::empty(path, lang)
+    };
+
+    let query = &queries.builtin;
+    let names = query.capture_names();
+    let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
+    let mut module_objects = interop::ModuleObjects::default();
+    with_cursor(|cursor| {
+        let mut matches = cursor.matches(query, root, src);
+        while let Some(m) = matches.next() {
+            let mut primary: Option<(&str, Node)> = None;
+            let mut parts: Vec<(&str, Node)> = Vec::new();
+            for capture in m.captures {
+                let name = names[capture.index as usize];
+                if name.starts_with('_') {
+                    continue;
+                }
+                if name.contains('.') {
+                    parts.push((name, capture.node));
+                } else {
+                    primary = Some((name, capture.node));
+                }
+            }
+            let Some((kind, node)) = primary else { continue };
+            let part = |wanted: &str| parts.iter().find(|(n, _)| *n == wanted).map(|(_, node)| *node);
+            match kind {
+                "call" => {
+                    if let Expr::Call(call) = syntax.lower(node, src, 0) {
+                        let callee = call.callee.path().unwrap_or_default();
+                        facts.calls.push(CallSite {
+                            call: *call,
+                            callee,
+                            span: span(node),
+                            function: functions.enclosing(syntax, node, src),
+                            assigned_to: syntax.assigned_name(node, src),
+                        });
+                    }
+                }
+                "binding" => {
+                    let (Some(name), Some(value)) = (part("binding.name"), part("binding.value")) else {
+                        continue;
+                    };
+                    facts.bindings.push(Binding {
+                        name: syntax.binding_name(node, name, src),
+                        value: syntax.lower(value, src, 0),
+                        exported: syntax.is_exported(node, src),
+                        function: functions.enclosing(syntax, node, src),
+                        span: span(node),
+                    });
+                }
+                "function" => {
+                    if let Some(name) = syntax.function_name(node, src) {
+                        facts.functions.push(Function {
+                            name,
+                            params: syntax.params(node, src),
+                            span: span(node),
+                        });
+                    }
+                }
+                "string" => {
+                    if let Expr::Str(value) | Expr::Unknown(value) = string_value(syntax.lower(node, src, 0))
+                    {
+                        facts.strings.push(StringLit {
+                            value,
+                            span: span(node),
+                            context: StringContext {
+                                key: syntax.assigned_name(node, src),
+                                in_call: enclosing_call(syntax, node, src),
+                            },
+                            function: functions.enclosing(syntax, node, src),
+                        });
+                    }
+                }
+                "import" => {
+                    let Some(source) = part("import.source") else {
+                        continue;
+                    };
+                    let source_text = import_source(lang, lang::text(source, src));
+                    let entry = imports.entry(node.start_byte()).or_insert_with(|| Import {
+                        source: source_text,
+                        names: Vec::new(),
+                        span: span(node),
+                    });
+                    // Local names, each with whether it is the module object.
+                    let captured = parts
+                        .iter()
+                        .filter(|(name, _)| *name == "import.name" || *name == "import.object")
+                        .map(|(name, n)| (lang::text(*n, src).to_string(), *name == "import.object"));
+                    let wrapped = interop::wrapped_require_binding(node, src).map(|local| (local, true));
+                    for (local, is_object) in wrapped.into_iter().chain(captured) {
+                        if is_object {
+                            module_objects.insert(&local, &entry.source);
+                        }
+                        if !entry.names.contains(&local) {
+                            entry.names.push(local);
+                        }
+                    }
+                }
+                "comment" => {
+                    let line = node.start_position().row + 1;
+                    facts
+                        .suppressions
+                        .extend(parse_suppressions(lang::text(node, src), line));
+                }
+                _ => {}
+            }
+        }
+    });
+    dedup_wrapped_calls(&mut facts.calls);
+    module_objects.canonicalise(&mut facts.calls);
+    // Nested `require` patterns match twice: keep one import per statement.
+    let mut seen = std::collections::HashSet::new();
+    facts.imports = imports
+        .into_values()
+        .filter(|i| seen.insert((i.source.clone(), i.span.line, i.names.clone())))
+        .collect();
+
+    for rule in &queries.rules {
+        with_cursor(|cursor| {
+            let mut matches = cursor.matches(&rule.query, root, src);
+            while let Some(m) = matches.next() {
+                for capture in m.captures.iter().filter(|c| c.index == rule.match_capture) {
+                    facts.query_matches.push(QueryMatch {
+                        rule_index: rule.rule_index,
+                        span: span(capture.node),
+                        text: lang::short_text(capture.node, src),
+                        function: functions.enclosing(syntax, capture.node, src),
+                    });
+                }
+            }
+        });
+    }
+    code_point_columns(&mut facts, src);
+    facts.shrink_to_fit();
+    facts
+}
+
+/// Names of enclosing functions, memoised per node so that walking up from
+/// every captured node stays linear in the tree size even when the tree is
+/// thousands of levels deep. Same answers as [`lang::enclosing_function`].
+#[derive(Default)]
+struct FunctionNames {
+    /// Node id → name of the nearest named function among the node and its
+    /// ancestors.
+    inclusive: std::collections::HashMap<usize, Option<String>>,
+}
+
+impl FunctionNames {
+    fn enclosing(&mut self, syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option<String> {
+        let start = lang::parent(node)?;
+        let mut visited = Vec::new();
+        let mut current = Some(start);
+        let found = loop {
+            let Some(n) = current else { break None };
+            if let Some(name) = self.inclusive.get(&n.id()) {
+                break name.clone();
+            }
+            visited.push(n.id());
+            if syntax.is_function(n) {
+                if let Some(name) = syntax.function_name(n, src) {
+                    break Some(name);
+                }
+            }
+            current = lang::parent(n);
+        };
+        for id in visited {
+            self.inclusive.insert(id, found.clone());
+        }
+        found
+    }
+}
+
+/// A wrapper that lowers to the call it wraps (Kotlin `requireNotNull(c.newCall(r))`)
+/// yields the same call twice: keep the inner site.
+fn dedup_wrapped_calls(calls: &mut Vec<CallSite>) {
+    let mut groups: std::collections::HashMap<&crate::model::CallExpr, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, site) in calls.iter().enumerate() {
+        groups.entry(&site.call).or_default().push(i);
+    }
+    let mut drop = std::collections::HashSet::new();
+    for indices in groups.values_mut().filter(|g| g.len() > 1) {
+        // By start, outermost first: the spans a site wraps follow it, so the
+        // scan below stops early (thousands of nested identical calls stay
+        // linear instead of quadratic).
+        indices.sort_by_key(|&i| {
+            (
+                calls[i].span.start_byte,
+                std::cmp::Reverse(calls[i].span.end_byte),
+            )
+        });
+        for (k, &outer) in indices.iter().enumerate() {
+            let o = calls[outer].span;
+            let wraps = indices[k + 1..]
+                .iter()
+                .map(|&inner| calls[inner].span)
+                .take_while(|s| s.start_byte <= o.end_byte)
+                .any(|s| s.end_byte <= o.end_byte && s != o);
+            if wraps {
+                drop.insert(outer);
+            }
+        }
+    }
+    if !drop.is_empty() {
+        let mut index = 0;
+        calls.retain(|_| {
+            let keep = !drop.contains(&index);
+            index += 1;
+            keep
+        });
+    }
+}
+
+/// A string fact keeps literal text only; template parts become `{…}`.
+fn string_value(expr: Expr) -> Expr {
+    match expr {
+        Expr::Str(s) => Expr::Str(s),
+        Expr::Concat(parts) => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    Expr::Str(s) => out.push_str(&s),
+                    other => {
+                        out.push('{');
+                        out.push_str(other.last_name().unwrap_or("…"));
+                        out.push('}');
+                    }
+                }
+            }
+            Expr::Str(out)
+        }
+        _ => Expr::Function,
+    }
+}
+
+fn import_source(lang: Lang, raw: &str) -> String {
+    match lang {
+        Lang::Typescript => raw
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+            .to_string(),
+        _ => raw.trim().to_string(),
+    }
+}
+
+/// Name of the call a literal is a (possibly nested) argument of.
+fn enclosing_call(syntax: &dyn crate::pipeline::lang::Syntax, node: Node, src: &[u8]) -> Option<String> {
+    let mut current = lang::parent(node);
+    for _ in 0..5 {
+        let n = current?;
+        if syntax.is_function(n) {
+            return None;
+        }
+        if let Expr::Call(call) = shallow_call(syntax, n, src) {
+            return call.callee.path();
+        }
+        current = lang::parent(n);
+    }
+    None
+}
+
+/// Lowers only call nodes (cheap check by kind name shared by the grammars).
+fn shallow_call(syntax: &dyn crate::pipeline::lang::Syntax, node: Node, src: &[u8]) -> Expr {
+    match node.kind() {
+        "call_expression" | "new_expression" | "constructor_invocation" => {
+            syntax.lower(node, src, crate::pipeline::lang::MAX_DEPTH - 2)
+        }
+        _ => Expr::Unknown(String::new()),
+    }
+}
+
+/// Parses `egress-scan: ignore[rule-a, rule-b] reason` from a comment.
+pub fn parse_suppressions(comment: &str, line: usize) -> Vec<Suppression> {
+    let Some(pos) = comment.find("egress-scan: ignore[") else {
+        return Vec::new();
+    };
+    let rest = &comment[pos + "egress-scan: ignore[".len()..];
+    let Some(close) = rest.find(']') else {
+        return Vec::new();
+    };
+    let reason = rest[close + 1..].trim().trim_end_matches("*/").trim().to_string();
+    rest[..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|rule| Suppression {
+            line,
+            rule: rule.to_string(),
+            reason: reason.clone(),
+        })
+        .collect()
+}
+
+/// Facts of a source snippet, for tests across the crate.
+#[cfg(test)]
+pub(crate) fn facts_of(path: &str, src: &str) -> FileFacts {
+    let grammar = Grammar::for_path(std::path::Path::new(path)).expect("a supported file name");
+    let tree = lang::parse(grammar, src.as_bytes()).expect("parses");
+    let queries = CompiledQueries::new(grammar, Vec::new()).expect("compiles");
+    extract(path, grammar, &tree, src.as_bytes(), &queries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_code_points() {
+        let src = "const s = \"héllo→\"; fetch(\"https://a.example/x\");\nfetch(\"https://b.example/y\");\n";
+        let facts = facts_of("a.ts", src);
+        let fetch = |line: usize| {
+            facts
+                .calls
+                .iter()
+                .find(|c| c.callee == "fetch" && c.span.line == line)
+                .expect("fetch call")
+                .span
+        };
+        // `fetch` follows 20 characters, 23 bytes (é is 2 bytes, → 3).
+        let first = fetch(1);
+        assert_eq!((first.column, first.start_byte), (21, 23));
+        assert_eq!(
+            first.end_column,
+            first.column + "fetch(\"https://a.example/x\")".len()
+        );
+        // ASCII lines are unchanged.
+        assert_eq!(fetch(2).column, 1);
+    }
+
+    #[test]
+    fn suppression_comment() {
+        let s = parse_suppressions("// egress-scan: ignore[egress/token-in-url] legacy API", 7);
+        assert_eq!(
+            s,
+            vec![Suppression {
+                line: 7,
+                rule: "egress/token-in-url".into(),
+                reason: "legacy API".into()
+            }]
+        );
+        assert!(parse_suppressions("// nothing here", 1).is_empty());
+    }
+}

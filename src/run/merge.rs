@@ -1,0 +1,377 @@
+//! `egress-scan merge REPORT.json...`: shard reports of one repository into
+//! the single-run report; reports of several repositories into an
+//! organisation inventory ([`crate::report::org`]).
+//!
+//! Reports are read and folded in one at a time, so memory holds the merged
+//! result, not every input: endpoints, calls and findings of the repository
+//! being merged, and a small summary per finished repository once more than
+//! one repository is seen.
+//!
+//! Reports are grouped by repository: the shard's recorded name, else the
+//! report's `repository`, else the name of its root. Within a repository the
+//! shards must come from one scan — same schema and tool version, root,
+//! settings hash and shard count — and each index 1..=N must appear once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::MergeError;
+use crate::model::InventoryFacts;
+use crate::model::{Endpoint, Finding, Report, Stats, SCHEMA_VERSION};
+use crate::pipeline::inventory::{self};
+use crate::report::org::{OrgInventory, RepoSummary};
+
+/// The result of a merge.
+#[derive(Debug)]
+pub enum Merged {
+    /// One repository: exactly the report a single run gives.
+    Repository(Box<Report>),
+    /// Several repositories.
+    Organisation(OrgInventory),
+}
+
+/// Merges the reports at `paths` (read one at a time).
+pub fn merge_files(paths: &[PathBuf]) -> Result<Merged, MergeError> {
+    let mut merger = Merger::default();
+    for path in paths {
+        let report = read_report(path)?;
+        merger.add(&path.display().to_string(), report)?;
+    }
+    merger.finish()
+}
+
+/// Reads and checks one report.
+pub fn read_report(path: &Path) -> Result<Report, MergeError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| MergeError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    parse_report(&name, &text)
+}
+
+/// Parses one report, checking its schema version first.
+pub fn parse_report(name: &str, text: &str) -> Result<Report, MergeError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        schema_version: Option<u64>,
+    }
+    let invalid = |e: serde_json::Error| MergeError::Invalid {
+        path: name.to_string(),
+        reason: e.to_string(),
+    };
+    let check = |version: u64| {
+        if version == u64::from(SCHEMA_VERSION) {
+            Ok(())
+        } else {
+            Err(MergeError::Schema {
+                path: name.to_string(),
+                found: version,
+                expected: SCHEMA_VERSION,
+            })
+        }
+    };
+    match serde_json::from_str::<Report>(text) {
+        Ok(report) => {
+            check(u64::from(report.schema_version))?;
+            Ok(report)
+        }
+        Err(e) => {
+            // A report of another schema may not fit this one's shape:
+            // report the version rather than the first unknown field.
+            if let Ok(Probe {
+                schema_version: Some(v),
+            }) = serde_json::from_str::<Probe>(text)
+            {
+                check(v)?;
+            }
+            Err(invalid(e))
+        }
+    }
+}
+
+/// The repository a report belongs to.
+pub fn repository_of(path: &str, report: &Report) -> String {
+    if let Some(shard) = &report.shard {
+        return shard.repository.clone();
+    }
+    if let Some(name) = &report.repository {
+        return name.clone();
+    }
+    let root = Path::new(&report.root);
+    if root.is_dir() {
+        return crate::run::shard::default_repo_name(root);
+    }
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..")
+        .unwrap_or_else(|| {
+            Path::new(path)
+                .file_stem()
+                .map_or_else(|| path.to_string(), |s| s.to_string_lossy().into_owned())
+        })
+}
+
+/// Shards of one repository folded so far.
+struct Partial {
+    first_path: String,
+    template: Report,
+    settings: String,
+    count: usize,
+    seen: BTreeSet<usize>,
+    endpoints: BTreeMap<(String, String), Endpoint>,
+    findings: Vec<Finding>,
+    inventory: InventoryFacts,
+}
+
+#[derive(Default)]
+struct Merger {
+    /// Repositories still receiving shards.
+    partial: BTreeMap<String, Partial>,
+    /// The one complete repository while no other has been seen.
+    complete: Option<(String, String, Box<Report>)>,
+    /// Summaries of complete repositories once there are two or more.
+    summaries: BTreeMap<String, (String, RepoSummary)>,
+    /// Repository names seen (for the organisation decision).
+    names: BTreeSet<String>,
+}
+
+impl Merger {
+    fn add(&mut self, path: &str, mut report: Report) -> Result<(), MergeError> {
+        let name = repository_of(path, &report);
+        self.names.insert(name.clone());
+        if self.names.len() > 1 {
+            // An organisation: keep summaries only.
+            if let Some((n, p, r)) = self.complete.take() {
+                if n == name {
+                    return Err(duplicate(path, &p, &name, &report));
+                }
+                self.summaries.insert(n.clone(), (p, RepoSummary::of(&n, &r)));
+            }
+        }
+        if let Some((first, _)) = self.summaries.get(&name) {
+            return Err(duplicate(path, first, &name, &report));
+        }
+        if let Some((n, first, _)) = &self.complete {
+            if *n == name {
+                return Err(duplicate(path, first, &name, &report));
+            }
+        }
+        let Some(info) = report.shard.take() else {
+            if let Some(p) = self.partial.get(&name) {
+                return Err(duplicate(path, &p.first_path, &name, &report));
+            }
+            return self.complete(path.to_string(), name, Box::new(report));
+        };
+        let partial = match self.partial.get_mut(&name) {
+            Some(p) => {
+                check_same(path, p, &name, &report, &info.settings, info.count)?;
+                if !p.seen.insert(info.index) {
+                    return Err(MergeError::Duplicate {
+                        path: path.to_string(),
+                        other: p.first_path.clone(),
+                        repository: name,
+                        what: format!("shard {} of {} given twice", info.index, info.count),
+                    });
+                }
+                add_stats(&mut p.template.stats, &report.stats);
+                p
+            }
+            None => {
+                let mut template = report.clone();
+                template.endpoints.clear();
+                template.findings.clear();
+                template.communications.clear();
+                template.calls.clear();
+                self.partial.insert(
+                    name.clone(),
+                    Partial {
+                        first_path: path.to_string(),
+                        template,
+                        settings: info.settings.clone(),
+                        count: info.count,
+                        seen: BTreeSet::from([info.index]),
+                        endpoints: BTreeMap::new(),
+                        findings: Vec::new(),
+                        inventory: InventoryFacts::default(),
+                    },
+                );
+                self.partial.get_mut(&name).expect("just inserted")
+            }
+        };
+        for e in std::mem::take(&mut report.endpoints) {
+            match partial.endpoints.entry((e.host.clone(), e.url.clone())) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(e);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let have = o.get_mut();
+                    have.origin = have.origin.min(e.origin);
+                    have.locations.extend(e.locations);
+                }
+            }
+        }
+        partial.findings.append(&mut report.findings);
+        partial.template.calls.append(&mut report.calls);
+        partial.inventory.extend(info.inventory);
+        if partial.seen.len() == partial.count {
+            let p = self.partial.remove(&name).expect("present");
+            let (first, merged) = finish_partial(p);
+            return self.complete(first, name, Box::new(merged));
+        }
+        Ok(())
+    }
+
+    fn complete(&mut self, path: String, name: String, report: Box<Report>) -> Result<(), MergeError> {
+        if self.names.len() == 1 && self.complete.is_none() && self.summaries.is_empty() {
+            self.complete = Some((name, path, report));
+            return Ok(());
+        }
+        if let Some((n, p, r)) = self.complete.take() {
+            self.summaries.insert(n.clone(), (p, RepoSummary::of(&n, &r)));
+        }
+        self.summaries
+            .insert(name.clone(), (path, RepoSummary::of(&name, &report)));
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Merged, MergeError> {
+        if let Some((name, p)) = self.partial.iter().next() {
+            let missing: Vec<String> = (1..=p.count)
+                .filter(|i| !p.seen.contains(i))
+                .map(|i| i.to_string())
+                .collect();
+            return Err(MergeError::Incomplete {
+                repository: name.clone(),
+                missing: missing.join(", "),
+                count: p.count,
+            });
+        }
+        if self.summaries.is_empty() {
+            return match self.complete.take() {
+                Some((_, _, report)) => Ok(Merged::Repository(report)),
+                None => Err(MergeError::Empty),
+            };
+        }
+        if let Some((n, p, r)) = self.complete.take() {
+            self.summaries.insert(n.clone(), (p, RepoSummary::of(&n, &r)));
+        }
+        Ok(Merged::Organisation(OrgInventory::new(
+            self.summaries.into_values().map(|(_, s)| s).collect(),
+        )))
+    }
+}
+
+fn duplicate(path: &str, first: &str, name: &str, report: &Report) -> MergeError {
+    MergeError::Duplicate {
+        path: path.to_string(),
+        other: first.to_string(),
+        repository: name.to_string(),
+        what: match &report.shard {
+            Some(s) => format!(
+                "shard {} of {} after the repository was complete",
+                s.index, s.count
+            ),
+            None => "a second report of the same repository".into(),
+        },
+    }
+}
+
+fn check_same(
+    path: &str,
+    p: &Partial,
+    name: &str,
+    report: &Report,
+    settings: &str,
+    count: usize,
+) -> Result<(), MergeError> {
+    let t = &p.template;
+    let pairs: [(&'static str, String, String); 5] = [
+        (
+            "tool version",
+            t.tool.version.clone(),
+            report.tool.version.clone(),
+        ),
+        ("tool", t.tool.name.clone(), report.tool.name.clone()),
+        ("root", t.root.clone(), report.root.clone()),
+        (
+            "settings hash (rules, config, scan options)",
+            p.settings.clone(),
+            settings.to_string(),
+        ),
+        ("shard count", p.count.to_string(), count.to_string()),
+    ];
+    for (what, a, b) in pairs {
+        if a != b {
+            return Err(MergeError::Mismatch {
+                path: path.to_string(),
+                other: p.first_path.clone(),
+                repository: name.to_string(),
+                what,
+                a,
+                b,
+            });
+        }
+    }
+    if t.repository != report.repository {
+        return Err(MergeError::Mismatch {
+            path: path.to_string(),
+            other: p.first_path.clone(),
+            repository: name.to_string(),
+            what: "repository",
+            a: format!("{:?}", t.repository),
+            b: format!("{:?}", report.repository),
+        });
+    }
+    Ok(())
+}
+
+fn add_stats(into: &mut Stats, s: &Stats) {
+    into.files_seen += s.files_seen;
+    into.files_parsed += s.files_parsed;
+    into.files_without_triggers += s.files_without_triggers;
+    for (lang, n) in &s.not_analysed {
+        *into.not_analysed.entry(lang.clone()).or_default() += n;
+    }
+    for path in &s.parse_error_files {
+        into.add_parse_error_file(path);
+    }
+    let (a, b) = (&mut into.files_skipped, &s.files_skipped);
+    a.binary += b.binary;
+    a.too_large += b.too_large;
+    a.minified += b.minified;
+    a.parse_error += b.parse_error;
+    a.unreadable += b.unreadable;
+    a.symlink_or_special += b.symlink_or_special;
+    a.parse_abandoned += b.parse_abandoned;
+}
+
+/// Sorts and rebuilds derived data exactly as `scan::build_report_of` does.
+fn finish_partial(p: Partial) -> (String, Report) {
+    let mut report = p.template;
+    let mut endpoints: Vec<Endpoint> = p.endpoints.into_values().collect();
+    for e in &mut endpoints {
+        e.locations.sort();
+        e.locations.dedup();
+    }
+    let mut findings = p.findings;
+    // Stable sort: ties share a file, hence a shard, and keep its order.
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule_id, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
+    });
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
+    report.calls.sort();
+    report.calls.dedup();
+    let mut facts = p.inventory;
+    facts.sort();
+    let catalog = crate::catalog::Catalog::builtin();
+    report.communications =
+        inventory::communications_from(&endpoints, &findings, &report.calls, &facts, &catalog);
+    report.endpoints = endpoints;
+    report.findings = findings;
+    report.shard = None;
+    (p.first_path, report)
+}
