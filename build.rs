@@ -1,4 +1,4 @@
-//! Embeds the data files (`rules/**/*.yaml`, `queries/<lang>/*.scm`) into the
+//! Embeds the data files (`rules/*.yaml`, `rules/tests/*/*`, `queries/<lang>/*.scm`) into the
 //! binary, so an installed egress-scan works alone and adding a rule or query
 //! file needs no Rust change.
 
@@ -70,10 +70,27 @@ fn main() {
     }
     code.push_str("];\n\n");
 
-    code.push_str("/// `(path, text)` of extra rule examples (`rules/examples/*.yaml`).\n");
-    code.push_str("pub const EXAMPLE_FILES: &[(&str, &str)] = &[\n");
-    for path in files(&root.join("rules/examples"), "yaml") {
-        code.push_str(&entry(&path, &root));
+    code.push_str("/// `(path, text)` of the rule tests and their snapshots\n");
+    code.push_str("/// (`rules/tests/<rule>/<lang>.yaml` and `.snap`).\n");
+    code.push_str("pub const RULE_TEST_FILES: &[(&str, &str)] = &[\n");
+    let mut test_dirs: Vec<PathBuf> = fs::read_dir(root.join("rules/tests"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    test_dirs.sort();
+    for dir in &test_dirs {
+        let mut paths = files(dir, "yaml");
+        paths.extend(files(dir, "snap"));
+        paths.sort();
+        for path in paths {
+            code.push_str(&entry(&path, &root));
+        }
+        println!("cargo:rerun-if-changed={}", dir.display());
     }
     code.push_str("];\n\n");
 
@@ -94,7 +111,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=rules");
-    println!("cargo:rerun-if-changed=rules/examples");
+    println!("cargo:rerun-if-changed=rules/tests");
     println!("cargo:rerun-if-changed=queries");
     for lang in ["typescript", "swift", "kotlin"] {
         println!("cargo:rerun-if-changed=queries/{lang}");

@@ -49,10 +49,14 @@ pub enum RulesCommand {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
-    /// Run every rule's embedded `bad`/`good` examples.
+    /// Run the rules' test cases (`rules/tests/<rule>/<lang>.yaml`): valid
+    /// cases must give no result, invalid ones results equal to their snapshot.
     Test {
-        /// Extra rules directory to load and test.
+        /// Extra rules directory to load and test (with its `tests/` folder).
         dir: Option<PathBuf>,
+        /// Rewrite the snapshots of DIR's test files from the current results.
+        #[arg(long, requires = "dir")]
+        update: bool,
     },
 }
 

@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Merge(args)) => merge::run(&args),
         Some(Command::Rules(RulesCommand::List { rules })) => rules::list(rules.as_deref()),
-        Some(Command::Rules(RulesCommand::Test { dir })) => rules::test(dir.as_deref()),
+        Some(Command::Rules(RulesCommand::Test { dir, update })) => rules::test(dir.as_deref(), update),
         Some(Command::Explain { rule_id, rules }) => rules::explain(&rule_id, rules.as_deref()),
     }
 }

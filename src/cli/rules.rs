@@ -24,18 +24,28 @@ pub(super) fn list(rules: Option<&Path>) -> Result<Outcome, Error> {
     Ok(Outcome::Clean)
 }
 
-pub(super) fn test(dir: Option<&Path>) -> Result<Outcome, Error> {
+pub(super) fn test(dir: Option<&Path>, update: bool) -> Result<Outcome, Error> {
     let set = RuleSet::load(dir)?;
-    let results = rules_test::run_examples(&set);
+    let mut results = rules_test::run_tests(&set, dir);
+    if let (true, Some(dir)) = (update, dir) {
+        let written = rules_test::update_snapshots(dir, &results).map_err(|source| Error::Write {
+            target: format!("snapshots under {}", dir.display()),
+            source,
+        })?;
+        for path in &written {
+            eprintln!("updated {}", path.display());
+        }
+        results = rules_test::run_tests(&set, Some(dir));
+    }
     let mut out = String::new();
     let mut failed = 0;
     for r in &results {
-        if !r.passed {
+        if !r.passed() {
             failed += 1;
         }
         out.push_str(&format!(
             "{} {} {}\n",
-            if r.passed { "ok  " } else { "FAIL" },
+            if r.passed() { "ok  " } else { "FAIL" },
             r.rule_id,
             r.describe()
         ));

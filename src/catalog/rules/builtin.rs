@@ -1,10 +1,10 @@
 //! Built-in rule data, embedded so an installed binary works alone.
 //!
 //! `rules/*.yaml` holds rules, the sink catalogs (`sinks-<lang>.yaml`) and the
-//! service catalog (`services.yaml`); `rules/examples/<rule>.<lang>.yaml` adds
-//! examples to a rule, so each language keeps its examples in its own file.
+//! service catalog (`services.yaml`). The rules' test cases,
+//! `rules/tests/<rule>/<lang>.yaml`, are run by [`crate::run::rules_test`].
 
-pub use crate::catalog::embedded::{EXAMPLE_FILES, RULE_FILES};
+pub use crate::catalog::embedded::RULE_FILES;
 
 /// Rule files: everything in `rules/` but the catalogs.
 pub fn rule_files() -> impl Iterator<Item = (&'static str, &'static str)> {

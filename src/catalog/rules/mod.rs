@@ -107,15 +107,6 @@ impl RuleSet {
                 text: text.into(),
             })?);
         }
-        for (name, text) in builtin::EXAMPLE_FILES {
-            add_examples(
-                &mut rules,
-                &RuleSource {
-                    name: name.to_string(),
-                    text: text.to_string(),
-                },
-            )?;
-        }
         let mut sinks = SinkCatalog::default();
         for (name, text) in builtin::sink_files() {
             sinks.extend(SinkCatalog::parse(&RuleSource {
@@ -182,29 +173,6 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
         .collect()
 }
 
-/// Extra examples for one rule: `rule: <id>` plus `bad`/`good` lists.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExampleFile {
-    rule: String,
-    #[serde(default)]
-    bad: Vec<Example>,
-    #[serde(default)]
-    good: Vec<Example>,
-}
-
-fn add_examples(rules: &mut [Rule], source: &RuleSource) -> Result<(), RuleError> {
-    let file: ExampleFile = serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))?;
-    let rule = rules
-        .iter_mut()
-        .find(|r| r.id == file.rule)
-        .ok_or_else(|| RuleError::invalid(source, "rule", &format!("no rule `{}`", file.rule)))?;
-    rule.examples.bad.extend(file.bad);
-    rule.examples.good.extend(file.good);
-    Ok(())
-}
-
-/// Parses and validates one rule file.
 pub fn parse_rule(source: &RuleSource) -> Result<Rule, RuleError> {
     let rule: Rule = serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))?;
     validate(&rule, source)?;
