@@ -9,6 +9,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::input::{self, Links};
 use crate::model::Severity;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,6 +46,13 @@ pub enum ConfigError {
     #[diagnostic(code(egress_scan::config::io))]
     Io { path: String, message: String },
 
+    #[error("config {path}: `[severity]` names the unknown rule `{id}`")]
+    #[diagnostic(
+        code(egress_scan::config::unknown_rule),
+        help("`egress-scan rules list` lists the loaded rule ids")
+    )]
+    UnknownRule { path: String, id: String },
+
     #[error("invalid config {path}: {message}")]
     #[diagnostic(
         code(egress_scan::config::invalid),
@@ -63,29 +71,47 @@ pub enum ConfigError {
 impl Config {
     /// Loads `explicit`, else `<root>/.egress-scan.toml` when present.
     pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<Config, ConfigError> {
-        let path = match explicit {
-            Some(p) => p.to_path_buf(),
+        let (path, links) = match explicit {
+            Some(p) => (p.to_path_buf(), Links::for_path(p, Some(root))),
             None => {
                 let default = root.join(".egress-scan.toml");
-                if !default.is_file() {
+                // Present means anything at that name, a link included:
+                // it is refused below, not silently ignored.
+                if std::fs::symlink_metadata(&default).is_err() {
                     return Ok(Config::default());
                 }
-                default
+                (default, Links::Refuse)
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
+        let text = input::read_text(&path, links, input::SMALL_FILE_CAP).map_err(|e| ConfigError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
         Config::parse(&path.display().to_string(), &text)
     }
 
+    /// Refuses a `[severity]` entry for a rule id that `is_rule` does not
+    /// know: a typo would otherwise silently leave the rule's severity as it
+    /// is.
+    pub fn check_rule_ids(&self, name: &str, is_rule: impl Fn(&str) -> bool) -> Result<(), ConfigError> {
+        match self.severity.keys().find(|id| !is_rule(id)) {
+            Some(id) => Err(ConfigError::UnknownRule {
+                path: name.to_string(),
+                id: input::escape_controls(id),
+            }),
+            None => Ok(()),
+        }
+    }
+
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Invalid {
-            path: name.to_string(),
-            message: e.message().to_string(),
-            src: NamedSource::new(name, text.to_string()),
-            span: e.span().map(SourceSpan::from),
+        toml::from_str(text).map_err(|e| {
+            let (src, span) = input::excerpt(name, text, e.span().map(|s| (s.start, s.len())));
+            ConfigError::Invalid {
+                path: name.to_string(),
+                message: input::message(e.message()),
+                src,
+                span,
+            }
         })
     }
 }
@@ -110,7 +136,15 @@ mod tests {
     fn unknown_key_has_span() {
         let err = Config::parse("c.toml", "exclude = []\nbogus = 1\n").unwrap_err();
         match err {
-            ConfigError::Invalid { span: Some(span), .. } => assert_eq!(span.offset(), 13),
+            // The excerpt is the offending line alone.
+            ConfigError::Invalid {
+                span: Some(span),
+                src,
+                ..
+            } => {
+                assert_eq!(span.offset(), 0);
+                assert_eq!(src.inner(), "bogus = 1");
+            }
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -57,9 +57,9 @@ pub enum Error {
 /// Why reports cannot be merged; nothing is written.
 #[derive(Debug, Error, Diagnostic)]
 pub enum MergeError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{message}")]
     #[diagnostic(code(egress_scan::merge::read))]
-    Read { path: String, source: std::io::Error },
+    Read { path: String, message: String },
     #[error("{path} is not an egress-scan JSON report: {reason}")]
     #[diagnostic(
         code(egress_scan::merge::invalid),

@@ -3,7 +3,8 @@
 //! Modules are layered and import only downward (SPEC §11), which
 //! `tests/layers.rs` checks:
 //!
-//! - [`model`]: leaf data (languages, facts, analysis results, the report format);
+//! - [`model`] and [`input`]: leaf data and the safe reading of input files;
+//!   [`model`]: leaf data (languages, facts, analysis results, the report format);
 //! - [`catalog`] and [`config`]: what is loaded from `rules/` and `.egress-scan.toml`;
 //! - [`pipeline`]: the scan stages, walk → prefilter → parse → extract → analyse → inventory;
 //! - [`report`]: one renderer per output format;
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fuzzing;
+pub mod input;
 pub mod model;
 pub mod pipeline;
 pub mod report;

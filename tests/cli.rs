@@ -17,3 +17,4 @@ mod sdk_cli;
 mod shard_cli;
 mod swift_cli;
 mod telemetry_cli;
+mod untrusted;

@@ -10,7 +10,7 @@ use std::path::Path;
 /// Top-level modules, lowest layer first; a module may use the ones before
 /// it. Modules on one line share a layer and do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["model"],
+    &["model", "input"],
     &["catalog", "config"],
     &["pipeline"],
     &["report"],

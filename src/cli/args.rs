@@ -93,7 +93,7 @@ pub struct ScanArgs {
     /// Languages to scan: ts,swift,kotlin.
     #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub lang: Vec<String>,
-    /// Worker threads (default: number of CPUs).
+    /// Worker threads (default: number of CPUs; at most 4 per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Parse every file, even those without any trigger word (for benchmarks
@@ -165,7 +165,7 @@ pub struct DiffArgs {
     /// Exit with status 1 when a *new* unsuppressed finding is at or above this severity.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     pub fail_on: FailOn,
-    /// Worker threads (default: number of CPUs).
+    /// Worker threads (default: number of CPUs; at most 4 per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Scan test code too.

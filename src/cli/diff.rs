@@ -4,12 +4,11 @@
 use std::path::Path;
 
 use super::args::DiffArgs;
-use super::{cache_root, default_threads, gix_root, parse_langs, write_file, write_stdout, Outcome};
+use super::{cache_root, gix_root, parse_langs, threads, write_file, write_stdout, Outcome};
 use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
-use crate::report;
-use crate::run::diff;
+use crate::run::{diff, merge};
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
     let rules = RuleSet::load(args.rules.as_deref())?;
@@ -17,10 +16,14 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
         // Two saved JSON reports.
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
             let read = |p: &str| -> Result<crate::model::Report, Error> {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("cannot read {p}: {e}")))?;
-                report::json::parse(&text)
-                    .map_err(|e| Error::Usage(format!("{p} is not an egress-scan JSON report: {e}")))
+                let report = merge::read_report(Path::new(p))?;
+                match &report.shard {
+                    Some(info) => Err(Error::Usage(format!(
+                        "{p} is the report of shard {} of {}; merge the shards first (`egress-scan merge`)",
+                        info.index, info.count
+                    ))),
+                    None => Ok(report),
+                }
             };
             let mut report = diff::compare(&read(&args.base)?, &read(head)?);
             report.base = args.base.clone();
@@ -32,6 +35,11 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
                 Some(path) => Config::discover(&gix_root(&args.repo), Some(path))?,
                 None => diff::revision_config(&args.repo, &args.base)?,
             };
+            let config_name = args.config.as_deref().map_or_else(
+                || format!("{}:.egress-scan.toml", args.base),
+                |p| p.display().to_string(),
+            );
+            config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
             let options = diff::DiffOptions {
                 repo: args.repo.clone(),
                 base: args.base.clone(),
@@ -39,7 +47,7 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
                 excludes: args.exclude.clone(),
                 include_tests: args.include_tests,
                 langs: parse_langs(&args.lang)?,
-                threads: args.threads.unwrap_or_else(default_threads).max(1),
+                threads: threads(args.threads),
                 max_file_size: args.max_file_size,
                 cache: cache_root(args.no_cache),
             };

@@ -103,8 +103,12 @@ pub(crate) fn parse_langs(names: &[String]) -> Result<Vec<Lang>, Error> {
         .collect()
 }
 
-pub(crate) fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+/// `-j N`, or the CPU count; at most four threads per CPU, since more only
+/// adds start-up cost (`-j 1000` on a small tree spent its time starting
+/// threads).
+pub(crate) fn threads(requested: Option<usize>) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested.unwrap_or(cpus).clamp(1, cpus.saturating_mul(4))
 }
 
 /// The root as given, `/`-separated, without a trailing slash.
@@ -136,4 +140,17 @@ pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
         target: path.display().to_string(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_count_is_capped_at_four_per_cpu() {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(threads(Some(1000)), (4 * cpus).min(1000));
+        assert_eq!(threads(Some(0)), 1);
+        assert_eq!(threads(None), cpus);
+    }
 }

@@ -1,10 +1,11 @@
 //! `egress-scan [scan] PATH`: scan a tree and render its report.
 
 use super::args::ScanArgs;
-use super::{cache_root, default_threads, display_root, parse_langs, write_file, write_stdout, Outcome};
+use super::{cache_root, display_root, parse_langs, threads, write_file, write_stdout, Outcome};
 use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
+use crate::input::Links;
 use crate::pipeline::spill;
 use crate::report::{self, Format};
 use crate::run::{progress, scan, shard, timings};
@@ -16,6 +17,11 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     }
     let config = Config::discover(root, args.config.as_deref())?;
     let rules = RuleSet::load(args.rules.as_deref())?;
+    let config_name = args
+        .config
+        .as_deref()
+        .map_or_else(|| ".egress-scan.toml".into(), |p| p.display().to_string());
+    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
     let langs = parse_langs(&args.lang)?;
     let options = scan::ScanOptions {
         root: root.clone(),
@@ -23,7 +29,7 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
         excludes: args.exclude.clone(),
         include_tests: args.include_tests,
         langs,
-        threads: args.threads.unwrap_or_else(default_threads).max(1),
+        threads: threads(args.threads),
         prefilter: !args.no_prefilter,
         max_file_size: args.max_file_size,
         cache: cache_root(args.no_cache),
@@ -33,7 +39,7 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     let baseline = args
         .baseline
         .as_deref()
-        .map(report::baseline::Baseline::load)
+        .map(|path| report::baseline::Baseline::load(path, Links::for_path(path, Some(root))))
         .transpose()?;
     if args.timings {
         timings::enable();

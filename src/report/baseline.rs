@@ -8,8 +8,9 @@ use std::path::Path;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use crate::model::Report;
+use crate::input::{self, Links};
 use crate::model::Severity;
+use crate::model::{Report, SCHEMA_VERSION};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum BaselineError {
@@ -38,9 +39,11 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    /// Reads the baseline at `path`; `links` is [`Links::Refuse`] when the
+    /// path is inside the scanned tree.
+    pub fn load(path: &Path, links: Links) -> Result<Baseline, BaselineError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Io {
+        let text = input::read_text(path, links, input::REPORT_CAP).map_err(|e| BaselineError::Io {
             path: name.clone(),
             message: e.to_string(),
         })?;
@@ -48,12 +51,33 @@ impl Baseline {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<Baseline, BaselineError> {
-        let report: Report = super::json::parse(text).map_err(|e| BaselineError::Invalid {
-            path: name.to_string(),
-            message: e.to_string(),
-            span: offset(text, e.line(), e.column()).map(|o| SourceSpan::from((o, 0))),
-            src: NamedSource::new(name, text.to_string()),
+        let report: Report = super::json::parse(text).map_err(|e| {
+            let (src, span) = input::excerpt(name, text, offset(text, e.line(), e.column()).map(|o| (o, 0)));
+            BaselineError::Invalid {
+                path: name.to_string(),
+                message: input::message(&e.to_string()),
+                span,
+                src,
+            }
         })?;
+        let refuse = |message: String| BaselineError::Invalid {
+            path: name.to_string(),
+            message,
+            src: NamedSource::new(name, String::new()),
+            span: None,
+        };
+        if report.schema_version != SCHEMA_VERSION {
+            return Err(refuse(format!(
+                "schema_version {} (this egress-scan reads {SCHEMA_VERSION})",
+                report.schema_version
+            )));
+        }
+        if let Some(info) = &report.shard {
+            return Err(refuse(format!(
+                "the report of shard {} of {} holds only that shard's findings; merge the shards first",
+                info.index, info.count
+            )));
+        }
         Ok(Baseline {
             fingerprints: report.findings.into_iter().map(|f| f.fingerprint).collect(),
         })
@@ -90,7 +114,12 @@ mod tests {
     fn invalid_baseline_points_at_the_error() {
         let err = Baseline::parse("b.json", "{\n  \"schema_version\": \"x\"\n}").unwrap_err();
         match err {
-            BaselineError::Invalid { span: Some(span), .. } => assert!(span.offset() > 2),
+            // Only the offending line is shown.
+            BaselineError::Invalid {
+                span: Some(_), src, ..
+            } => {
+                assert_eq!(src.inner(), "  \"schema_version\": \"x\"")
+            }
             other => panic!("unexpected {other:?}"),
         }
     }

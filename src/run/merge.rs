@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::MergeError;
+use crate::input::{self, Links};
 use crate::model::InventoryFacts;
 use crate::model::{Endpoint, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::pipeline::inventory::{self};
@@ -45,9 +46,9 @@ pub fn merge_files(paths: &[PathBuf]) -> Result<Merged, MergeError> {
 /// Reads and checks one report.
 pub fn read_report(path: &Path) -> Result<Report, MergeError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| MergeError::Read {
+    let text = input::read_text(path, Links::Follow, input::REPORT_CAP).map_err(|e| MergeError::Read {
         path: name.clone(),
-        source,
+        message: e.to_string(),
     })?;
     parse_report(&name, &text)
 }
@@ -159,6 +160,14 @@ impl Merger {
                 return Err(duplicate(path, first, &name, &report));
             }
         }
+        if let Some(info) = &report.shard {
+            if info.count == 0 || info.index == 0 || info.index > info.count {
+                return Err(MergeError::Invalid {
+                    path: path.to_string(),
+                    reason: format!("shard index {} is not within 1..={}", info.index, info.count),
+                });
+            }
+        }
         let Some(info) = report.shard.take() else {
             if let Some(p) = self.partial.get(&name) {
                 return Err(duplicate(path, &p.first_path, &name, &report));
@@ -176,7 +185,10 @@ impl Merger {
                         what: format!("shard {} of {} given twice", info.index, info.count),
                     });
                 }
-                add_stats(&mut p.template.stats, &report.stats);
+                add_stats(&mut p.template.stats, &report.stats).ok_or_else(|| MergeError::Invalid {
+                    path: path.to_string(),
+                    reason: "its statistics overflow when added to the other shards'".into(),
+                })?;
                 p
             }
             None => {
@@ -328,24 +340,30 @@ fn check_same(
     Ok(())
 }
 
-fn add_stats(into: &mut Stats, s: &Stats) {
-    into.files_seen += s.files_seen;
-    into.files_parsed += s.files_parsed;
-    into.files_without_triggers += s.files_without_triggers;
+/// Adds a shard's statistics; `None` when a count would overflow (a
+/// forged report), which a sum of real scans never does.
+fn add_stats(into: &mut Stats, s: &Stats) -> Option<()> {
+    fn add(a: &mut usize, b: usize) -> Option<()> {
+        *a = a.checked_add(b)?;
+        Some(())
+    }
+    add(&mut into.files_seen, s.files_seen)?;
+    add(&mut into.files_parsed, s.files_parsed)?;
+    add(&mut into.files_without_triggers, s.files_without_triggers)?;
     for (lang, n) in &s.not_analysed {
-        *into.not_analysed.entry(lang.clone()).or_default() += n;
+        add(into.not_analysed.entry(lang.clone()).or_default(), *n)?;
     }
     for path in &s.parse_error_files {
         into.add_parse_error_file(path);
     }
     let (a, b) = (&mut into.files_skipped, &s.files_skipped);
-    a.binary += b.binary;
-    a.too_large += b.too_large;
-    a.minified += b.minified;
-    a.parse_error += b.parse_error;
-    a.unreadable += b.unreadable;
-    a.symlink_or_special += b.symlink_or_special;
-    a.parse_abandoned += b.parse_abandoned;
+    add(&mut a.binary, b.binary)?;
+    add(&mut a.too_large, b.too_large)?;
+    add(&mut a.minified, b.minified)?;
+    add(&mut a.parse_error, b.parse_error)?;
+    add(&mut a.unreadable, b.unreadable)?;
+    add(&mut a.symlink_or_special, b.symlink_or_special)?;
+    add(&mut a.parse_abandoned, b.parse_abandoned)
 }
 
 /// Sorts and rebuilds derived data exactly as `scan::build_report_of` does.

@@ -13,6 +13,7 @@ use crate::catalog::rules::RuleSet;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Error;
+use crate::input::{self, Links};
 use crate::model::FileFacts;
 use crate::model::InventoryFacts;
 use crate::model::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
@@ -132,7 +133,7 @@ pub fn walk_and_process(
             .files
             .par_iter()
             .map(|candidate| {
-                let outcome = match std::fs::read(&candidate.path) {
+                let outcome = match input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size) {
                     Ok(bytes) => engine
                         .process(&candidate.rel, candidate.grammar, &bytes)
                         .spilled_to(spill.as_ref()),
@@ -146,7 +147,7 @@ pub fn walk_and_process(
     drop(progress);
     let read = |i: usize| {
         let candidate = &walked.files[i];
-        let bytes = std::fs::read(&candidate.path).ok()?;
+        let bytes = input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size).ok()?;
         Some((candidate.rel.as_str(), candidate.grammar, Cow::Owned(bytes)))
     };
     timings::stage("prefilter, second phase", || {

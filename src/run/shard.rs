@@ -33,6 +33,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::rules::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
+use crate::input::{self, Links};
 use crate::model::ShardInfo;
 use crate::model::{Report, Skipped, Stats};
 use crate::pipeline::engine::Outcome;
@@ -206,8 +207,13 @@ pub fn settings_hash(options: &ScanOptions, rules: &RuleSet, config: &Config) ->
 /// `origin` remote URL in `ROOT/.git/config` when there is one (without
 /// `.git`), else the root folder's name.
 pub fn default_repo_name(root: &Path) -> String {
-    if let Some(name) = std::fs::read_to_string(root.join(".git").join("config"))
-        .ok()
+    // `.git` and its config are the repository's own files: never followed
+    // as links, never read past a small cap.
+    let git = root.join(".git");
+    let git_is_dir = std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir());
+    if let Some(name) = git_is_dir
+        .then(|| input::read_text(&git.join("config"), Links::Refuse, input::SMALL_FILE_CAP).ok())
+        .flatten()
         .and_then(|text| origin_name(&text))
     {
         return name;

@@ -1,0 +1,239 @@
+//! The scanned repository is untrusted (a pull request controls every file
+//! and link in it): files the run reads besides sources — config, baseline,
+//! reports, `.git/config` — must be regular files, never links out of the
+//! tree, size-capped, and their content must not reach the diagnostics.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::common::{egress_scan, fixture};
+
+/// Not a performance bound: a run that reads a FIFO or a device would never
+/// end, and this keeps such a regression from hanging the suite.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// A copy of the chatbot fixture whose `.egress-scan.toml` is `make`'s.
+fn repo_with(make: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walk(&fixture("chatbot")) {
+        let rel = entry.strip_prefix(fixture("chatbot")).unwrap();
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &to).unwrap();
+    }
+    make(dir.path());
+    dir
+}
+
+/// stderr with miette's line wrapping undone, for phrase checks.
+fn flat(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_linked_to_a_secret_is_refused_without_showing_it() {
+    let secret = tempfile::tempdir().unwrap();
+    let secret_file = secret.path().join("credentials");
+    std::fs::write(
+        &secret_file,
+        "[default]\naws_secret_access_key = SECRET-VALUE-123\n",
+    )
+    .unwrap();
+    let repo =
+        repo_with(|root| std::os::unix::fs::symlink(&secret_file, root.join(".egress-scan.toml")).unwrap());
+    let out = egress_scan()
+        .arg(repo.path())
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(flat(&out.stderr).contains("symbolic link"), "{stderr}");
+    assert!(!stderr.contains("SECRET-VALUE"), "{stderr}");
+    // The same link named explicitly inside the tree is refused as well.
+    let explicit = egress_scan()
+        .arg(repo.path())
+        .arg("--config")
+        .arg(repo.path().join(".egress-scan.toml"))
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    assert_eq!(explicit.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&explicit.stderr).contains("SECRET-VALUE"));
+}
+
+#[test]
+fn a_config_error_shows_only_the_offending_line_escaped() {
+    let repo = repo_with(|root| {
+        std::fs::write(
+            root.join(".egress-scan.toml"),
+            "# TOKEN_ABOVE=abc\nguards = [\"a\"]\nbogus\u{1b}]0;pwned\u{7} = 1\n# TOKEN_BELOW=def\n",
+        )
+        .unwrap()
+    });
+    let out = egress_scan().arg(repo.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("TOKEN_ABOVE") && !stderr.contains("TOKEN_BELOW"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_named_as_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.json");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let chatbot = fixture("chatbot");
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![chatbot.clone().into(), "--config".into(), "/dev/zero".into()],
+        vec![chatbot.clone().into(), "--baseline".into(), "/dev/zero".into()],
+        vec![chatbot.into(), "--baseline".into(), fifo.clone().into()],
+        vec!["merge".into(), "/dev/zero".into()],
+        vec!["merge".into(), fifo.into()],
+    ];
+    for args in cases {
+        let out = egress_scan().args(&args).timeout(HANG_GUARD).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            flat(&out.stderr).contains("not a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_rule_in_the_severity_table_is_an_error() {
+    let repo = repo_with(|root| {
+        std::fs::write(
+            root.join(".egress-scan.toml"),
+            "[severity]\n\"egress/nope\" = \"high\"\n",
+        )
+        .unwrap()
+    });
+    let out = egress_scan().arg(repo.path()).output().unwrap();
+    let stderr = flat(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown rule"), "{stderr}");
+}
+
+/// A shard report of the chatbot fixture, as JSON.
+fn shard_report() -> serde_json::Value {
+    let out = egress_scan()
+        .args(["fixtures/chatbot", "-f", "json", "--shard", "1/2"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).expect("a shard report")
+}
+
+fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec(value).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn merge_refuses_a_shard_index_out_of_range_and_overflowing_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad_index = shard_report();
+    bad_index["shard"]["index"] = 3.into();
+    let path = write_json(dir.path(), "bad-index.json", &bad_index);
+    let out = egress_scan().arg("merge").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        flat(&out.stderr).contains("not within 1..=2"),
+        "{}",
+        flat(&out.stderr)
+    );
+
+    let mut one = shard_report();
+    one["stats"]["files_seen"] = u64::MAX.into();
+    let mut two = shard_report();
+    two["shard"]["index"] = 2.into();
+    two["stats"]["files_seen"] = 1.into();
+    let a = write_json(dir.path(), "a.json", &one);
+    let b = write_json(dir.path(), "b.json", &two);
+    let out = egress_scan().arg("merge").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(flat(&out.stderr).contains("overflow"), "{}", flat(&out.stderr));
+}
+
+#[test]
+fn diff_and_baseline_refuse_shard_reports_and_other_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = egress_scan()
+        .args(["fixtures/chatbot", "-f", "json"])
+        .output()
+        .unwrap();
+    let full_path = dir.path().join("full.json");
+    std::fs::write(&full_path, &full.stdout).unwrap();
+    let shard = write_json(dir.path(), "shard.json", &shard_report());
+    let out = egress_scan()
+        .arg("diff")
+        .arg(&full_path)
+        .arg(&shard)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        flat(&out.stderr).contains("merge the shards first"),
+        "{}",
+        flat(&out.stderr)
+    );
+
+    let mut other: serde_json::Value = serde_json::from_slice(&full.stdout).unwrap();
+    other["schema_version"] = 2.into();
+    let other = write_json(dir.path(), "v2.json", &other);
+    let out = egress_scan()
+        .arg("diff")
+        .arg(&full_path)
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        flat(&out.stderr).contains("schema_version"),
+        "{}",
+        flat(&out.stderr)
+    );
+    for baseline in [&other, &shard] {
+        let out = egress_scan()
+            .args(["fixtures/chatbot", "--fail-on", "low", "--baseline"])
+            .arg(baseline)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", baseline.display());
+    }
+}
