@@ -13,7 +13,7 @@ shift || true
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/fuzz"
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(analyse_typescript analyse_swift analyse_kotlin load_rules_and_config)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(analyse_typescript analyse_swift analyse_kotlin load_rules_and_config load_report)
 
 seed() {
     local target=$1; shift
@@ -25,6 +25,7 @@ seed analyse_typescript -name '*.ts' -o -name '*.tsx' -o -name '*.js' -o -name '
 seed analyse_swift -name '*.swift'
 seed analyse_kotlin -name '*.kt' -o -name '*.kts'
 seed load_rules_and_config -name '*.yaml' -o -name '*.toml'
+seed load_report -name '*.json'
 cp -n "$ROOT"/tests/fuzz_regressions/load_rules_and_config/* corpus/load_rules_and_config/ 2>/dev/null || true
 
 for target in "${TARGETS[@]}"; do

@@ -8,7 +8,9 @@ use crate::catalog::rules::{parse_rule, RuleSet, RuleSource, SinkCatalog};
 use crate::config::Config;
 use crate::model::Grammar;
 use crate::pipeline::engine::Engine;
+use crate::report::baseline::Baseline;
 use crate::report::{json, markdown, sarif, table};
+use crate::run::{diff, merge};
 use crate::run::scan::{scan_sources, SourceFile};
 
 fn engine() -> &'static (RuleSet, Engine) {
@@ -56,6 +58,22 @@ pub fn load_rule_and_config(data: &[u8]) {
     let _ = Config::parse("fuzz.toml", &text);
 }
 
+/// Parses `data` as a JSON report the way `--baseline`, `merge` and `diff`
+/// read one, and merges or compares it with itself; only errors may come out.
+pub fn load_report(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = Baseline::parse("fuzz.json", &text);
+    if let Ok(report) = merge::parse_report("fuzz.json", &text) {
+        let _ = diff::compare(&report, &report);
+        let dir = std::env::temp_dir().join(format!("egress-scan-fuzz-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("report.json");
+        if std::fs::write(&path, data).is_ok() {
+            let _ = merge::merge_files(&[path.clone(), path]);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,7 +84,7 @@ mod tests {
     #[test]
     fn fuzz_regressions_replay() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
-        let targets: [Target; 4] = [
+        let targets: [Target; 5] = [
             ("analyse_typescript", &|d| {
                 analyse_one("example.ts", Grammar::TypeScript, d)
             }),
@@ -77,6 +95,7 @@ mod tests {
                 analyse_one("Example.kt", Grammar::Kotlin, d)
             }),
             ("load_rules_and_config", &load_rule_and_config),
+            ("load_report", &load_report),
         ];
         let mut replayed = 0;
         for (target, run) in targets {
