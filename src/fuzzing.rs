@@ -10,8 +10,8 @@ use crate::model::Grammar;
 use crate::pipeline::engine::Engine;
 use crate::report::baseline::Baseline;
 use crate::report::{json, markdown, sarif, table};
-use crate::run::{diff, merge};
 use crate::run::scan::{scan_sources, SourceFile};
+use crate::run::{diff, merge};
 
 fn engine() -> &'static (RuleSet, Engine) {
     static ENGINE: OnceLock<(RuleSet, Engine)> = OnceLock::new();

@@ -19,13 +19,19 @@
 //! rule set never reads them. A missing, unwritable or corrupt cache is a
 //! miss, never an error: the cache only saves time, and reports are
 //! byte-identical with or without it.
+//!
+//! Another process may write to the cache folder, so every entry carries a
+//! SHA-256 of its content and is read only as a regular file (never through
+//! a link, never a FIFO): an edited, truncated or swapped entry is a miss.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
+use crate::input::{self, Links};
 use crate::model::FileFacts;
 use crate::model::Grammar;
 
@@ -74,7 +80,7 @@ impl FactsCache {
     /// The cached facts of content `id` parsed as `grammar`, relabelled to
     /// the path `rel`.
     pub fn get(&self, id: &gix::ObjectId, grammar: Grammar, rel: &str) -> Option<FileFacts> {
-        let bytes = std::fs::read(self.entry_path(id, grammar)).ok()?;
+        let bytes = read_entry(&self.entry_path(id, grammar))?;
         let mut facts: FileFacts = postcard::from_bytes(&bytes).ok()?;
         facts.path = rel.to_string();
         Some(facts)
@@ -89,10 +95,27 @@ impl FactsCache {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path` and renames it into
-/// place, so a concurrent run never reads a half-written file. False when
-/// anything failed (the cache is then simply not updated).
-fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
+/// Largest cache entry or verdict segment read.
+const ENTRY_CAP: u64 = 256 * 1024 * 1024;
+
+/// The payload of the entry at `path` when it is a regular file whose
+/// checksum matches.
+fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = input::read_bytes(path, Links::Refuse, ENTRY_CAP).ok()?;
+    if bytes.len() < CHECKSUM_LEN {
+        return None;
+    }
+    let payload = bytes.split_off(CHECKSUM_LEN);
+    (Sha256::digest(&payload).as_slice() == bytes.as_slice()).then_some(payload)
+}
+
+const CHECKSUM_LEN: usize = 32;
+
+/// Writes `payload` behind its checksum to a temporary file beside `path`
+/// and renames it into place, so a concurrent run never reads a
+/// half-written file. False when anything failed (the cache is then simply
+/// not updated).
+fn write_atomically(path: &Path, payload: &[u8]) -> bool {
     let Some(parent) = path.parent() else {
         return false;
     };
@@ -102,7 +125,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
     let Ok(mut tmp) = tempfile::NamedTempFile::new_in(parent) else {
         return false;
     };
-    std::io::Write::write_all(&mut tmp, bytes).is_ok() && tmp.persist(path).is_ok()
+    let checksum = Sha256::digest(payload);
+    std::io::Write::write_all(&mut tmp, &checksum).is_ok()
+        && std::io::Write::write_all(&mut tmp, payload).is_ok()
+        && tmp.persist(path).is_ok()
 }
 
 /// Why a blob was not parsed.
@@ -150,7 +176,7 @@ impl VerdictStore {
         segments.sort();
         let mut known = HashMap::new();
         for path in &segments {
-            let Ok(bytes) = std::fs::read(path) else {
+            let Some(bytes) = read_entry(path) else {
                 continue;
             };
             if let Ok(entries) = postcard::from_bytes::<Vec<(VerdictKey, Verdict)>>(&bytes) {
@@ -245,6 +271,33 @@ mod tests {
         assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_some());
         std::fs::write(cache.entry_path(&id, Grammar::TypeScript), b"\xff\xff\xff").expect("overwrite");
         assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_none());
+    }
+
+    #[test]
+    fn an_edited_or_linked_entry_is_a_miss() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = FactsCache::open(dir.path(), "key").expect("opens");
+        let id = content_id(b"y").expect("hash");
+        let mut edited = facts("a.ts");
+        cache.put(&id, Grammar::TypeScript, &edited);
+        let path = cache.entry_path(&id, Grammar::TypeScript);
+        // Same length, still decodable: only the checksum tells.
+        edited.path = "b.ts".into();
+        let mut bytes = std::fs::read(&path).expect("entry");
+        let payload = postcard::to_stdvec(&edited).expect("encodes");
+        bytes.truncate(CHECKSUM_LEN);
+        bytes.extend(payload);
+        std::fs::write(&path, &bytes).expect("edit");
+        assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_none());
+
+        #[cfg(unix)]
+        {
+            let other = content_id(b"x").expect("hash");
+            cache.put(&other, Grammar::TypeScript, &facts("x.ts"));
+            std::fs::remove_file(&path).expect("remove");
+            std::os::unix::fs::symlink(cache.entry_path(&other, Grammar::TypeScript), &path).expect("link");
+            assert!(cache.get(&id, Grammar::TypeScript, "a.ts").is_none());
+        }
     }
 
     #[test]
