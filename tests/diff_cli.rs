@@ -549,6 +549,9 @@ fn the_base_revisions_config_decides() {
         explicit.to_str().expect("utf-8"),
     ]);
     assert!(rules(&d["new_findings"]).is_empty(), "{d:#}");
+    // So does the head's own file when the user opts in.
+    let d = repo.diff_json(&["configured", "sneaky", "--config-from", "head"]);
+    assert!(rules(&d["new_findings"]).is_empty(), "{d:#}");
 }
 
 #[test]

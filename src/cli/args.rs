@@ -180,9 +180,14 @@ pub struct DiffArgs {
     /// Extra or overriding rule files (merged with the built-ins).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Configuration file (default: .egress-scan.toml at the repository root).
+    /// Configuration file (default: .egress-scan.toml of the revision
+    /// `--config-from` names).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Which revision's .egress-scan.toml applies to both sides: `base` (the
+    /// default: a change cannot relax its own gate) or `head`.
+    #[arg(long, value_enum, value_name = "SIDE", default_value = "base")]
+    pub config_from: ConfigFrom,
     /// Maximum file size in bytes; larger files are skipped and counted.
     #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -190,6 +195,13 @@ pub struct DiffArgs {
     /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// The side of a diff whose configuration applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConfigFrom {
+    Base,
+    Head,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

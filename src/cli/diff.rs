@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::args::DiffArgs;
+use super::args::{ConfigFrom, DiffArgs};
 use super::{cache_root, gix_root, parse_langs, threads, write_file, write_stdout, Outcome};
 use crate::catalog::RuleSet;
 use crate::config::Config;
@@ -31,12 +31,18 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
             report
         }
         _ => {
-            let config = match args.config.as_deref() {
-                Some(path) => Config::discover(&gix_root(&args.repo), Some(path))?,
-                None => diff::revision_config(&args.repo, &args.base)?,
+            let config_rev = match (args.config_from, &args.head) {
+                (ConfigFrom::Base, _) => Some(args.base.as_str()),
+                (ConfigFrom::Head, head) => head.as_deref(),
+            };
+            let config = match (args.config.as_deref(), config_rev) {
+                (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,
+                (None, Some(rev)) => diff::revision_config(&args.repo, rev)?,
+                // The work tree's own file.
+                (None, None) => Config::discover(&gix_root(&args.repo), None)?,
             };
             let config_name = args.config.as_deref().map_or_else(
-                || format!("{}:.egress-scan.toml", args.base),
+                || format!("{}:.egress-scan.toml", config_rev.unwrap_or("work tree")),
                 |p| p.display().to_string(),
             );
             config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
