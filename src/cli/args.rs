@@ -71,12 +71,11 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Extra or overriding rule files (merged with the built-ins).
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
     /// Configuration file (default: PATH/.egress-scan.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: FileArgs,
     /// Exit with status 1 when a finding at or above this severity is present.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     pub fail_on: FailOn,
@@ -84,29 +83,10 @@ pub struct ScanArgs {
     /// count for --fail-on.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
-    /// Scan test code too (test folders and *.test.* / *Tests.swift files).
-    #[arg(long)]
-    pub include_tests: bool,
-    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Languages to scan: ts,swift,kotlin.
-    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
-    pub lang: Vec<String>,
-    /// Worker threads (default: number of CPUs; at most 4 per CPU).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
     /// Parse every file, even those without any trigger word (for benchmarks
     /// and for checking the prefilter).
     #[arg(long)]
     pub no_prefilter: bool,
-    /// Maximum file size in bytes; larger files are skipped and counted.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
-    /// Do not read or write the facts cache (per-file parse results kept by
-    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
-    #[arg(long)]
-    pub no_cache: bool,
     /// Print nothing but the report and errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -126,6 +106,33 @@ pub struct ScanArgs {
     /// of `merge`); default: the `origin` remote or the root folder's name.
     #[arg(long, value_name = "NAME")]
     pub repo_name: Option<String>,
+}
+
+/// Which files are read and how: shared by `scan` and `diff`.
+#[derive(Debug, Args, Clone)]
+pub struct FileArgs {
+    /// Extra or overriding rule files (merged with the built-ins).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Scan test code too (test folders and *.test.* / *Tests.swift files).
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Languages to scan: ts,swift,kotlin.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub lang: Vec<String>,
+    /// Worker threads (default: number of CPUs; at most 4 per CPU).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Maximum file size in bytes; larger files are skipped and counted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Do not read or write the facts cache (per-file parse results kept by
+    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -162,24 +169,11 @@ pub struct DiffArgs {
     /// Write the diff to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: FileArgs,
     /// Exit with status 1 when a *new* unsuppressed finding is at or above this severity.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     pub fail_on: FailOn,
-    /// Worker threads (default: number of CPUs; at most 4 per CPU).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Scan test code too.
-    #[arg(long)]
-    pub include_tests: bool,
-    /// Exclude paths matching GLOB (gitignore syntax). Repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Languages to scan: ts,swift,kotlin.
-    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
-    pub lang: Vec<String>,
-    /// Extra or overriding rule files (merged with the built-ins).
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
     /// Configuration file (default: .egress-scan.toml of the revision
     /// `--config-from` names).
     #[arg(long, value_name = "FILE")]
@@ -188,13 +182,6 @@ pub struct DiffArgs {
     /// default: a change cannot relax its own gate) or `head`.
     #[arg(long, value_enum, value_name = "SIDE", default_value = "base")]
     pub config_from: ConfigFrom,
-    /// Maximum file size in bytes; larger files are skipped and counted.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::run::scan::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
-    /// Do not read or write the facts cache (per-file parse results kept by
-    /// content hash in $EGRESS_SCAN_CACHE_DIR, else ~/.cache/egress-scan).
-    #[arg(long)]
-    pub no_cache: bool,
 }
 
 /// The side of a diff whose configuration applies.

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::run::{diff, merge};
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
-    let rules = RuleSet::load(args.rules.as_deref())?;
+    let rules = RuleSet::load(args.files.rules.as_deref())?;
     let report = match &args.head {
         // Two saved JSON reports.
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
@@ -50,12 +50,12 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
                 repo: args.repo.clone(),
                 base: args.base.clone(),
                 head: args.head.clone(),
-                excludes: args.exclude.clone(),
-                include_tests: args.include_tests,
-                langs: parse_langs(&args.lang)?,
-                threads: threads(args.threads),
-                max_file_size: args.max_file_size,
-                cache: cache_root(args.no_cache),
+                excludes: args.files.exclude.clone(),
+                include_tests: args.files.include_tests,
+                langs: parse_langs(&args.files.lang)?,
+                threads: threads(args.files.threads),
+                max_file_size: args.files.max_file_size,
+                cache: cache_root(args.files.no_cache),
             };
             diff::diff_revisions(&options, &rules, &config)?
         }

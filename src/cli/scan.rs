@@ -16,23 +16,23 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
         return Err(Error::Usage(format!("{} is not a directory", root.display())));
     }
     let config = Config::discover(root, args.config.as_deref())?;
-    let rules = RuleSet::load(args.rules.as_deref())?;
+    let rules = RuleSet::load(args.files.rules.as_deref())?;
     let config_name = args
         .config
         .as_deref()
         .map_or_else(|| ".egress-scan.toml".into(), |p| p.display().to_string());
     config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
-    let langs = parse_langs(&args.lang)?;
+    let langs = parse_langs(&args.files.lang)?;
     let options = scan::ScanOptions {
         root: root.clone(),
         root_label: display_root(root),
-        excludes: args.exclude.clone(),
-        include_tests: args.include_tests,
+        excludes: args.files.exclude.clone(),
+        include_tests: args.files.include_tests,
         langs,
-        threads: threads(args.threads),
+        threads: threads(args.files.threads),
         prefilter: !args.no_prefilter,
-        max_file_size: args.max_file_size,
-        cache: cache_root(args.no_cache),
+        max_file_size: args.files.max_file_size,
+        cache: cache_root(args.files.no_cache),
         progress: progress::wanted(args.quiet, args.no_progress),
     };
     // Read the baseline before scanning so a bad file fails fast.
