@@ -11,4 +11,5 @@ pub mod inventory;
 pub mod lang;
 pub mod prefilter;
 pub mod spill;
+pub mod tracked;
 pub mod walk;
