@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::model::Grammar;
 use crate::pipeline::engine::Engine;
 use crate::report::baseline::Baseline;
-use crate::report::{json, markdown, sarif, table};
+use crate::report::{self, Format};
 use crate::run::scan::{scan_sources, SourceFile};
 use crate::run::{diff, merge};
 
@@ -33,10 +33,9 @@ pub fn analyse_one(file: &str, grammar: Grammar, data: &[u8]) {
         bytes: data.to_vec(),
     }];
     let report = scan_sources(".".into(), &sources, engine, rules, &Config::default());
-    let _ = json::render(&report);
-    let _ = sarif::render(&report, rules);
-    let _ = markdown::render(&report, None);
-    let _ = table::render(&report);
+    for format in [Format::Json, Format::Sarif, Format::Markdown, Format::Table] {
+        let _ = report::render(&report, format, rules, None);
+    }
 }
 
 /// Parses `data` as a rule file, a sink catalog and a config file; only

@@ -10,20 +10,28 @@ use sha2::{Digest, Sha256};
 use crate::common::{egress_scan, files_with_mtimes};
 
 struct Repo {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    /// The work tree: the temp dir, or a folder inside it.
+    root: PathBuf,
 }
 
 impl Repo {
     fn new() -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
+        Repo::inside("")
+    }
+
+    /// A repository whose work tree is the folder `sub` of a temp dir.
+    fn inside(sub: &str) -> Repo {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join(sub);
+        std::fs::create_dir_all(&root).expect("mkdir");
+        let repo = Repo { _dir: dir, root };
         repo.git(&["init", "-q"]);
         repo
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     fn git(&self, args: &[&str]) -> String {
@@ -387,9 +395,36 @@ fn markdown_is_a_pr_comment_with_escaped_content() {
     let (code, md) = repo.diff(&["v1", "v2", "-f", "markdown"]);
     assert_eq!(code, 0);
     assert!(md.starts_with("### egress-scan:"), "{md}");
-    assert!(md.contains("a\\|b/&lt;img src=x&gt;/\\[x\\](y)/\\`z\\`"), "{md}");
+    assert!(
+        md.contains("a\\|b/&lt;img src=x&gt;/\\[x\\]\\(y\\)/\\`z\\`"),
+        "{md}"
+    );
     assert!(!md.contains("<img"), "{md}");
     assert!(md.contains("<details><summary>Added hosts (8)</summary>"), "{md}");
+}
+
+/// A repository inside `node_modules` (an installed package checked out
+/// on purpose) is scanned as `scan` scans it: the package's shipped code
+/// in `dist/` and `build/` is read, nested `node_modules` are not.
+#[test]
+fn a_package_inside_node_modules_keeps_its_build_output() {
+    let repo = Repo::inside("app/node_modules/sdk");
+    repo.write("src/index.ts", "export const v = 1;\n");
+    repo.commit("v1");
+    repo.write(
+        "dist/index.js",
+        "export const a = fetch(\"https://api.sdk.example/v1\");\n",
+    );
+    repo.write(
+        "node_modules/dep/index.js",
+        "export const a = fetch(\"https://api.dep.example/v1\");\n",
+    );
+    repo.commit("v2");
+    let d = repo.diff_json(&["v1", "v2"]);
+    assert_eq!(hosts(&d["added_hosts"]), ["api.sdk.example"], "{d:#}");
+    // The work tree is walked by the same policy.
+    let d = repo.diff_json(&["v1"]);
+    assert_eq!(hosts(&d["added_hosts"]), ["api.sdk.example"], "{d:#}");
 }
 
 #[test]

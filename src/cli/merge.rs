@@ -3,19 +3,24 @@
 
 use super::args::MergeArgs;
 use super::{write_file, write_stdout, Outcome};
-use crate::catalog::RuleSet;
+use crate::catalog::{RuleSet, SinkCatalog};
 use crate::error::Error;
 use crate::report::{self, Format};
 use crate::run::merge;
 
 pub(super) fn run(args: &MergeArgs) -> Result<Outcome, Error> {
     let rendered = match merge::merge_files(&args.reports)? {
-        merge::Merged::Repository(report) => match args.format {
-            Format::Json => report::json::render(&report),
-            Format::Table => report::table::render(&report),
-            Format::Sarif => report::sarif::render(&report, &RuleSet::load(args.rules.as_deref())?),
-            Format::Markdown => report::markdown::render(&report, args.title.as_deref()),
-        },
+        merge::Merged::Repository(report) => {
+            // Only SARIF describes the rules: `--rules` is read for it alone.
+            let rules = match args.format {
+                Format::Sarif => RuleSet::load(args.rules.as_deref())?,
+                _ => RuleSet {
+                    rules: Vec::new(),
+                    sinks: SinkCatalog::default(),
+                },
+            };
+            report::render(&report, args.format, &rules, args.title.as_deref())
+        }
         merge::Merged::Organisation(org) => match args.format {
             Format::Json => report::org::render_json(&org),
             Format::Table => report::org::render_table(&org),

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::input::Links;
 use crate::pipeline::spill;
-use crate::report::{self, Format};
+use crate::report;
 use crate::run::{progress, scan, shard, timings};
 
 pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
@@ -52,11 +52,8 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     if let (Some(info), Some(name)) = (&mut report.shard, &args.repo_name) {
         info.repository = name.clone();
     }
-    let rendered = timings::stage("render", || match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Table => report::table::render(&report),
-        Format::Sarif => report::sarif::render(&report, &rules),
-        Format::Markdown => report::markdown::render(&report, config.report.title.as_deref()),
+    let rendered = timings::stage("render", || {
+        report::render(&report, args.format, &rules, config.report.title.as_deref())
     });
     timings::stage("write", || match &args.output {
         Some(path) => write_file(path, &rendered),

@@ -1,13 +1,17 @@
 //! The renderers of the report model ([`crate::model::Report`]): one
-//! module per output format.
+//! module per output format, [`render`] to pick one, and [`escape`] for
+//! every piece of scanned text they show.
 
 pub mod baseline;
+pub mod escape;
 pub mod json;
 pub mod markdown;
 pub mod org;
 pub mod sarif;
 pub mod table;
-pub mod text;
+
+use crate::catalog::RuleSet;
+use crate::model::Report;
 
 /// Output formats of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,4 +20,15 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+}
+
+/// `report` in `format`. `rules` describe the findings' rules (SARIF);
+/// `title` heads the markdown document (default: one naming the root).
+pub fn render(report: &Report, format: Format, rules: &RuleSet, title: Option<&str>) -> String {
+    match format {
+        Format::Json => json::render(report),
+        Format::Table => table::render(report),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Markdown => markdown::render(report, title),
+    }
 }

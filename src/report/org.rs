@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::markdown::{code, text};
+use super::escape::{code, text};
 use crate::model::Severity;
 use crate::model::{Report, Stats, Tool, SCHEMA_VERSION};
 
@@ -347,7 +347,7 @@ fn service_cell(service: &Option<String>) -> String {
 
 pub fn render_table(org: &OrgInventory) -> String {
     use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-    let safe = super::text::terminal_safe;
+    let safe = super::escape::terminal_safe;
     let mut out = format!(
         "egress-scan organisation inventory — {} repositories, {} hosts, {} services\n\n",
         org.repositories.len(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use super::text::terminal_safe;
+use super::escape::terminal_safe;
 use crate::model::OutboundCall;
 use crate::model::Report;
 use crate::pipeline::inventory::calls_without_endpoint;

@@ -23,6 +23,7 @@ use crate::model::InventoryFacts;
 use crate::model::{Endpoint, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::pipeline::inventory::{self};
 use crate::report::org::{OrgInventory, RepoSummary};
+use crate::run::scan;
 
 /// The result of a merge.
 #[derive(Debug)]
@@ -366,21 +367,14 @@ fn add_stats(into: &mut Stats, s: &Stats) -> Option<()> {
     add(&mut a.parse_abandoned, b.parse_abandoned)
 }
 
-/// Sorts and rebuilds derived data exactly as `scan::build_report_of` does.
+/// Sorts and rebuilds derived data exactly as a scan's report is built
+/// ([`scan::ReportBuilder`]).
 fn finish_partial(p: Partial) -> (String, Report) {
     let mut report = p.template;
     let mut endpoints: Vec<Endpoint> = p.endpoints.into_values().collect();
-    for e in &mut endpoints {
-        e.locations.sort();
-        e.locations.dedup();
-    }
     let mut findings = p.findings;
     // Stable sort: ties share a file, hence a shard, and keep its order.
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.rule_id, &a.message)
-            .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
-    });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
+    scan::sort_lists(&mut endpoints, &mut findings);
     report.calls.sort();
     report.calls.dedup();
     let mut facts = p.inventory;

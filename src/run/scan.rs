@@ -354,8 +354,8 @@ struct FileResults {
     inventory: crate::model::InventoryFacts,
 }
 
-/// Sorts and merges the per-file results of [`build_report_of`] into the
-/// report and its inventory facts.
+/// Sorts and merges the per-file results of [`ReportBuilder::build`] into
+/// the report and its inventory facts.
 fn assemble(
     root: String,
     stats: Stats,
@@ -396,16 +396,7 @@ fn assemble(
         });
     }
     let mut endpoints: Vec<Endpoint> = by_url.into_values().collect();
-    for e in &mut endpoints {
-        e.locations.sort();
-        e.locations.dedup();
-    }
-
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.rule_id, &a.message)
-            .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
-    });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
+    sort_lists(&mut endpoints, &mut findings);
 
     let communications =
         inventory::communications_from(&endpoints, &findings, &calls, &inventory_facts, catalog);
@@ -425,4 +416,20 @@ fn assemble(
         shard: None,
     };
     (report, inventory_facts)
+}
+
+/// The report's order: each endpoint's locations sorted, once each;
+/// findings by place, a finding repeated at one line (same fingerprint)
+/// kept once. The sort is stable: `merge` relies on ties keeping the
+/// order of the shard they come from.
+pub fn sort_lists(endpoints: &mut [Endpoint], findings: &mut Vec<Finding>) {
+    for e in endpoints {
+        e.locations.sort();
+        e.locations.dedup();
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule_id, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule_id, &b.message))
+    });
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.line == b.line);
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{DiffReport, HostChange};
 use crate::model::{Endpoint, Finding, Location};
-use crate::report::text::terminal_safe as safe;
+use crate::report::escape::{code, terminal_safe as safe, text};
 
 /// Lists longer than this are folded into `<details>` in markdown.
 const FOLD_AFTER: usize = 5;
@@ -100,9 +100,9 @@ pub fn markdown(report: &DiffReport) -> String {
     let _ = writeln!(out, "### egress-scan: {}\n", headline(report));
     let _ = writeln!(
         out,
-        "Comparing `{}` → `{}`.\n",
-        code_span(&report.base),
-        code_span(&report.head)
+        "Comparing {} → {}.\n",
+        code(&report.base),
+        code(&report.head)
     );
     let _ = writeln!(out, "| | new / added | resolved / removed | unchanged |");
     let _ = writeln!(out, "|---|---:|---:|---:|");
@@ -199,10 +199,10 @@ fn finding_rows(list: &[Finding]) -> String {
             rows,
             "| {}{suppressed} | {} | {}:{} | {} |",
             f.severity.as_str(),
-            escape(&f.rule_id),
-            escape(&f.file),
+            text(&f.rule_id),
+            text(&f.file),
             f.line,
-            escape(&f.message)
+            text(&f.message)
         );
     }
     rows
@@ -214,9 +214,9 @@ fn endpoint_rows(list: &[Endpoint]) -> String {
         let _ = writeln!(
             rows,
             "| {} | {} | {} |",
-            escape(&e.url),
-            escape(&format!("{:?}", e.origin).to_lowercase()),
-            escape(&locations(&e.locations))
+            text(&e.url),
+            text(&format!("{:?}", e.origin).to_lowercase()),
+            text(&locations(&e.locations))
         );
     }
     rows
@@ -228,9 +228,9 @@ fn host_rows(list: &[HostChange]) -> String {
         let _ = writeln!(
             rows,
             "| {} | {} | {} |",
-            escape(&h.host),
-            escape(h.service.as_deref().unwrap_or("")),
-            escape(&locations(&h.locations))
+            text(&h.host),
+            text(h.service.as_deref().unwrap_or("")),
+            text(&locations(&h.locations))
         );
     }
     rows
@@ -246,44 +246,4 @@ fn locations(list: &[Location]) -> String {
         parts.push(format!("+{} more", list.len() - MAX_LOCATIONS));
     }
     parts.join(", ")
-}
-
-/// Escapes scanned text for a markdown table cell: no markup, links, HTML
-/// or cell breaks can be injected through a URL, path or message.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '|' | '`' | '[' | ']' | '*' | '_' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text inside a code span: backticks cannot be escaped there, so they are
-/// replaced; `<`/`>` are literal inside code spans.
-fn code_span(text: &str) -> String {
-    text.replace('`', "'").replace(['\n', '\r'], " ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markdown_and_html() {
-        assert_eq!(
-            escape("a|b `c` [x](y) <img src=x>"),
-            "a\\|b \\`c\\` \\[x\\](y) &lt;img src=x&gt;"
-        );
-        assert_eq!(escape("line\nbreak"), "line break");
-    }
 }

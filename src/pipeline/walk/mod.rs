@@ -1,45 +1,15 @@
 //! Walking the scan root: `.gitignore`-aware, parallel, with default
-//! exclusions for dependencies, build output and test code.
+//! exclusions for dependencies, build output and test code ([`policy`]).
+
+pub mod policy;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use ignore::{overrides::OverrideBuilder, WalkBuilder, WalkState};
+use ignore::{WalkBuilder, WalkState};
 
 use crate::model::Grammar;
-
-/// Folders never scanned below the root: dependencies and build output.
-pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
-    "node_modules",
-    "bower_components",
-    "dist",
-    "build",
-    ".build",
-    "Pods",
-    "Carthage",
-    "DerivedData",
-    "vendor",
-    "coverage",
-    ".next",
-    ".nuxt",
-    ".gradle",
-    ".git",
-];
-
-/// Test folders, excluded unless `--include-tests`.
-pub const TEST_DIRS: &[&str] = &[
-    "test",
-    "tests",
-    "__tests__",
-    "__mocks__",
-    "spec",
-    "fixtures",
-    "examples",
-    "Tests",
-    "androidTest",
-    "testFixtures",
-    "test-fixtures",
-];
+pub use policy::PathPolicy;
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -105,25 +75,6 @@ pub fn unsupported_language(path: &Path) -> Option<&'static str> {
         .map(|(_, lang)| *lang)
 }
 
-/// True for test file names (`x.test.ts`, `FooTests.swift`, `BarTest.kt`).
-pub fn is_test_file(name: &str) -> bool {
-    name.contains(".test.")
-        || name.contains(".spec.")
-        || name.ends_with("Tests.swift")
-        || name.ends_with("Test.swift")
-        || name.ends_with("Test.kt")
-        || name.ends_with("Tests.kt")
-}
-
-/// Bundles, declaration files and source maps: never analysed.
-pub fn is_skipped_name(name: &str) -> bool {
-    name.ends_with(".min.js")
-        || name.ends_with(".d.ts")
-        || name.ends_with(".d.mts")
-        || name.ends_with(".d.cts")
-        || name.ends_with(".map")
-}
-
 impl Ord for Grammar {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         (*self as u8).cmp(&(*other as u8))
@@ -138,16 +89,9 @@ impl PartialOrd for Grammar {
 
 pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
     let root = &options.root;
-    let mut overrides = OverrideBuilder::new(root);
-    for glob in &options.excludes {
-        overrides.add(&format!("!{glob}"))?;
-    }
-    let overrides = overrides.build()?;
-    let include_tests = options.include_tests;
-    // Scanning installed packages on purpose (`egress-scan node_modules`):
-    // their shipped code lives in `dist/`, `build/`, `lib/`, so only nested
-    // `node_modules` stay excluded.
-    let scanning_dependencies = root.components().any(|c| c.as_os_str() == "node_modules");
+    let overrides = policy::exclude_overrides(root, &options.excludes)?;
+    let policy = PathPolicy::new(root, options.include_tests, options.langs.clone());
+    let entry_policy = policy.clone();
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(true)
@@ -163,21 +107,16 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir {
-                if DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref())
-                    && !(scanning_dependencies && name != "node_modules" && name != ".git")
-                {
-                    return false;
-                }
-                return include_tests || !TEST_DIRS.contains(&name.as_ref());
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                entry_policy.enters_dir(&name)
+            } else {
+                entry_policy.keeps_file(&name)
             }
-            include_tests || !is_test_file(&name)
         });
 
     let out = Mutex::new(WalkOutput::default());
     builder.build_parallel().run(|| {
-        let out = &out;
+        let (out, policy) = (&out, &policy);
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -195,11 +134,7 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
                 }
                 return WalkState::Continue;
             };
-            if !options.langs.contains(&grammar.lang()) {
-                return WalkState::Continue;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if is_skipped_name(&name) {
+            if !policy.analyses(grammar, &entry.file_name().to_string_lossy()) {
                 return WalkState::Continue;
             }
             // Regular files only: a symlink may point outside the root or
@@ -269,14 +204,5 @@ mod tests {
         assert_eq!(unsupported_language(Path::new("x.ts")), None);
         assert_eq!(unsupported_language(Path::new("x.h")), None);
         assert_eq!(unsupported_language(Path::new("Makefile")), None);
-    }
-
-    #[test]
-    fn test_file_names() {
-        assert!(is_test_file("client.test.ts"));
-        assert!(is_test_file("ApiClientTests.swift"));
-        assert!(is_test_file("ApiTest.kt"));
-        assert!(!is_test_file("client.ts"));
-        assert!(!is_test_file("Contest.swift"));
     }
 }

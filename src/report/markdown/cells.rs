@@ -1,0 +1,81 @@
+//! Cell and line builders shared by the sections: links to code, heading
+//! anchors, capped lists and finding lines.
+
+use std::fmt::Write as _;
+
+use crate::model::Finding;
+use crate::report::escape::{code, text, url_path};
+
+/// Rows listed per cell before "… and N more".
+const MAX_ITEMS: usize = 12;
+
+/// A repo-relative link to a file (and line).
+pub(super) fn link(file: &str, line: Option<usize>) -> String {
+    let target = match line {
+        Some(l) => format!("{}#L{l}", url_path(file)),
+        None => url_path(file),
+    };
+    format!("[{}]({target})", text(file))
+}
+
+pub(super) fn link_label(file: &str, line: usize) -> String {
+    format!("[{}:{line}]({}#L{line})", text(file), url_path(file))
+}
+
+/// GitHub's heading anchor: lower case, spaces to `-`, punctuation dropped.
+pub(super) fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The items joined with commas, at most [`MAX_ITEMS`] of them.
+pub(super) fn limited(items: Vec<String>) -> String {
+    let n = items.len();
+    let mut shown: Vec<String> = items.into_iter().take(MAX_ITEMS).collect();
+    if n > MAX_ITEMS {
+        shown.push(format!("… and {} more", n - MAX_ITEMS));
+    }
+    shown.join(", ")
+}
+
+pub(super) fn or_dash(s: String) -> String {
+    if s.is_empty() {
+        "—".into()
+    } else {
+        s
+    }
+}
+
+/// A finding as one line: severity, rule, message and location, and why it
+/// is suppressed when it is.
+pub(super) fn finding_line(f: &Finding) -> String {
+    let mut line = format!(
+        "**{}** {}: {} ({})",
+        f.severity.as_str(),
+        code(&f.rule_id),
+        text(&f.message),
+        link_label(&f.file, f.line)
+    );
+    if f.suppressed {
+        let _ = write!(
+            line,
+            " — suppressed: {}",
+            text(f.suppression_reason.as_deref().unwrap_or("no reason given"))
+        );
+    }
+    line
+}
+
+/// Most severe first, then by place and rule.
+pub(super) fn by_severity(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| (&a.file, a.line, &a.rule_id).cmp(&(&b.file, b.line, &b.rule_id)))
+}

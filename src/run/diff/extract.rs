@@ -1,0 +1,129 @@
+//! Extracting the facts of both sides' files: each distinct (blob,
+//! grammar) goes through prefilter, parse and extract once, with the
+//! facts cache's verdicts looked up by blob id first.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::git::Side;
+use crate::model::Grammar;
+use crate::pipeline::cache::{Verdict, VerdictStore};
+use crate::pipeline::engine::{Engine, Outcome};
+use crate::pipeline::prefilter;
+use crate::pipeline::spill::Spill;
+
+/// The cached or computed [`crate::pipeline::prefilter::file_words`] of a blob.
+type FileWords<'a> = Option<Cow<'a, [u32]>>;
+
+/// The outcome of every distinct (blob, grammar) of both sides.
+pub(super) type Extracted = HashMap<(gix::ObjectId, Grammar), Outcome>;
+
+/// Runs every distinct blob of `sides` through `engine`. Work-tree blobs
+/// are taken from `disk`, the others read from `repo`'s object database
+/// when needed (never for blobs with a known verdict).
+pub(super) fn extract(
+    engine: &Engine,
+    repo: &gix::Repository,
+    disk: &HashMap<gix::ObjectId, Vec<u8>>,
+    sides: [&Side; 2],
+) -> Extracted {
+    // Process each distinct (blob, grammar) once.
+    let mut work: BTreeMap<(gix::ObjectId, Grammar), &str> = BTreeMap::new();
+    for side in sides {
+        for (rel, (grammar, id)) in &side.files {
+            work.entry((*id, *grammar)).or_insert(rel.as_str());
+        }
+    }
+    let work: Vec<_> = work.into_iter().collect();
+    let sync = repo.clone().into_sync();
+    let read = |repo: &gix::Repository, id: &gix::ObjectId| -> Option<Cow<'_, [u8]>> {
+        match disk.get(id) {
+            Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
+            None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
+        }
+    };
+    let verdicts = engine.verdict_store();
+    // Facts go to a spill file as in a disk scan: both sides of a large
+    // repository would otherwise hold every parsed file's facts.
+    let spill = Spill::new().map(Arc::new);
+    let (mut outcomes, words) = process_blobs(engine, &work, verdicts.as_ref(), &sync, &read, spill.as_ref());
+    let source = |i: usize| {
+        let ((id, grammar), rel) = &work[i];
+        Some((
+            *rel,
+            *grammar,
+            Cow::Owned(read(&sync.to_thread_local(), id)?.into_owned()),
+        ))
+    };
+    engine.recheck_untriggered(
+        &mut outcomes,
+        |i| match &words[i] {
+            Some(words) => Some(Cow::Borrowed(&words[..])),
+            None => Some(Cow::Owned(prefilter::file_words(&source(i)?.2))),
+        },
+        source,
+    );
+    drop(words);
+    let outcomes: Vec<Outcome> = outcomes
+        .into_par_iter()
+        .map(|o| o.spilled_to(spill.as_ref()))
+        .collect();
+    if let Some(store) = verdicts {
+        store.flush();
+    }
+    work.iter().map(|(key, _)| *key).zip(outcomes).collect()
+}
+
+/// Blob contents by id, from the work tree or the object database.
+type ReadBlob<'a> = dyn Fn(&gix::Repository, &gix::ObjectId) -> Option<Cow<'a, [u8]>> + Sync + 'a;
+
+/// The prefilter/parse outcome of every distinct blob, and the words of
+/// trigger-less blobs for the prefilter's second phase. A blob with a known
+/// verdict (no trigger, binary, minified, abandoned) is not read; what is
+/// learned about the others is added to `verdicts`.
+fn process_blobs<'a>(
+    engine: &Engine,
+    work: &[((gix::ObjectId, Grammar), &str)],
+    verdicts: Option<&'a VerdictStore>,
+    sync: &gix::ThreadSafeRepository,
+    read: &ReadBlob<'_>,
+    spill: Option<&Arc<Spill>>,
+) -> (Vec<Outcome>, Vec<FileWords<'a>>) {
+    work.par_iter()
+        .map_init(
+            || sync.to_thread_local(),
+            |repo, ((id, grammar), rel)| {
+                if let Some(verdict) = verdicts.and_then(|v| v.get(id, *grammar)) {
+                    return match verdict {
+                        Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),
+                        Verdict::Binary => (Outcome::Binary, None),
+                        Verdict::Minified => (Outcome::Minified, None),
+                        Verdict::ParseAbandoned => (Outcome::ParseAbandoned, None),
+                    };
+                }
+                let Some(bytes) = read(repo, id) else {
+                    return (Outcome::Unreadable, None);
+                };
+                let outcome = engine.process_blob(rel, *grammar, id, &bytes).spilled_to(spill);
+                let Some(store) = verdicts else {
+                    return (outcome, None);
+                };
+                let (verdict, words) = match outcome {
+                    Outcome::NoTrigger => {
+                        let words = prefilter::file_words(&bytes);
+                        (Verdict::NoTrigger(words.clone()), Some(Cow::Owned(words)))
+                    }
+                    Outcome::Binary => (Verdict::Binary, None),
+                    Outcome::Minified => (Verdict::Minified, None),
+                    Outcome::ParseAbandoned => (Verdict::ParseAbandoned, None),
+                    _ => return (outcome, None),
+                };
+                store.learn(id, *grammar, verdict);
+                (outcome, words)
+            },
+        )
+        .unzip()
+}

@@ -1,0 +1,242 @@
+//! Reading the two sides of a diff from git: a revision's tree straight
+//! from the object database (no checkout, nothing written), or the work
+//! tree as `scan` walks it; the base revision's configuration; renames.
+//! Which paths are taken is the walk's [`PathPolicy`], so a side holds the
+//! files a scan of it would analyse.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use gix::bstr::ByteSlice;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::overrides::Override;
+use rayon::prelude::*;
+
+use super::DiffOptions;
+use crate::config::Config;
+use crate::error::Error;
+use crate::model::Grammar;
+use crate::pipeline::walk::{self, PathPolicy, WalkOptions};
+
+/// One side's selected source files: path → (grammar, blob id).
+#[derive(Default)]
+pub(super) struct Side {
+    pub(super) files: BTreeMap<String, (Grammar, gix::ObjectId)>,
+    pub(super) too_large: usize,
+    pub(super) unreadable: usize,
+    /// Symlinks named like source files (not followed, as in `scan`).
+    pub(super) special: usize,
+}
+
+pub(super) fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
+    gix::discover(path)
+        .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", path.display())))
+}
+
+/// The tree of revision `rev` (a branch, tag, sha or `HEAD~3`).
+fn revision_tree<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Tree<'r>, Error> {
+    repo.rev_parse_single(rev)
+        .map_err(|e| Error::Usage(format!("unknown revision `{rev}`: {e}")))?
+        .object()
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))
+}
+
+/// The `.egress-scan.toml` at the root of revision `rev` of the repository
+/// containing `repo_path` (default settings when it has none). `diff` uses
+/// the *base* revision's file for both sides: the reviewed configuration
+/// decides, so a change cannot exclude or downgrade its own findings by
+/// editing the configuration it brings.
+pub fn revision_config(repo_path: &Path, rev: &str) -> Result<Config, Error> {
+    let repo = open_repository(repo_path)?;
+    let tree = revision_tree(&repo, rev)?;
+    let entry = tree
+        .lookup_entry_by_path(".egress-scan.toml")
+        .map_err(|e| Error::Git(format!("cannot read the tree of `{rev}`: {e}")))?;
+    let Some(entry) = entry.filter(|e| e.mode().is_blob()) else {
+        return Ok(Config::default());
+    };
+    let blob = entry
+        .object()
+        .map_err(|e| Error::Git(format!("cannot read {rev}:.egress-scan.toml: {e}")))?;
+    let text = String::from_utf8_lossy(&blob.data);
+    Ok(Config::parse(&format!("{rev}:.egress-scan.toml"), &text)?)
+}
+
+/// Deleted and added paths with the same blob id (and grammar) are renames.
+pub(super) fn detect_renames(base: &Side, head: &Side) -> BTreeMap<String, String> {
+    let mut added: BTreeMap<(gix::ObjectId, Grammar), Vec<&String>> = BTreeMap::new();
+    for (rel, (grammar, id)) in &head.files {
+        if !base.files.contains_key(rel) {
+            added.entry((*id, *grammar)).or_default().push(rel);
+        }
+    }
+    let mut renames = BTreeMap::new();
+    for (rel, (grammar, id)) in &base.files {
+        if head.files.contains_key(rel) {
+            continue;
+        }
+        if let Some(candidates) = added.get_mut(&(*id, *grammar)) {
+            if !candidates.is_empty() {
+                renames.insert(rel.clone(), candidates.remove(0).clone());
+            }
+        }
+    }
+    renames
+}
+
+/// The files of revision `rev` that a scan of it would analyse: `policy`
+/// and `excludes` as in the walk, and the revision's own `.gitignore`
+/// files.
+pub(super) fn read_revision(
+    repo: &gix::Repository,
+    rev: &str,
+    policy: &PathPolicy,
+    excludes: &Override,
+    max_file_size: u64,
+) -> Result<Side, Error> {
+    let tree = revision_tree(repo, rev)?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| Error::Git(format!("cannot read tree of `{rev}`: {e}")))?;
+
+    let read = |id: gix::ObjectId| -> Option<Vec<u8>> { repo.find_object(id).ok().map(|o| o.detach().data) };
+
+    // .gitignore files of this revision, by directory ("" = root).
+    let mut ignores = Vec::new();
+    for entry in &recorder.records {
+        let path = entry.filepath.to_str_lossy();
+        if entry.mode.is_blob() && (path == ".gitignore" || path.ends_with("/.gitignore")) {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            if let Some(data) = read(entry.oid) {
+                ignores.push((dir.clone(), gitignore_from(&dir, &data)));
+            }
+        }
+    }
+    ignores.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+
+    let mut side = Side::default();
+    for entry in &recorder.records {
+        if !entry.mode.is_blob() && !entry.mode.is_link() {
+            continue;
+        }
+        let rel = entry.filepath.to_str_lossy().into_owned();
+        let Some(grammar) = policy.tree_path(&rel, excludes) else {
+            continue;
+        };
+        if is_git_ignored(&ignores, &rel) {
+            continue;
+        }
+        if entry.mode.is_link() {
+            side.special += 1;
+            continue;
+        }
+        let Ok(header) = repo.find_header(entry.oid) else {
+            side.unreadable += 1;
+            continue;
+        };
+        if header.size() > max_file_size {
+            side.too_large += 1;
+            continue;
+        }
+        side.files.insert(rel, (grammar, entry.oid));
+    }
+    Ok(side)
+}
+
+/// The work tree, walked from disk exactly as `scan` does; blob ids are
+/// computed from the content so unchanged files hit the cache.
+pub(super) fn read_work_tree(
+    repo: &gix::Repository,
+    options: &DiffOptions,
+    excludes: &[String],
+    include_tests: bool,
+    disk: &mut HashMap<gix::ObjectId, Vec<u8>>,
+) -> Result<Side, Error> {
+    let root = repo
+        .workdir()
+        .ok_or_else(|| Error::Usage("the repository has no work tree; give a HEAD revision".into()))?;
+    let walked = walk::walk(&WalkOptions {
+        root: root.to_path_buf(),
+        excludes: excludes.to_vec(),
+        include_tests,
+        langs: options.langs.clone(),
+        max_file_size: options.max_file_size,
+        threads: options.threads,
+    })
+    .map_err(|e| Error::Usage(format!("invalid exclude pattern: {e}")))?;
+    let hash_kind = repo.object_hash();
+    let read: Vec<_> = walked
+        .files
+        .par_iter()
+        .map(|c| {
+            let bytes = std::fs::read(&c.path).ok()?;
+            let id = gix::objs::compute_hash(hash_kind, gix::objs::Kind::Blob, &bytes).ok()?;
+            Some((c.rel.clone(), c.grammar, id, bytes))
+        })
+        .collect();
+    let mut side = Side {
+        too_large: walked.too_large,
+        unreadable: walked.unreadable,
+        special: walked.special_paths.len(),
+        ..Side::default()
+    };
+    for item in read {
+        match item {
+            Some((rel, grammar, id, bytes)) => {
+                disk.entry(id).or_insert(bytes);
+                side.files.insert(rel, (grammar, id));
+            }
+            None => side.unreadable += 1,
+        }
+    }
+    Ok(side)
+}
+
+fn gitignore_from(dir: &str, data: &[u8]) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(dir);
+    for line in String::from_utf8_lossy(data).lines() {
+        // A bad line is skipped, as git does.
+        let _ = builder.add_line(None, line);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// Deepest applicable `.gitignore` first; a whitelist (`!x`) there wins.
+fn is_git_ignored(ignores: &[(String, Gitignore)], rel: &str) -> bool {
+    for (dir, gi) in ignores {
+        let applies = dir.is_empty() || rel.strip_prefix(dir.as_str()).is_some_and(|r| r.starts_with('/'));
+        if !applies {
+            continue;
+        }
+        let m = gi.matched_path_or_any_parents(rel, false);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitignore_from_tree_blobs() {
+        let mut ignores = vec![
+            ("pkg".to_string(), gitignore_from("pkg", b"gen/\n!keep.ts\n")),
+            (String::new(), gitignore_from("", b"*.ts\n!src/**\nout/\n")),
+        ];
+        ignores.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
+        assert!(is_git_ignored(&ignores, "a.ts"));
+        assert!(!is_git_ignored(&ignores, "src/a.ts"));
+        assert!(is_git_ignored(&ignores, "out/x.js"));
+        assert!(is_git_ignored(&ignores, "pkg/gen/x.js"));
+        assert!(!is_git_ignored(&ignores, "pkg/keep.ts"));
+        assert!(!is_git_ignored(&ignores, "pkg/other.js"));
+    }
+}

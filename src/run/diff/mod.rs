@@ -1,0 +1,220 @@
+//! `egress-scan diff` (SPEC §9): what a change did to the egress surface.
+//!
+//! Both sides are read straight from the git object database with gix (no
+//! checkout, nothing written to the repository); the head side may also be
+//! the work tree. Per-file facts are extracted once per blob id, so a file
+//! present on both sides with the same content is parsed once, and are
+//! looked up in the facts cache ([`crate::pipeline::cache`]) by that id first, so a
+//! blob seen by an earlier scan or diff is neither read nor parsed again.
+//! Cross-file analysis then runs on the whole project of each side (it works
+//! on facts, not trees, and is cheap), which keeps cross-file facts exact. Findings are matched by fingerprint; findings
+//! of a file renamed without content change keep their identity because the
+//! base side is reported under the new path.
+
+mod compare;
+mod extract;
+mod git;
+pub mod render;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::rules::RuleSet;
+use crate::config::Config;
+use crate::error::Error;
+use crate::model::Lang;
+use crate::model::Severity;
+use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
+use crate::pipeline::analysis::ParsedFile;
+use crate::pipeline::engine::{Engine, Outcome};
+use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
+use crate::run::scan;
+pub use compare::compare;
+use extract::Extracted;
+pub use git::revision_config;
+use git::Side;
+
+pub const DIFF_SCHEMA_VERSION: u32 = 1;
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// Settings for a diff between two revisions (or a revision and the work tree).
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// A path inside the repository.
+    pub repo: PathBuf,
+    pub base: String,
+    /// `None`: the work tree.
+    pub head: Option<String>,
+    pub excludes: Vec<String>,
+    pub include_tests: bool,
+    pub langs: Vec<Lang>,
+    pub threads: usize,
+    pub max_file_size: u64,
+    /// Facts cache folder (see [`crate::pipeline::cache`]); `None`: no cache.
+    pub cache: Option<PathBuf>,
+}
+
+/// The result of comparing two reports. Everything is sorted; no timings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiffReport {
+    pub schema_version: u32,
+    pub base: String,
+    pub head: String,
+    pub summary: Summary,
+    pub new_findings: Vec<Finding>,
+    pub resolved_findings: Vec<Finding>,
+    pub added_endpoints: Vec<Endpoint>,
+    pub removed_endpoints: Vec<Endpoint>,
+    pub added_hosts: Vec<HostChange>,
+    pub removed_hosts: Vec<HostChange>,
+    /// Work done (git mode only): files per side, changed files, files extracted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FileCounts>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub new_findings: usize,
+    pub resolved_findings: usize,
+    pub unchanged_findings: usize,
+    pub added_endpoints: usize,
+    pub removed_endpoints: usize,
+    pub added_hosts: usize,
+    pub removed_hosts: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HostChange {
+    pub host: String,
+    pub service: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FileCounts {
+    /// Source files selected on each side.
+    pub base: usize,
+    pub head: usize,
+    /// Added, removed or modified source files (renames without content
+    /// change not counted).
+    pub changed: usize,
+    pub renamed: usize,
+    /// Distinct blobs run through prefilter/parse/extract (each once).
+    pub extracted: usize,
+}
+
+impl DiffReport {
+    /// New, unsuppressed findings at or above `level` (for `--fail-on`).
+    pub fn failing(&self, level: Severity) -> usize {
+        self.new_findings
+            .iter()
+            .filter(|f| !f.suppressed && f.severity >= level)
+            .count()
+    }
+}
+
+/// Diffs two revisions of the repository containing `options.repo`.
+pub fn diff_revisions(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Result<DiffReport, Error> {
+    scan::in_pool(options.threads, || diff_in_pool(options, rules, config))
+}
+
+fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Result<DiffReport, Error> {
+    let repo = git::open_repository(&options.repo)?;
+    let mut excludes = options.excludes.clone();
+    excludes.extend(config.exclude.iter().cloned());
+    let include_tests = options.include_tests || config.include_tests.unwrap_or(false);
+    // The work tree is the root a scan would walk: the same paths are
+    // taken from a revision's tree as from the disk.
+    let policy = PathPolicy::new(
+        repo.workdir().unwrap_or(Path::new("")),
+        include_tests,
+        options.langs.clone(),
+    );
+    let overrides = exclude_overrides("", &excludes)
+        .map_err(|e| Error::Usage(format!("invalid exclude pattern: {e}")))?;
+
+    // Work-tree contents by blob id; revision blobs are read from the
+    // object database when needed.
+    let mut disk: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
+    let base = git::read_revision(&repo, &options.base, &policy, &overrides, options.max_file_size)?;
+    let head = match &options.head {
+        Some(rev) => git::read_revision(&repo, rev, &policy, &overrides, options.max_file_size)?,
+        None => git::read_work_tree(&repo, options, &excludes, include_tests, &mut disk)?,
+    };
+    let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
+    let extracted = extract::extract(&engine, &repo, &disk, [&base, &head]);
+
+    let renames = git::detect_renames(&base, &head);
+    let changed = {
+        let paths: BTreeSet<&String> = base.files.keys().chain(head.files.keys()).collect();
+        paths
+            .into_iter()
+            .filter(|p| base.files.get(*p).map(|v| v.1) != head.files.get(*p).map(|v| v.1))
+            .count()
+            - 2 * renames.len()
+    };
+    let side_report = |side: &Side, label: String, renames: &BTreeMap<String, String>| {
+        let (stats, facts) = side_facts(&extracted, side);
+        let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
+        scan::ReportBuilder::new(rules, config)
+            .renamed(renames)
+            .build(label, stats, &facts)
+    };
+    let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
+    let no_renames = BTreeMap::new();
+    let (base_report, head_report) = rayon::join(
+        || side_report(&base, options.base.clone(), &renames),
+        || side_report(&head, head_label, &no_renames),
+    );
+    let mut report = compare(&base_report, &head_report);
+    report.files = Some(FileCounts {
+        base: base.files.len(),
+        head: head.files.len(),
+        changed,
+        renamed: renames.len(),
+        extracted: extracted.len(),
+    });
+    Ok(report)
+}
+
+/// The statistics and parsed files of one side, taken from the blobs'
+/// outcomes under the side's paths.
+fn side_facts<'a>(extracted: &'a Extracted, side: &Side) -> (Stats, Vec<Cow<'a, ParsedFile>>) {
+    let mut stats = Stats {
+        files_seen: side.files.len() + side.too_large,
+        files_skipped: Skipped {
+            too_large: side.too_large,
+            unreadable: side.unreadable,
+            symlink_or_special: side.special,
+            ..Skipped::default()
+        },
+        ..Stats::default()
+    };
+    // Facts are shared with the other side; only a blob whose facts
+    // carry another path (a renamed or duplicated file) is copied.
+    let mut facts: Vec<Cow<'a, ParsedFile>> = Vec::new();
+    for (rel, (grammar, id)) in &side.files {
+        let outcome = extracted.get(&(*id, *grammar)).unwrap_or(&Outcome::Unreadable);
+        scan::count_outcome(&mut stats, rel, outcome);
+        if let Outcome::Facts(shared) = outcome {
+            facts.push(if shared.path() == rel {
+                Cow::Borrowed(&**shared)
+            } else {
+                let mut own = (**shared).clone();
+                own.relabel(rel);
+                Cow::Owned(own)
+            });
+        }
+    }
+    (stats, facts)
+}
