@@ -12,6 +12,7 @@ mod prefilter_cli;
 mod reliability;
 mod report_cli;
 mod rest_sdk_cli;
+mod rules_cli;
 mod scan_cli;
 mod sdk_cli;
 mod shard_cli;

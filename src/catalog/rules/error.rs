@@ -56,6 +56,16 @@ pub enum RuleError {
         help("rule ids must be unique; a user rule may replace a built-in one")
     )]
     Duplicate { name: String, id: String, first: String },
+
+    #[error("{name}: services files are not read from --rules")]
+    #[diagnostic(
+        code(egress_scan::rules::services),
+        help(
+            "the service catalog is built in (rules/services.yaml); remove this file from the \
+             --rules directory, or propose the services upstream"
+        )
+    )]
+    ServicesInRuleDir { name: String },
 }
 
 impl RuleError {
@@ -105,6 +115,12 @@ impl RuleError {
             name: source.name.clone(),
             id: id.to_string(),
             first: first.to_string(),
+        }
+    }
+
+    pub fn services_in_rule_dir(source: &RuleSource) -> Self {
+        RuleError::ServicesInRuleDir {
+            name: source.name.clone(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! source-pointing diagnostics, and the compiled registry.
 
 mod builtin;
+mod detector;
 mod error;
 mod sinks;
 
@@ -13,8 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::Lang;
 
 use crate::model::Severity;
+pub use detector::Detector;
 pub use error::RuleError;
-pub use sinks::{ClientFactory, SinkCatalog, SinkSpec, UrlSpec};
+pub use sinks::{
+    ClientFactory, DefaultExport, Framework, RedirectDelegate, Route, SinkCatalog, SinkSpec, UrlParams,
+    UrlSpec,
+};
 
 /// One example snippet of a rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,9 +58,10 @@ pub struct Rule {
     /// Words whose presence lets a file through the prefilter.
     #[serde(default)]
     pub triggers: Vec<String>,
-    /// A built-in analysis that produces this rule's results.
+    /// A built-in analysis that produces this rule's results; several
+    /// rules may name one detector, each gets its own results.
     #[serde(default)]
-    pub detector: Option<String>,
+    pub detector: Option<Detector>,
     /// Per-language tree-sitter queries; each must capture `@match`.
     #[serde(default)]
     pub query: std::collections::BTreeMap<Lang, String>,
@@ -64,18 +70,6 @@ pub struct Rule {
     #[serde(default)]
     pub examples: Examples,
 }
-
-/// Built-in detectors a rule may name in `detector:`.
-pub const DETECTORS: &[&str] = &[
-    "outbound-call",
-    "hardcoded-endpoint",
-    "token-in-url",
-    "redirect-without-host-check",
-    "unvalidated-url-fetch",
-    "insecure-transport",
-    "lan-discovery",
-    "subprocess-network",
-];
 
 /// Where a rule file came from, for diagnostics.
 #[derive(Debug, Clone)]
@@ -125,8 +119,8 @@ impl RuleSet {
                     sinks.extend(SinkCatalog::parse(&source)?);
                     continue;
                 }
-                if builtin::is_catalog(file_name) {
-                    continue;
+                if builtin::is_services(file_name) {
+                    return Err(RuleError::services_in_rule_dir(&source));
                 }
                 let rule = parse_rule(&source)?;
                 if let Some((_, first)) = user_ids.iter().find(|(id, _)| *id == rule.id) {
@@ -145,12 +139,29 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// The rule implementing a built-in detector, if one is loaded.
-    pub fn by_detector(&self, detector: &str) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| r.detector.as_deref() == Some(detector))
+    /// Every rule that a built-in detector produces results for, in id order.
+    pub fn with_detector(&self, detector: Detector) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |r| r.detector == Some(detector))
     }
+}
+
+/// The built-in sink catalogs alone, parsed once. For the stages that run
+/// before a rule set reaches them: extraction reads the catalog's
+/// `default_exports` from here, so a `--rules DIR` sinks file does not
+/// extend those.
+pub fn builtin_sinks() -> &'static SinkCatalog {
+    static SINKS: std::sync::OnceLock<SinkCatalog> = std::sync::OnceLock::new();
+    SINKS.get_or_init(|| {
+        let mut sinks = SinkCatalog::default();
+        for (name, text) in builtin::sink_files() {
+            let source = RuleSource {
+                name: name.into(),
+                text: text.into(),
+            };
+            sinks.extend(SinkCatalog::parse(&source).expect("the built-in sink catalogs are valid"));
+        }
+        sinks
+    })
 }
 
 fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
@@ -174,7 +185,17 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 pub fn parse_rule(source: &RuleSource) -> Result<Rule, RuleError> {
-    let rule: Rule = serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))?;
+    let rule: Rule = serde_yaml::from_str(&source.text).map_err(|e| {
+        // An unknown detector name points at the `detector:` field.
+        let text = e.to_string();
+        match text.find("unknown detector") {
+            Some(at) => {
+                let message = text[at..].split(" at line ").next().unwrap_or(&text[at..]);
+                RuleError::invalid(source, "detector", message)
+            }
+            None => RuleError::yaml(source, e),
+        }
+    })?;
     validate(&rule, source)?;
     Ok(rule)
 }
@@ -199,22 +220,12 @@ fn validate(rule: &Rule, source: &RuleSource) -> Result<(), RuleError> {
             "a rule needs at least one language",
         ));
     }
-    match (&rule.detector, rule.query.is_empty()) {
-        (Some(d), _) if !DETECTORS.contains(&d.as_str()) => {
-            return Err(RuleError::invalid(
-                source,
-                "detector",
-                &format!("unknown detector `{d}`; known: {}", DETECTORS.join(", ")),
-            ));
-        }
-        (None, true) => {
-            return Err(RuleError::invalid(
-                source,
-                "id",
-                "a rule needs a `detector` or a `query`",
-            ));
-        }
-        _ => {}
+    if rule.detector.is_none() && rule.query.is_empty() {
+        return Err(RuleError::invalid(
+            source,
+            "id",
+            "a rule needs a `detector` or a `query`",
+        ));
     }
     if rule.detector.is_none() && rule.triggers.is_empty() {
         return Err(RuleError::invalid(
@@ -280,6 +291,134 @@ mod tests {
                 "id: x/d\nseverity: low\nlanguages: [swift]\ntitle: t\nmessage: m\nhelp: h\ndetector: nope\n"
                     .into(),
         };
-        assert!(matches!(parse_rule(&source), Err(RuleError::Invalid { .. })));
+        let err = parse_rule(&source).unwrap_err();
+        assert!(matches!(err, RuleError::Invalid { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.ends_with("unknown detector `nope`; known: outbound-call, hardcoded-endpoint, token-in-url, redirect-without-host-check, unvalidated-url-fetch, insecure-transport, lan-discovery, subprocess-network"),
+            "{text}"
+        );
+        assert!(text.contains("subprocess-network"), "{text}");
+        assert!(err.offset().is_some());
+    }
+
+    fn user_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn rules_share_a_detector() {
+        let dir = user_dir(&[(
+            "mine.yaml",
+            "id: team/token\nseverity: critical\nlanguages: [kotlin]\ntitle: t\nmessage: m\nhelp: h\ndetector: token-in-url\n",
+        )]);
+        let set = RuleSet::load(Some(dir.path())).expect("loads");
+        let ids: Vec<&str> = set
+            .with_detector(Detector::TokenInUrl)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["egress/token-in-url", "team/token"]);
+    }
+
+    #[test]
+    fn services_files_are_not_read_from_the_rule_dir() {
+        let dir = user_dir(&[("services-team.yaml", "services: []\n")]);
+        let err = RuleSet::load(Some(dir.path())).unwrap_err();
+        assert!(matches!(err, RuleError::ServicesInRuleDir { .. }), "{err:?}");
+        assert!(err
+            .to_string()
+            .contains("services files are not read from --rules"));
+    }
+
+    /// The redirect-following APIs, formerly a list in the analysis, are
+    /// the catalog entries marked `follows_redirects`.
+    #[test]
+    fn builtin_redirect_following_apis() {
+        let set = RuleSet::builtin().expect("loads");
+        let mut apis: Vec<&str> = set
+            .sinks
+            .sinks
+            .iter()
+            .map(|s| s.api.as_str())
+            .filter(|api| set.sinks.follows_redirects(api))
+            .collect();
+        apis.sort_unstable();
+        apis.dedup();
+        assert_eq!(
+            apis,
+            [
+                "Alamofire",
+                "Android WebView",
+                "DownloadManager",
+                "EventSource",
+                "HttpURLConnection",
+                "Ktor",
+                "OkHttp",
+                "URLRequest",
+                "URLSession",
+                "XMLHttpRequest",
+                "axios",
+                "fetch",
+                "got",
+                "ky",
+                "needle/superagent",
+            ]
+        );
+        // An API's entries agree, so reading the field by API is exact.
+        for sink in &set.sinks.sinks {
+            assert_eq!(
+                sink.follows_redirects,
+                set.sinks.follows_redirects(&sink.api),
+                "{}",
+                sink.api
+            );
+        }
+    }
+
+    #[test]
+    fn builtin_catalog_sections() {
+        let sinks = builtin_sinks();
+        assert_eq!(
+            sinks.default_export_name(Lang::Typescript, "node-fetch"),
+            Some("fetch")
+        );
+        assert_eq!(sinks.default_export_name(Lang::Typescript, "axios"), None);
+        assert_eq!(sinks.redirect_delegates(Lang::Swift).count(), 1);
+        let retrofit = sinks.frameworks(Lang::Kotlin).next().expect("Retrofit");
+        assert_eq!(retrofit.api, "Retrofit");
+        assert!(retrofit.imported_by(&["retrofit2.http.GET".to_string()]));
+        assert!(retrofit.sets_base_url("Retrofit.Builder().baseUrl"));
+        assert!(!retrofit.sets_base_url("Retrofit.Builder().mybaseUrl"));
+        assert_eq!(retrofit.route("HTTP").map(|r| r.path.arg), Some(1));
+        assert_eq!(retrofit.url_param_place("QueryName"), Some("query"));
+        assert_eq!(retrofit.url_param_place("Header"), None);
+    }
+
+    #[test]
+    fn user_sinks_file_extends_every_section() {
+        let dir = user_dir(&[(
+            "sinks-team.yaml",
+            "sinks:\n  - { lang: typescript, api: teamhttp, kind: http, callees: [teamhttp.get], follows_redirects: true }\nclients:\n  - { lang: typescript, api: teamclient, kind: http, factories: [team.create], base: { arg: 0 }, methods: [get], follows_redirects: true }\ndefault_exports:\n  - { lang: typescript, package: team-fetch, name: fetch }\nredirect_delegates:\n  - { lang: swift, api: TeamKit, marker: willRedirect, request_params: [request], completion: done }\nframeworks:\n  - lang: kotlin\n    api: TeamRest\n    kind: http\n    imports: [\"team.rest*\"]\n    base_url_setters: [endpoint]\n    routes:\n      - { annotations: [GET], path: { arg: 0 } }\n",
+        )]);
+        let set = RuleSet::load(Some(dir.path())).expect("loads");
+        let builtin = RuleSet::builtin().expect("loads");
+        assert!(set.sinks.follows_redirects("teamhttp") && set.sinks.follows_redirects("teamclient"));
+        assert!(!builtin.sinks.follows_redirects("teamhttp"));
+        assert_eq!(
+            set.sinks.default_export_name(Lang::Typescript, "team-fetch"),
+            Some("fetch")
+        );
+        assert_eq!(set.sinks.redirect_delegates(Lang::Swift).count(), 2);
+        assert_eq!(set.sinks.frameworks(Lang::Kotlin).count(), 2);
+        // A field the catalog does not know is an error, not ignored.
+        let bad = user_dir(&[("sinks-bad.yaml", "frameworks:\n  - { lang: kotlin, api: X, kind: http, imports: [], base_url_setters: [], routes: [], bogus: 1 }\n")]);
+        assert!(matches!(
+            RuleSet::load(Some(bad.path())),
+            Err(RuleError::Yaml { .. })
+        ));
     }
 }

@@ -1,5 +1,9 @@
-//! The sink catalog (`rules/sinks.yaml`): which calls reach the network and
-//! which argument carries the URL. Data, so users can add their own clients.
+//! The sink catalog (`rules/sinks-<lang>.yaml`): which calls reach the
+//! network, which argument carries the URL, and what else the analysis
+//! knows about network APIs by name: which follow redirects, which packages
+//! are imported under another name, which delegate methods see a redirect,
+//! which frameworks declare routes against a base URL. Data, so a user's
+//! `--rules DIR/sinks-*.yaml` extends every part of it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -84,6 +88,12 @@ pub struct SinkSpec {
     /// URL: `client.get(url)` is a request, `headers.get(name)` is not.
     #[serde(default)]
     pub receivers: Vec<String>,
+    /// The API follows HTTP redirects unless the call turns it off
+    /// (`redirect: "manual"`, `maxRedirects: 0`): a guard on the first URL
+    /// does not cover the later hops. Read by API name (see
+    /// [`SinkCatalog::follows_redirects`]).
+    #[serde(default)]
+    pub follows_redirects: bool,
 }
 
 /// A call that creates a client bound to a base URL (`axios.create`).
@@ -104,6 +114,113 @@ pub struct ClientFactory {
     /// `client(url)`), with a path or a config object holding `url`.
     #[serde(default)]
     pub callable: bool,
+    /// As [`SinkSpec::follows_redirects`].
+    #[serde(default)]
+    pub follows_redirects: bool,
+}
+
+/// A package whose default export is conventionally imported under another
+/// name than the package's (`import fetch from "node-fetch"`): compiled
+/// CommonJS calls it as `node_fetch_1.default(u)`, which is read as `fetch(u)`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultExport {
+    pub lang: Lang,
+    pub package: String,
+    /// The name the sink catalog's callees use for the default export.
+    pub name: String,
+}
+
+/// A delegate method that sees each redirect and hands the new request on
+/// (URLSession's `urlSession(_:task:willPerformHTTPRedirection:newRequest:
+/// completionHandler:)`); passing the request on without a host check is a
+/// `redirect-without-host-check` result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectDelegate {
+    pub lang: Lang,
+    /// The API named in results (`URLSession`).
+    pub api: String,
+    /// A word of the method's signature that marks it (looked for in its
+    /// first lines).
+    pub marker: String,
+    /// Names of the parameter holding the redirect's new request.
+    pub request_params: Vec<String>,
+    /// The callback that continues with a request: `completionHandler(request)`.
+    pub completion: String,
+}
+
+/// A framework that declares requests as annotated routes resolved against a
+/// base URL configured elsewhere (Retrofit: `@GET("v1/items")` on an
+/// interface, `Retrofit.Builder().baseUrl(…)` in the app).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub lang: Lang,
+    pub api: String,
+    pub kind: SinkKind,
+    /// The file must import one of these modules (`retrofit2*`).
+    pub imports: Vec<String>,
+    /// Builder methods that set the base URL (`baseUrl`): the project's base
+    /// URL is theirs when exactly one distinct value is configured.
+    pub base_url_setters: Vec<String>,
+    pub routes: Vec<Route>,
+    /// Parameter annotations that put the argument into the URL.
+    #[serde(default)]
+    pub url_params: UrlParams,
+}
+
+/// Route annotations and the argument holding the route's path.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub annotations: Vec<String>,
+    /// Only `label` and `arg` are read.
+    pub path: UrlSpec,
+}
+
+/// `@Query("api_key") key` puts `key` into the query, `@Path("id") id` into the path.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlParams {
+    #[serde(default)]
+    pub query: Vec<String>,
+    #[serde(default)]
+    pub path: Vec<String>,
+}
+
+impl Framework {
+    /// True when a file with these imports uses the framework.
+    pub fn imported_by(&self, imports: &[String]) -> bool {
+        imports_ok(&self.imports, imports)
+    }
+
+    /// The route whose annotation is `callee`.
+    pub fn route(&self, callee: &str) -> Option<&Route> {
+        self.routes
+            .iter()
+            .find(|r| r.annotations.iter().any(|a| a == callee))
+    }
+
+    /// True when `callee` sets the base URL (`….baseUrl`).
+    pub fn sets_base_url(&self, callee: &str) -> bool {
+        self.base_url_setters.iter().any(|m| {
+            callee
+                .strip_suffix(m.as_str())
+                .is_some_and(|before| before.ends_with('.'))
+        })
+    }
+
+    /// `query` or `path` when the annotation `callee` puts its parameter into the URL.
+    pub fn url_param_place(&self, callee: &str) -> Option<&'static str> {
+        if self.url_params.query.iter().any(|a| a == callee) {
+            Some("query")
+        } else if self.url_params.path.iter().any(|a| a == callee) {
+            Some("path")
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -113,6 +230,12 @@ pub struct SinkCatalog {
     pub sinks: Vec<SinkSpec>,
     #[serde(default)]
     pub clients: Vec<ClientFactory>,
+    #[serde(default)]
+    pub default_exports: Vec<DefaultExport>,
+    #[serde(default)]
+    pub redirect_delegates: Vec<RedirectDelegate>,
+    #[serde(default)]
+    pub frameworks: Vec<Framework>,
     /// Sinks by the last segment of their callee patterns, built on first
     /// use: every call of every file is matched against the catalog.
     #[serde(skip)]
@@ -125,6 +248,9 @@ impl std::fmt::Debug for SinkCatalog {
         f.debug_struct("SinkCatalog")
             .field("sinks", &self.sinks)
             .field("clients", &self.clients)
+            .field("default_exports", &self.default_exports)
+            .field("redirect_delegates", &self.redirect_delegates)
+            .field("frameworks", &self.frameworks)
             .finish()
     }
 }
@@ -190,7 +316,35 @@ impl SinkCatalog {
     pub fn extend(&mut self, other: SinkCatalog) {
         self.sinks.extend(other.sinks);
         self.clients.extend(other.clients);
+        self.default_exports.extend(other.default_exports);
+        self.redirect_delegates.extend(other.redirect_delegates);
+        self.frameworks.extend(other.frameworks);
         self.index = OnceLock::new();
+    }
+
+    /// True when a sink or client entry of the API `api` says it follows
+    /// redirects by default.
+    pub fn follows_redirects(&self, api: &str) -> bool {
+        self.sinks.iter().any(|s| s.follows_redirects && s.api == api)
+            || self.clients.iter().any(|c| c.follows_redirects && c.api == api)
+    }
+
+    /// The conventional name of `package`'s default export, when it differs
+    /// from the package's name.
+    pub fn default_export_name(&self, lang: Lang, package: &str) -> Option<&str> {
+        self.default_exports
+            .iter()
+            .find(|d| d.lang == lang && d.package == package)
+            .map(|d| d.name.as_str())
+    }
+
+    /// The redirect delegates and frameworks of one language.
+    pub fn redirect_delegates(&self, lang: Lang) -> impl Iterator<Item = &RedirectDelegate> {
+        self.redirect_delegates.iter().filter(move |d| d.lang == lang)
+    }
+
+    pub fn frameworks(&self, lang: Lang) -> impl Iterator<Item = &Framework> {
+        self.frameworks.iter().filter(move |f| f.lang == lang)
     }
 
     /// The first sink matching a call, given the file's imported modules.

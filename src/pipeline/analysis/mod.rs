@@ -1,8 +1,9 @@
 //! Analysis: from per-file facts to endpoints, outbound calls and findings.
 //!
 //! Runs per file (in parallel) over a [`Project`] that resolves constants
-//! across files. Each detector lives in its own module and produces
-//! [`RawFinding`]s that the scan driver turns into reported findings.
+//! across files. Each rule's check lives in its own module under [`rules`]
+//! and produces `RawFinding`s that the scan driver turns into reported
+//! findings.
 
 pub mod names;
 
@@ -10,17 +11,12 @@ pub mod scope;
 pub mod url;
 
 mod calls;
-mod detectors;
-mod discovery;
 mod guards;
-mod kotlin_checks;
 mod literals;
 mod parsed;
 pub mod payload;
-mod ssrf;
-mod subprocess;
-mod swift_checks;
-mod ts_checks;
+mod rules;
+mod sink_guards;
 pub mod wrapper_words;
 pub(crate) mod wrappers;
 
@@ -76,7 +72,7 @@ pub fn analyse_project<T: Send>(
         let project = index.open(i, &facts);
         let mut found = pass(&project);
         for sink in &mut found {
-            ssrf::annotate(&project, i, sink, &guards);
+            sink_guards::annotate(&project, i, sink, &guards, &rules.sinks);
         }
         let defined = wrappers::wrappers_from(&project, i, &found);
         (found, defined)
@@ -161,7 +157,7 @@ fn analyse_file(
         .extend(literals::endpoint_literals(project, file, sinks, used_constants));
     out.endpoints.sort();
     out.endpoints.dedup();
-    detectors::run(project, file, rules, options, sinks, &mut out);
+    rules::run(project, file, rules, options, sinks, &mut out);
     out
 }
 

@@ -71,9 +71,9 @@ pub struct ProjectIndex<'a> {
     /// Simple function name (`request` of `Client.request`) → (file,
     /// function) pairs: a call's callee is known by its last name only.
     functions: HashMap<String, Vec<(usize, usize)>>,
-    /// The project's one Retrofit base URL, computed on first use (see
-    /// `kotlin_checks::retrofit_base`).
-    pub retrofit_base: std::sync::OnceLock<Option<super::url::Value>>,
+    /// Per framework of the sink catalog, the project's one base URL;
+    /// computed on first use (see `rules::outbound_call`).
+    pub framework_bases: std::sync::OnceLock<Vec<Option<super::url::Value>>>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -101,7 +101,7 @@ impl<'a> ProjectIndex<'a> {
             by_path,
             exports,
             functions,
-            retrofit_base: std::sync::OnceLock::new(),
+            framework_bases: std::sync::OnceLock::new(),
         }
     }
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use crate::model::CallSite;
+use crate::model::{CallSite, Lang};
 use crate::pipeline::lang;
 
 /// The name a `require(…)` call is bound to through an interop helper:
@@ -41,16 +41,6 @@ pub fn wrapped_require_binding(require: Node, src: &[u8]) -> Option<String> {
         .filter(|n| n.kind() == "identifier")?;
     Some(lang::text(name, src).to_string())
 }
-
-/// Packages whose default export is conventionally imported under another
-/// name than the package's: `import fetch from "node-fetch"`.
-const DEFAULT_EXPORT_NAMES: &[(&str, &str)] = &[
-    ("node-fetch", "fetch"),
-    ("cross-fetch", "fetch"),
-    ("isomorphic-fetch", "fetch"),
-    ("ws", "WebSocket"),
-    ("socket.io-client", "io"),
-];
 
 /// Local names bound to a package's module object → the package's name.
 #[derive(Debug, Default)]
@@ -93,11 +83,13 @@ impl ModuleObjects {
     }
 }
 
+/// The name a package's default export is conventionally imported under
+/// (`import fetch from "node-fetch"`): `default_exports` of the built-in
+/// sink catalog (rules/sinks-typescript.yaml), else the package's name.
 fn default_export_name(package: &str) -> &str {
-    DEFAULT_EXPORT_NAMES
-        .iter()
-        .find(|(p, _)| *p == package)
-        .map_or(package, |(_, name)| name)
+    crate::catalog::rules::builtin_sinks()
+        .default_export_name(Lang::Typescript, package)
+        .unwrap_or(package)
 }
 
 /// `axios` → `axios`, `node:https` → `https`, `undici/lib/x` → `undici`,
