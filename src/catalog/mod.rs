@@ -5,5 +5,5 @@ pub mod embedded;
 pub mod rules;
 pub mod services;
 
-pub use rules::{RuleError, RuleSet, SinkCatalog, SinkSpec};
+pub use rules::{Detector, RuleError, RuleSet, SinkCatalog, SinkSpec};
 pub use services::{Catalog, Service, CATEGORIES};

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::catalog::embedded::RULE_TEST_FILES;
-use crate::catalog::rules::{Example, Rule, RuleSet};
+use crate::catalog::rules::{Detector, Example, Rule, RuleSet};
 use crate::config::Config;
 use crate::model::{Grammar, Lang, Report, Stats};
 use crate::pipeline::analysis::ParsedFile;
@@ -391,7 +391,7 @@ fn compile(rules: &RuleSet, grammar: Grammar) -> Result<CompiledQueries, String>
 /// message` for findings; `line:column api url` for the call sites of
 /// `egress/outbound-call`, which feeds the inventory instead.
 pub fn result_lines(rule: &Rule, report: &Report) -> Vec<String> {
-    if rule.detector.as_deref() == Some("outbound-call") {
+    if rule.detector == Some(Detector::OutboundCall) {
         return report
             .calls
             .iter()

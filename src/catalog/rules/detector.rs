@@ -61,16 +61,6 @@ impl std::fmt::Display for Detector {
     }
 }
 
-/// The detector's name, so `rule.detector.as_deref() == Some("outbound-call")`
-/// keeps reading as the rule file does.
-impl std::ops::Deref for Detector {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl Serialize for Detector {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
