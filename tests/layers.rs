@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
 
 /// Stages inside `pipeline`, in pipeline order.
 const PIPELINE: &[&str] = &[
+    "tracked",
     "walk",
     "lang",
     "extract",

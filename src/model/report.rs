@@ -58,6 +58,12 @@ pub struct Stats {
     /// broken region may be missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parse_error_files: Vec<String>,
+    /// Ignore files that were not read because they are links, special
+    /// files or too large (`path (why)`), sorted; when any is listed, no
+    /// ignore file was honoured and untracked files they would have hidden
+    /// are scanned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_files_refused: Vec<String>,
 }
 
 impl Stats {

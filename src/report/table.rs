@@ -41,6 +41,12 @@ pub fn render(report: &Report) -> String {
             "Parsed with syntax errors: {files}. What the parser recovered is analysed; a call inside a broken region may be missing.\n\n"
         ));
     }
+    if !s.ignore_files_refused.is_empty() {
+        out.push_str(&format!(
+            "Ignore files not read: {}. No ignore file was honoured, so untracked files they list were scanned.\n\n",
+            terminal_safe(&s.ignore_files_refused.join(", "))
+        ));
+    }
 
     // Hosts.
     let mut hosts: BTreeMap<&str, (usize, Vec<&str>, Option<&str>)> = BTreeMap::new();

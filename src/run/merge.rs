@@ -357,6 +357,10 @@ fn add_stats(into: &mut Stats, s: &Stats) -> Option<()> {
     for path in &s.parse_error_files {
         into.add_parse_error_file(path);
     }
+    into.ignore_files_refused
+        .extend(s.ignore_files_refused.iter().cloned());
+    into.ignore_files_refused.sort();
+    into.ignore_files_refused.dedup();
     let (a, b) = (&mut into.files_skipped, &s.files_skipped);
     add(&mut a.binary, b.binary)?;
     add(&mut a.too_large, b.too_large)?;

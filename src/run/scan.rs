@@ -94,12 +94,22 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
         ..Stats::default()
     };
     stats.count_not_analysed(walked.unsupported_paths.iter().map(|(_, lang)| *lang));
+    stats.ignore_files_refused = refused_ignore_files(&walked);
     let (stats, files) = collect_outcomes(stats, outcomes);
     Ok(ReportBuilder::new(rules, config).build(
         options.root_label.clone(),
         stats,
         &files.iter().collect::<Vec<_>>(),
     ))
+}
+
+/// The walk's refused ignore files as report lines (`path (why)`).
+pub fn refused_ignore_files(walked: &walk::WalkOutput) -> Vec<String> {
+    walked
+        .refused_ignore_files
+        .iter()
+        .map(|(path, why)| format!("{path} ({why})"))
+        .collect()
 }
 
 /// Walks the root and processes every candidate file, in walk order (one

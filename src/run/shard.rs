@@ -93,6 +93,11 @@ impl Shard {
             ..Skipped::default()
         };
         stats.files_seen = own_large;
+        // Not files of any one shard: shard 1 reports them, as the single
+        // run does once.
+        if self.index == 1 {
+            stats.ignore_files_refused = scan::refused_ignore_files(walked);
+        }
         stats.count_not_analysed(
             walked
                 .unsupported_paths

@@ -1,6 +1,7 @@
 //! Walking the scan root: `.gitignore`-aware, parallel, with default
 //! exclusions for dependencies, build output and test code ([`policy`]).
 
+mod ignore_files;
 pub mod policy;
 
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 
 use crate::model::Grammar;
+use crate::pipeline::tracked;
 pub use policy::PathPolicy;
 
 /// Walk settings.
@@ -42,6 +44,10 @@ pub struct WalkOutput {
     pub unreadable_paths: Vec<String>,
     /// Relative paths of symlinks and special files named like source.
     pub special_paths: Vec<String>,
+    /// Ignore files not read because one of them is unsafe to read (see
+    /// [`ignore_files`]), with why; when any is listed, no ignore file was
+    /// read.
+    pub refused_ignore_files: Vec<(String, &'static str)>,
     /// Source files in languages egress-scan does not analyse, as
     /// (relative path, language): a report must not read "no egress" where
     /// the code is only out of reach.
@@ -92,12 +98,16 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
     let overrides = policy::exclude_overrides(root, &options.excludes)?;
     let policy = PathPolicy::new(root, options.include_tests, options.langs.clone());
     let entry_policy = policy.clone();
+    let refused_ignore_files = ignore_files::refused(root, &policy);
+    let read_ignore_files = refused_ignore_files.is_empty();
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(true)
-        .git_ignore(true)
+        .git_ignore(read_ignore_files)
+        .ignore(read_ignore_files)
+        .parents(read_ignore_files)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(read_ignore_files)
         .require_git(false)
         .follow_links(false)
         .overrides(overrides)
@@ -168,10 +178,69 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
         })
     });
     let mut output = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    output.refused_ignore_files = refused_ignore_files;
+    if let Some(tracked) = tracked::tracked_files(root) {
+        add_tracked(&mut output, &tracked, &policy, options)?;
+    }
     output.files.sort();
     output.special_paths.sort();
     output.unsupported_paths.sort();
     Ok(output)
+}
+
+/// Adds the tracked files that ignore rules kept from the walk: in a git
+/// repository every tracked file the path policy accepts is scanned,
+/// whatever the ignore files (which the change under review controls) say.
+fn add_tracked(
+    output: &mut WalkOutput,
+    tracked: &[String],
+    policy: &PathPolicy,
+    options: &WalkOptions,
+) -> Result<(), ignore::Error> {
+    let excludes = policy::exclude_overrides("", &options.excludes)?;
+    let seen: std::collections::HashSet<&str> = output
+        .files
+        .iter()
+        .map(|c| c.rel.as_str())
+        .chain(output.special_paths.iter().map(String::as_str))
+        .chain(output.too_large_paths.iter().map(String::as_str))
+        .chain(output.unreadable_paths.iter().map(String::as_str))
+        .collect();
+    let mut added = WalkOutput::default();
+    for rel in tracked {
+        if seen.contains(rel.as_str()) {
+            continue;
+        }
+        let Some(grammar) = policy.tree_path(rel, &excludes) else {
+            continue;
+        };
+        let path = options.root.join(rel);
+        match std::fs::symlink_metadata(&path) {
+            // Deleted from the work tree since it was staged.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => {
+                added.unreadable += 1;
+                added.unreadable_paths.push(rel.clone());
+            }
+            Ok(m) if !m.is_file() => added.special_paths.push(rel.clone()),
+            Ok(m) if m.len() > options.max_file_size => {
+                added.too_large += 1;
+                added.too_large_paths.push(rel.clone());
+            }
+            Ok(_) => added.files.push(Candidate {
+                rel: rel.clone(),
+                path,
+                grammar,
+            }),
+        }
+    }
+    output.files.append(&mut added.files);
+    output.special_paths.append(&mut added.special_paths);
+    output.too_large += added.too_large;
+    output.too_large_paths.append(&mut added.too_large_paths);
+    output.unreadable += added.unreadable;
+    output.unreadable_paths.append(&mut added.unreadable_paths);
+    Ok(())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

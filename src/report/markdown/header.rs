@@ -58,6 +58,13 @@ pub(super) fn coverage_notes(out: &mut String, s: &Stats) {
             "**Parsed with syntax errors:** {files}. What the parser recovered is analysed; a call inside a broken region may be missing.\n"
         );
     }
+    if !s.ignore_files_refused.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Ignore files not read:** {}. No ignore file was honoured, so untracked files they list were scanned.\n",
+            text(&s.ignore_files_refused.join(", "))
+        );
+    }
 }
 
 /// The table of contents; returns the communications' headings.
