@@ -342,3 +342,56 @@ fn hostile_ignore_files_are_not_read_and_are_named() {
         assert_eq!(report["stats"]["files_parsed"], 1, "{why}");
     }
 }
+
+/// `files_seen` is the sum of the outcomes of the files seen (the identity
+/// documented on `Stats::files_seen`).
+fn assert_stats_add_up(report: &serde_json::Value, what: &str) {
+    let s = &report["stats"];
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let k = &s["files_skipped"];
+    let sum = n(&s["files_parsed"])
+        + n(&s["files_without_triggers"])
+        + [
+            "binary",
+            "too_large",
+            "minified",
+            "unreadable",
+            "symlink_or_special",
+            "parse_abandoned",
+        ]
+        .iter()
+        .map(|key| n(&k[key]))
+        .sum::<u64>();
+    assert_eq!(n(&s["files_seen"]), sum, "{what}: {s:#}");
+}
+
+#[cfg(unix)]
+#[test]
+fn stats_add_up_on_every_fixture_and_with_links_fifos_and_large_files() {
+    for name in crate::common::fixture_names() {
+        let out = egress_scan()
+            .arg(fixture(&name))
+            .args(["-f", "json", "--include-tests"])
+            .output()
+            .unwrap();
+        assert_stats_add_up(&serde_json::from_slice(&out.stdout).unwrap(), &name);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("app.ts"), LEAK).unwrap();
+    std::fs::write(root.join("plain.ts"), "export const x = 1;\n").unwrap();
+    std::fs::write(root.join("big.ts"), "// x\n".repeat(10_000)).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("link.ts")).unwrap();
+    let c = std::ffi::CString::new(root.join("pipe.ts").as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = egress_scan()
+        .arg(root)
+        .args(["-f", "json", "--max-file-size", "1000"])
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["stats"]["files_seen"], 5, "{:#}", report["stats"]);
+    assert_stats_add_up(&report, "special files");
+}

@@ -41,7 +41,11 @@ pub struct Tool {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Stats {
-    /// Source files of a supported language found by the walk.
+    /// Source files of a supported language found by the walk. Every one
+    /// is counted once more, in exactly one of `files_parsed`,
+    /// `files_without_triggers` and the `files_skipped` counts other than
+    /// `parse_error` (a subset of the parsed files) and `unreadable_dirs`
+    /// (folders): see [`Stats::add_up`].
     pub files_seen: usize,
     /// Files parsed with tree-sitter.
     pub files_parsed: usize,
@@ -67,6 +71,21 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Whether the counts add up: `files_seen` is the sum of the outcomes
+    /// of the files seen (the identity documented on [`Stats::files_seen`]).
+    pub fn add_up(&self) -> bool {
+        let k = &self.files_skipped;
+        self.files_seen
+            == self.files_parsed
+                + self.files_without_triggers
+                + k.binary
+                + k.too_large
+                + k.minified
+                + k.unreadable
+                + k.symlink_or_special
+                + k.parse_abandoned
+    }
+
     /// Counts each language name into [`Stats::not_analysed`].
     pub fn count_not_analysed<'a>(&mut self, languages: impl IntoIterator<Item = &'a str>) {
         for lang in languages {
@@ -148,6 +167,13 @@ pub struct Skipped {
     /// allowance (pathological input, typically crafted).
     #[serde(default)]
     pub parse_abandoned: usize,
+    /// Folders the walk could not list (not files: not in `files_seen`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unreadable_dirs: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -368,7 +368,8 @@ fn add_stats(into: &mut Stats, s: &Stats) -> Option<()> {
     add(&mut a.parse_error, b.parse_error)?;
     add(&mut a.unreadable, b.unreadable)?;
     add(&mut a.symlink_or_special, b.symlink_or_special)?;
-    add(&mut a.parse_abandoned, b.parse_abandoned)
+    add(&mut a.parse_abandoned, b.parse_abandoned)?;
+    add(&mut a.unreadable_dirs, b.unreadable_dirs)
 }
 
 /// Sorts and rebuilds derived data exactly as a scan's report is built

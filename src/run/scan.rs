@@ -84,11 +84,12 @@ pub fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> Result<T, Error> 
 fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Result<Report, Error> {
     let (walked, outcomes) = walk_and_process(options, rules, config)?;
     let mut stats = Stats {
-        files_seen: walked.files.len() + walked.too_large,
+        files_seen: walked.files.len() + walked.too_large + walked.unreadable + walked.special_paths.len(),
         files_skipped: Skipped {
             too_large: walked.too_large,
             unreadable: walked.unreadable,
             symlink_or_special: walked.special_paths.len(),
+            unreadable_dirs: walked.unreadable_dirs,
             ..Skipped::default()
         },
         ..Stats::default()

@@ -90,9 +90,15 @@ impl Shard {
             too_large: own_large,
             unreadable: own_unreadable + if self.index == 1 { pathless } else { 0 },
             symlink_or_special: walked.special_paths.iter().filter(|p| self.owns(p)).count(),
+            unreadable_dirs: if self.index == 1 {
+                walked.unreadable_dirs
+            } else {
+                0
+            },
             ..Skipped::default()
         };
-        stats.files_seen = own_large;
+        stats.files_seen =
+            own_large + stats.files_skipped.unreadable + stats.files_skipped.symlink_or_special;
         // Not files of any one shard: shard 1 reports them, as the single
         // run does once.
         if self.index == 1 {

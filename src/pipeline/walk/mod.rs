@@ -38,6 +38,8 @@ pub struct WalkOutput {
     pub files: Vec<Candidate>,
     pub too_large: usize,
     pub unreadable: usize,
+    /// Folders that could not be listed.
+    pub unreadable_dirs: usize,
     /// Relative paths of the files counted in `too_large` and, where the
     /// path is known, `unreadable` (so `--shard` can partition the counts).
     pub too_large_paths: Vec<String>,
@@ -130,8 +132,17 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
-                Err(_) => {
-                    lock(out).unreadable += 1;
+                Err(e) => {
+                    let mut guard = lock(out);
+                    match error_path(&e) {
+                        // A folder that cannot be listed is not a file.
+                        Some(path) if path.is_dir() => guard.unreadable_dirs += 1,
+                        Some(path) => {
+                            guard.unreadable += 1;
+                            guard.unreadable_paths.push(relative(root, path));
+                        }
+                        None => guard.unreadable += 1,
+                    }
                     return WalkState::Continue;
                 }
             };
@@ -241,6 +252,15 @@ fn add_tracked(
     output.unreadable += added.unreadable;
     output.unreadable_paths.append(&mut added.unreadable_paths);
     Ok(())
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

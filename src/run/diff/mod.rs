@@ -191,7 +191,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
 /// outcomes under the side's paths.
 fn side_facts<'a>(extracted: &'a Extracted, side: &Side) -> (Stats, Vec<Cow<'a, ParsedFile>>) {
     let mut stats = Stats {
-        files_seen: side.files.len() + side.too_large,
+        files_seen: side.files.len() + side.too_large + side.unreadable + side.special,
         files_skipped: Skipped {
             too_large: side.too_large,
             unreadable: side.unreadable,
