@@ -395,3 +395,45 @@ fn stats_add_up_on_every_fixture_and_with_links_fifos_and_large_files() {
     assert_eq!(report["stats"]["files_seen"], 5, "{:#}", report["stats"]);
     assert_stats_add_up(&report, "special files");
 }
+
+#[test]
+fn a_deeply_nested_rule_file_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deep.yaml"),
+        format!("id: team/x\na: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
+    let out = egress_scan()
+        .args(["rules", "list", "--rules"])
+        .arg(dir.path())
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        flat(&out.stderr).contains("nested deeper than 64"),
+        "{}",
+        flat(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rule_file_linked_out_of_the_rules_folder_is_refused() {
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("env"), "AWS_SECRET=SECRET-VALUE-456\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(secret.path().join("env"), dir.path().join("leak.yaml")).unwrap();
+    let out = egress_scan()
+        .args(["rules", "list", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = flat(&out.stderr);
+    assert!(
+        stderr.contains("symbolic link") && !stderr.contains("SECRET-VALUE"),
+        "{stderr}"
+    );
+}

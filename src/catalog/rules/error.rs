@@ -6,6 +6,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use super::RuleSource;
+use crate::input;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum RuleError {
@@ -77,35 +78,48 @@ impl RuleError {
     }
 
     pub fn yaml(source: &RuleSource, err: serde_yaml::Error) -> Self {
-        let span = err.location().map(|l| SourceSpan::from((l.index(), 1)));
+        let (src, span) = excerpt(source, err.location().map(|l| SourceSpan::from((l.index(), 1))));
         RuleError::Yaml {
             name: source.name.clone(),
-            message: err.to_string(),
-            src: NamedSource::new(&source.name, source.text.clone()),
+            message: input::message(&err.to_string()),
+            src,
             span,
         }
     }
 
     pub fn invalid(source: &RuleSource, field: &str, message: &str) -> Self {
+        let (src, span) = excerpt(source, field_span(&source.text, field));
         RuleError::Invalid {
             name: source.name.clone(),
             field: field.to_string(),
-            message: message.to_string(),
-            src: NamedSource::new(&source.name, source.text.clone()),
-            span: field_span(&source.text, field),
+            message: input::message(message),
+            src,
+            span,
+        }
+    }
+
+    /// A file nested deeper than [`MAX_NESTING`] flow collections: refused
+    /// before parsing, which would take seconds per level on crafted input.
+    pub fn too_deep(source: &RuleSource) -> Self {
+        RuleError::Yaml {
+            name: source.name.clone(),
+            message: format!("nested deeper than {MAX_NESTING} `[`/`{{` levels"),
+            src: NamedSource::new(&source.name, String::new()),
+            span: None,
         }
     }
 
     pub fn query(source: &RuleSource, query: &str, err: tree_sitter::QueryError) -> Self {
         // Locate the query text in the file; fall back to the `query:` key.
         let span = locate(&source.text, query, err.offset).or_else(|| field_span(&source.text, "query"));
+        let (src, span) = excerpt(source, span);
         RuleError::Query {
             name: source.name.clone(),
-            message: format!(
+            message: input::message(&format!(
                 "{:?} at row {}, column {}: {}",
                 err.kind, err.row, err.column, err.message
-            ),
-            src: NamedSource::new(&source.name, source.text.clone()),
+            )),
+            src,
             span,
         }
     }
@@ -133,6 +147,35 @@ impl RuleError {
             _ => None,
         }
     }
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) a rule or sink file may
+/// have; real files use a handful.
+pub const MAX_NESTING: usize = 64;
+
+/// Whether `text` nests `[`/`{` deeper than [`MAX_NESTING`] (counting
+/// brackets inside strings too: a conservative, linear check).
+pub fn too_deep(text: &str) -> bool {
+    let mut depth = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What a diagnostic shows of `source`: the line of `span` alone (see
+/// [`input::excerpt`]); the file may hold anything.
+fn excerpt(source: &RuleSource, span: Option<SourceSpan>) -> (NamedSource<String>, Option<SourceSpan>) {
+    input::excerpt(&source.name, &source.text, span.map(|s| (s.offset(), s.len())))
 }
 
 /// Span of `field:` at the start of a line.

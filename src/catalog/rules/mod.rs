@@ -9,6 +9,8 @@ mod sinks;
 
 use std::path::Path;
 
+use crate::input::{self, Links};
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Lang;
@@ -175,7 +177,13 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|e| RuleError::io(&path, e))?;
+            // Rule folders may sit in the scanned repository: a link there
+            // could point at any file of the machine running the scan.
+            let text =
+                input::read_text(&path, Links::Refuse, input::SMALL_FILE_CAP).map_err(|e| RuleError::Io {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
             Ok(RuleSource {
                 name: path.display().to_string(),
                 text,
@@ -185,6 +193,9 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 pub fn parse_rule(source: &RuleSource) -> Result<Rule, RuleError> {
+    if error::too_deep(&source.text) {
+        return Err(RuleError::too_deep(source));
+    }
     let rule: Rule = serde_yaml::from_str(&source.text).map_err(|e| {
         // An unknown detector name points at the `detector:` field.
         let text = e.to_string();

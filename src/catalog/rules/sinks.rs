@@ -310,6 +310,9 @@ fn last_segment(path: &str) -> &str {
 
 impl SinkCatalog {
     pub fn parse(source: &RuleSource) -> Result<SinkCatalog, RuleError> {
+        if super::error::too_deep(&source.text) {
+            return Err(RuleError::too_deep(source));
+        }
         serde_yaml::from_str(&source.text).map_err(|e| RuleError::yaml(source, e))
     }
 
