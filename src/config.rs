@@ -142,8 +142,8 @@ mod tests {
                 src,
                 ..
             } => {
-                assert_eq!(span.offset(), 0);
-                assert_eq!(src.inner(), "bogus = 1");
+                assert_eq!(span.offset(), 1);
+                assert_eq!(src.inner(), "\nbogus = 1");
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -229,10 +229,12 @@ pub fn excerpt(
             .min(shown.len().saturating_sub(head.len()))
             .max(1)
     };
-    let line_no = text[..line_start].matches('\n').count() + 1;
+    // Empty lines before the excerpt keep its line number (what a reader
+    // looks for) without showing any other line of the file.
+    let padding = text[..line_start].matches('\n').count();
     (
-        NamedSource::new(format!("{name}, line {line_no}"), shown),
-        Some(SourceSpan::from((head.len(), span_len))),
+        NamedSource::new(name, format!("{}{shown}", "\n".repeat(padding))),
+        Some(SourceSpan::from((padding + head.len(), span_len))),
     )
 }
 
@@ -260,8 +262,8 @@ mod tests {
         let text = "SECRET_ONE=abc\nbad = [\nSECRET_TWO=def\n";
         let (src, span) = excerpt("c.toml", text, Some((text.find("[").unwrap(), 1)));
         let shown = src.inner().clone();
-        assert_eq!(shown, "bad = [");
-        assert_eq!(span, Some(SourceSpan::from((6, 1))));
+        assert_eq!(shown, "\nbad = [");
+        assert_eq!(span, Some(SourceSpan::from((7, 1))));
         assert!(!shown.contains("SECRET"));
         let (none, no_span) = excerpt("c.toml", text, None);
         assert!(none.inner().is_empty() && no_span.is_none());

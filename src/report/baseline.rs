@@ -118,7 +118,7 @@ mod tests {
             BaselineError::Invalid {
                 span: Some(_), src, ..
             } => {
-                assert_eq!(src.inner(), "  \"schema_version\": \"x\"")
+                assert_eq!(src.inner(), "\n  \"schema_version\": \"x\"")
             }
             other => panic!("unexpected {other:?}"),
         }
