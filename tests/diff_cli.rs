@@ -346,7 +346,7 @@ fn work_tree_is_the_default_head() {
 }
 
 #[test]
-fn revision_gitignore_and_excludes_apply() {
+fn excludes_apply_but_a_revisions_gitignore_does_not_hide_tracked_files() {
     let repo = base_repo();
     repo.write(".gitignore", "generated/\n");
     repo.git(&["add", ".gitignore"]);
@@ -368,9 +368,15 @@ fn revision_gitignore_and_excludes_apply() {
         "export const n = fetch(\"https://new.example/x\");\n",
     );
     repo.commit("v2");
+    // `generated/api.ts` is tracked: the change's own .gitignore cannot
+    // hide it from the review.
     let d = repo.diff_json(&["v1", "v2", "--exclude", "src/skip/**"]);
-    assert_eq!(hosts(&d["added_hosts"]), ["new.example"], "{d:#}");
-    let d = repo.diff_json(&["v1", "v2", "--include-tests"]);
+    assert_eq!(
+        hosts(&d["added_hosts"]),
+        ["generated.example", "new.example"],
+        "{d:#}"
+    );
+    let d = repo.diff_json(&["v1", "v2", "--include-tests", "--exclude", "generated/**"]);
     assert_eq!(
         hosts(&d["added_hosts"]),
         ["new.example", "skipped.example", "tests.example"],

@@ -8,13 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use gix::bstr::ByteSlice;
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::overrides::Override;
 use rayon::prelude::*;
 
 use super::DiffOptions;
 use crate::config::Config;
 use crate::error::Error;
+use crate::input::{self, Links};
 use crate::model::Grammar;
 use crate::pipeline::walk::{self, PathPolicy, WalkOptions};
 
@@ -53,14 +53,30 @@ pub fn revision_config(repo_path: &Path, rev: &str) -> Result<Config, Error> {
     let entry = tree
         .lookup_entry_by_path(".egress-scan.toml")
         .map_err(|e| Error::Git(format!("cannot read the tree of `{rev}`: {e}")))?;
-    let Some(entry) = entry.filter(|e| e.mode().is_blob()) else {
+    let Some(entry) = entry else {
         return Ok(Config::default());
     };
+    let name = format!("{rev}:.egress-scan.toml");
+    if !entry.mode().is_blob() {
+        return Err(Error::Git(format!(
+            "{name} is not a regular file (a link or a folder)"
+        )));
+    }
+    let size = repo
+        .find_header(entry.oid())
+        .map_err(|e| Error::Git(format!("cannot read {name}: {e}")))?
+        .size();
+    if size > input::SMALL_FILE_CAP {
+        return Err(Error::Git(format!(
+            "{name} is larger than {} bytes",
+            input::SMALL_FILE_CAP
+        )));
+    }
     let blob = entry
         .object()
         .map_err(|e| Error::Git(format!("cannot read {rev}:.egress-scan.toml: {e}")))?;
     let text = String::from_utf8_lossy(&blob.data);
-    Ok(Config::parse(&format!("{rev}:.egress-scan.toml"), &text)?)
+    Ok(Config::parse(&name, &text)?)
 }
 
 /// Deleted and added paths with the same blob id (and grammar) are renames.
@@ -86,8 +102,9 @@ pub(super) fn detect_renames(base: &Side, head: &Side) -> BTreeMap<String, Strin
 }
 
 /// The files of revision `rev` that a scan of it would analyse: `policy`
-/// and `excludes` as in the walk, and the revision's own `.gitignore`
-/// files.
+/// and `excludes` as in the walk. Ignore files play no part: every file of
+/// a revision is tracked, and a change must not hide its own files by
+/// listing them in a `.gitignore` it brings.
 pub(super) fn read_revision(
     repo: &gix::Repository,
     rev: &str,
@@ -101,21 +118,6 @@ pub(super) fn read_revision(
         .breadthfirst(&mut recorder)
         .map_err(|e| Error::Git(format!("cannot read tree of `{rev}`: {e}")))?;
 
-    let read = |id: gix::ObjectId| -> Option<Vec<u8>> { repo.find_object(id).ok().map(|o| o.detach().data) };
-
-    // .gitignore files of this revision, by directory ("" = root).
-    let mut ignores = Vec::new();
-    for entry in &recorder.records {
-        let path = entry.filepath.to_str_lossy();
-        if entry.mode.is_blob() && (path == ".gitignore" || path.ends_with("/.gitignore")) {
-            let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            if let Some(data) = read(entry.oid) {
-                ignores.push((dir.clone(), gitignore_from(&dir, &data)));
-            }
-        }
-    }
-    ignores.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-
     let mut side = Side::default();
     for entry in &recorder.records {
         if !entry.mode.is_blob() && !entry.mode.is_link() {
@@ -125,9 +127,6 @@ pub(super) fn read_revision(
         let Some(grammar) = policy.tree_path(&rel, excludes) else {
             continue;
         };
-        if is_git_ignored(&ignores, &rel) {
-            continue;
-        }
         if entry.mode.is_link() {
             side.special += 1;
             continue;
@@ -171,7 +170,7 @@ pub(super) fn read_work_tree(
         .files
         .par_iter()
         .map(|c| {
-            let bytes = std::fs::read(&c.path).ok()?;
+            let bytes = input::read_bytes(&c.path, Links::Refuse, options.max_file_size).ok()?;
             let id = gix::objs::compute_hash(hash_kind, gix::objs::Kind::Blob, &bytes).ok()?;
             Some((c.rel.clone(), c.grammar, id, bytes))
         })
@@ -192,51 +191,4 @@ pub(super) fn read_work_tree(
         }
     }
     Ok(side)
-}
-
-fn gitignore_from(dir: &str, data: &[u8]) -> Gitignore {
-    let mut builder = GitignoreBuilder::new(dir);
-    for line in String::from_utf8_lossy(data).lines() {
-        // A bad line is skipped, as git does.
-        let _ = builder.add_line(None, line);
-    }
-    builder.build().unwrap_or_else(|_| Gitignore::empty())
-}
-
-/// Deepest applicable `.gitignore` first; a whitelist (`!x`) there wins.
-fn is_git_ignored(ignores: &[(String, Gitignore)], rel: &str) -> bool {
-    for (dir, gi) in ignores {
-        let applies = dir.is_empty() || rel.strip_prefix(dir.as_str()).is_some_and(|r| r.starts_with('/'));
-        if !applies {
-            continue;
-        }
-        let m = gi.matched_path_or_any_parents(rel, false);
-        if m.is_ignore() {
-            return true;
-        }
-        if m.is_whitelist() {
-            return false;
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gitignore_from_tree_blobs() {
-        let mut ignores = vec![
-            ("pkg".to_string(), gitignore_from("pkg", b"gen/\n!keep.ts\n")),
-            (String::new(), gitignore_from("", b"*.ts\n!src/**\nout/\n")),
-        ];
-        ignores.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
-        assert!(is_git_ignored(&ignores, "a.ts"));
-        assert!(!is_git_ignored(&ignores, "src/a.ts"));
-        assert!(is_git_ignored(&ignores, "out/x.js"));
-        assert!(is_git_ignored(&ignores, "pkg/gen/x.js"));
-        assert!(!is_git_ignored(&ignores, "pkg/keep.ts"));
-        assert!(!is_git_ignored(&ignores, "pkg/other.js"));
-    }
 }
