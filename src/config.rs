@@ -29,6 +29,10 @@ pub struct Config {
     /// Per-rule severity overrides.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// `diff`: whether inline suppressions a change adds may silence the
+    /// gate (default: they count, so a change cannot silence itself).
+    #[serde(default)]
+    pub allow_new_suppressions: bool,
     #[serde(default)]
     pub report: ReportConfig,
 }

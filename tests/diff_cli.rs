@@ -611,3 +611,82 @@ fn broken_config_in_the_base_revision_is_a_diagnostic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("broken:.egress-scan.toml"), "{stderr}");
 }
+
+#[test]
+fn a_suppression_the_change_adds_does_not_silence_the_gate() {
+    let repo = base_repo();
+    let leak = BOT_TOKEN.replace("notify", "leak").replace(
+        "  return fetch",
+        "  // egress-scan: ignore[egress/token-in-url] reviewed, fine\n  return fetch",
+    );
+    repo.write("src/leak.ts", &leak);
+    repo.commit("suppressed");
+    let d = repo.diff_json(&["v1", "suppressed"]);
+    assert_eq!(rules(&d["new_suppressions"]), ["egress/token-in-url"], "{d:#}");
+    let (code, _) = repo.diff(&["v1", "suppressed", "--fail-on", "high"]);
+    assert_eq!(code, 1, "a new suppression counts for the gate");
+    let (_, table) = repo.diff(&["v1", "suppressed"]);
+    assert!(table.contains("new suppressions"), "{table}");
+
+    // The base configuration may allow it; the change's own config may not.
+    let repo = base_repo();
+    repo.write(".egress-scan.toml", "allow_new_suppressions = true\n");
+    repo.commit("allowed");
+    repo.write("src/leak.ts", &leak);
+    repo.commit("suppressed");
+    let (code, _) = repo.diff(&["allowed", "suppressed", "--fail-on", "high"]);
+    assert_eq!(code, 0);
+    let repo = base_repo();
+    repo.write("src/leak.ts", &leak);
+    repo.write(".egress-scan.toml", "allow_new_suppressions = true\n");
+    repo.commit("self-allowed");
+    let (code, _) = repo.diff(&["v1", "self-allowed", "--fail-on", "high"]);
+    assert_eq!(code, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn changed_files_that_are_not_analysed_are_listed_and_can_fail_the_gate() {
+    let repo = base_repo();
+    std::os::unix::fs::symlink("client.ts", repo.path().join("src/alias.ts")).expect("link");
+    repo.write("src/huge.ts", &"// padding\n".repeat(2_000));
+    repo.commit("skipped");
+    let d = repo.diff_json(&["v1", "skipped", "--max-file-size", "10000"]);
+    let listed: Vec<(String, String)> = d["unanalysed"]
+        .as_array()
+        .expect("unanalysed")
+        .iter()
+        .map(|u| {
+            (
+                u["file"].as_str().unwrap().to_string(),
+                u["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("src/alias.ts".to_string(), "a symbolic link".to_string()),
+            ("src/huge.ts".to_string(), "too large".to_string()),
+        ],
+        "{d:#}"
+    );
+    let (code, _) = repo.diff(&["v1", "skipped", "--max-file-size", "10000"]);
+    assert_eq!(code, 0);
+    let (code, md) = repo.diff(&[
+        "v1",
+        "skipped",
+        "--max-file-size",
+        "10000",
+        "--fail-on-unanalysed",
+        "-f",
+        "markdown",
+    ]);
+    assert_eq!(code, 1);
+    assert!(md.contains("Changed files not analysed"), "{md}");
+    // Unchanged skipped files are not the change's.
+    repo.write("src/other.ts", "export const y = 2;\n");
+    repo.commit("later");
+    let d = repo.diff_json(&["skipped", "later", "--max-file-size", "10000"]);
+    assert!(d.get("unanalysed").is_none(), "{d:#}");
+}

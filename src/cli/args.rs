@@ -174,6 +174,10 @@ pub struct DiffArgs {
     /// Exit with status 1 when a *new* unsuppressed finding is at or above this severity.
     #[arg(long, value_name = "LEVEL", default_value = "none")]
     pub fail_on: FailOn,
+    /// Exit with status 1 when a changed source file could not be analysed
+    /// (too large, a link, unreadable, abandoned by the parser).
+    #[arg(long)]
+    pub fail_on_unanalysed: bool,
     /// Configuration file (default: .egress-scan.toml of the revision
     /// `--config-from` names).
     #[arg(long, value_name = "FILE")]

@@ -12,7 +12,9 @@ use crate::run::{diff, merge};
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
     let rules = RuleSet::load(args.files.rules.as_deref())?;
-    let report = match &args.head {
+    // Whether the change's own inline suppressions may silence the gate:
+    // only a configuration read from the repository can allow it.
+    let (report, allow_new_suppressions) = match &args.head {
         // Two saved JSON reports.
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
             let read = |p: &str| -> Result<crate::model::Report, Error> {
@@ -28,7 +30,7 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
             let mut report = diff::compare(&read(&args.base)?, &read(head)?);
             report.base = args.base.clone();
             report.head = head.clone();
-            report
+            (report, false)
         }
         _ => {
             let config_rev = match (args.config_from, &args.head) {
@@ -57,7 +59,10 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
                 max_file_size: args.files.max_file_size,
                 cache: cache_root(args.files.no_cache),
             };
-            diff::diff_revisions(&options, &rules, &config)?
+            (
+                diff::diff_revisions(&options, &rules, &config)?,
+                config.allow_new_suppressions,
+            )
         }
     };
     let rendered = match args.format {
@@ -69,6 +74,14 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,
     }
-    let failing = args.fail_on.severity().map_or(0, |level| report.failing(level));
-    Ok(Outcome::gate(failing))
+    let failing = args
+        .fail_on
+        .severity()
+        .map_or(0, |level| report.failing(level, allow_new_suppressions));
+    let unanalysed = if args.fail_on_unanalysed {
+        report.unanalysed.len()
+    } else {
+        0
+    };
+    Ok(Outcome::gate(failing + unanalysed))
 }

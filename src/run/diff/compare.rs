@@ -99,6 +99,22 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
         .map(|(_, c)| c.clone())
         .collect();
 
+    // Suppressions the change adds: a suppressed head finding whose
+    // fingerprint no base finding has suppressed.
+    let base_suppressed: BTreeSet<&str> = base
+        .findings
+        .iter()
+        .filter(|f| f.suppressed)
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let mut new_suppressions: Vec<Finding> = head
+        .findings
+        .iter()
+        .filter(|f| f.suppressed && !base_suppressed.contains(f.fingerprint.as_str()))
+        .cloned()
+        .collect();
+    new_suppressions.sort_by(order);
+
     DiffReport {
         schema_version: DIFF_SCHEMA_VERSION,
         base: base.root.clone(),
@@ -118,6 +134,8 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
         removed_endpoints,
         added_hosts,
         removed_hosts,
+        new_suppressions,
+        unanalysed: Vec::new(),
         files: None,
     }
 }

@@ -26,6 +26,9 @@ pub(super) struct Side {
     pub(super) unreadable: usize,
     /// Symlinks named like source files (not followed, as in `scan`).
     pub(super) special: usize,
+    /// Paths not analysed, with why (`too large`, `a symbolic link`,
+    /// `unreadable`) and their blob id when known.
+    pub(super) skipped: BTreeMap<String, (&'static str, Option<gix::ObjectId>)>,
 }
 
 pub(super) fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
@@ -129,14 +132,17 @@ pub(super) fn read_revision(
         };
         if entry.mode.is_link() {
             side.special += 1;
+            side.skipped.insert(rel, ("a symbolic link", Some(entry.oid)));
             continue;
         }
         let Ok(header) = repo.find_header(entry.oid) else {
             side.unreadable += 1;
+            side.skipped.insert(rel, ("unreadable", Some(entry.oid)));
             continue;
         };
         if header.size() > max_file_size {
             side.too_large += 1;
+            side.skipped.insert(rel, ("too large", Some(entry.oid)));
             continue;
         }
         side.files.insert(rel, (grammar, entry.oid));
@@ -181,13 +187,26 @@ pub(super) fn read_work_tree(
         special: walked.special_paths.len(),
         ..Side::default()
     };
-    for item in read {
+    let skipped = [
+        (&walked.too_large_paths, "too large"),
+        (&walked.special_paths, "a symbolic link or special file"),
+        (&walked.unreadable_paths, "unreadable"),
+    ];
+    for (paths, why) in skipped {
+        for rel in paths {
+            side.skipped.insert(rel.clone(), (why, None));
+        }
+    }
+    for (candidate, item) in walked.files.iter().zip(read) {
         match item {
             Some((rel, grammar, id, bytes)) => {
                 disk.entry(id).or_insert(bytes);
                 side.files.insert(rel, (grammar, id));
             }
-            None => side.unreadable += 1,
+            None => {
+                side.unreadable += 1;
+                side.skipped.insert(candidate.rel.clone(), ("unreadable", None));
+            }
         }
     }
     Ok(side)

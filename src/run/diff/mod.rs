@@ -77,6 +77,17 @@ pub struct DiffReport {
     pub removed_endpoints: Vec<Endpoint>,
     pub added_hosts: Vec<HostChange>,
     pub removed_hosts: Vec<HostChange>,
+    /// Findings the change suppresses with an inline comment (new in the
+    /// head, or suppressed there and not in the base). They count for
+    /// `--fail-on` unless the base configuration sets
+    /// `allow_new_suppressions`: a change may not silence its own gate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_suppressions: Vec<Finding>,
+    /// Added or modified files of the head that were not analysed (too
+    /// large, a link, unreadable, or abandoned by the parser), with why:
+    /// their calls are missing from this diff (`--fail-on-unanalysed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unanalysed: Vec<Unanalysed>,
     /// Work done (git mode only): files per side, changed files, files extracted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<FileCounts>,
@@ -100,6 +111,13 @@ pub struct HostChange {
     pub locations: Vec<Location>,
 }
 
+/// A changed file the diff could not analyse.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unanalysed {
+    pub file: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FileCounts {
     /// Source files selected on each side.
@@ -114,12 +132,23 @@ pub struct FileCounts {
 }
 
 impl DiffReport {
-    /// New, unsuppressed findings at or above `level` (for `--fail-on`).
-    pub fn failing(&self, level: Severity) -> usize {
-        self.new_findings
+    /// Findings at or above `level` that fail `--fail-on`: new unsuppressed
+    /// ones, and the change's new suppressions unless `allow_new_suppressions`.
+    pub fn failing(&self, level: Severity, allow_new_suppressions: bool) -> usize {
+        let new = self
+            .new_findings
             .iter()
             .filter(|f| !f.suppressed && f.severity >= level)
-            .count()
+            .count();
+        let suppressed = if allow_new_suppressions {
+            0
+        } else {
+            self.new_suppressions
+                .iter()
+                .filter(|f| f.severity >= level)
+                .count()
+        };
+        new + suppressed
     }
 }
 
@@ -177,6 +206,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         || side_report(&head, head_label, &no_renames),
     );
     let mut report = compare(&base_report, &head_report);
+    report.unanalysed = unanalysed(&base, &head, &extracted);
     report.files = Some(FileCounts {
         base: base.files.len(),
         head: head.files.len(),
@@ -185,6 +215,36 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         extracted: extracted.len(),
     });
     Ok(report)
+}
+
+/// The head's added or modified files that were not analysed, with why.
+fn unanalysed(base: &Side, head: &Side, extracted: &Extracted) -> Vec<Unanalysed> {
+    let mut out: Vec<Unanalysed> = head
+        .skipped
+        .iter()
+        // A work-tree file skipped unread has no id: it may have changed.
+        .filter(|(rel, skip)| skip.1.is_none() || base.skipped.get(*rel) != Some(*skip))
+        .map(|(rel, (why, _))| Unanalysed {
+            file: rel.clone(),
+            reason: (*why).to_string(),
+        })
+        .collect();
+    for (rel, (grammar, id)) in &head.files {
+        if base.files.get(rel).map(|v| v.1) == Some(*id) {
+            continue;
+        }
+        let reason = match extracted.get(&(*id, *grammar)) {
+            Some(Outcome::ParseAbandoned) => "abandoned by the parser (work allowance used up)",
+            Some(Outcome::Unreadable) | None => "unreadable",
+            _ => continue,
+        };
+        out.push(Unanalysed {
+            file: rel.clone(),
+            reason: reason.to_string(),
+        });
+    }
+    out.sort();
+    out
 }
 
 /// The statistics and parsed files of one side, taken from the blobs'

@@ -56,6 +56,20 @@ pub fn table(report: &DiffReport) -> String {
         }
     };
     findings(&mut out, "new findings", &report.new_findings);
+    findings(
+        &mut out,
+        "new suppressions (count for --fail-on)",
+        &report.new_suppressions,
+    );
+    if !report.unanalysed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nchanged files not analysed (their calls are missing from this diff):"
+        );
+        for u in &report.unanalysed {
+            let _ = writeln!(out, "  {}  ({})", safe(&u.file), safe(&u.reason));
+        }
+    }
     findings(&mut out, "resolved findings", &report.resolved_findings);
     let endpoints = |out: &mut String, title: &str, sign: char, list: &[Endpoint]| {
         if list.is_empty() {
@@ -121,6 +135,28 @@ pub fn markdown(report: &DiffReport) -> String {
     if !report.new_findings.is_empty() {
         let rows = finding_rows(&report.new_findings);
         section(&mut out, "New findings", report.new_findings.len(), &rows);
+    }
+    if !report.new_suppressions.is_empty() {
+        let rows = finding_rows(&report.new_suppressions);
+        section(
+            &mut out,
+            "New suppressions (they count for the gate unless the base config allows them)",
+            report.new_suppressions.len(),
+            &rows,
+        );
+    }
+    if !report.unanalysed.is_empty() {
+        let rows: String = report
+            .unanalysed
+            .iter()
+            .map(|u| format!("- {}: {}\n", code(&u.file), text(&u.reason)))
+            .collect();
+        section(
+            &mut out,
+            "Changed files not analysed (their calls are missing from this diff)",
+            report.unanalysed.len(),
+            &rows,
+        );
     }
     if !report.added_hosts.is_empty() {
         let rows = host_rows(&report.added_hosts);
