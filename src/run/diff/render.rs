@@ -13,9 +13,7 @@ const FOLD_AFTER: usize = 5;
 const MAX_LOCATIONS: usize = 3;
 
 pub fn json(report: &DiffReport) -> String {
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    crate::report::escape::json_document(report)
 }
 
 pub fn table(report: &DiffReport) -> String {
