@@ -42,17 +42,52 @@ impl CompiledQueries {
 /// Turns tree-sitter's byte columns into Unicode code point columns (what
 /// SARIF's `unicodeCodePoints` and most editors count), so a finding on a
 /// line with non-ASCII text before it is highlighted at the right place.
+/// One sweep over the source for all spans (sorted offsets): a file of one
+/// long line costs no more than any other.
 fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
-    let convert = |byte: usize, column: usize| -> usize {
-        let line_start = byte.saturating_sub(column.saturating_sub(1));
-        match src.get(line_start..byte) {
-            Some(prefix) if !prefix.is_ascii() => String::from_utf8_lossy(prefix).chars().count() + 1,
-            _ => column,
+    if src.is_ascii() {
+        return;
+    }
+    let mut offsets: Vec<usize> = Vec::new();
+    {
+        let mut add = |span: &crate::model::Span| {
+            offsets.push(span.start_byte);
+            offsets.push(span.end_byte);
+        };
+        facts.calls.iter().for_each(|c| add(&c.span));
+        facts.bindings.iter().for_each(|b| add(&b.span));
+        facts.functions.iter().for_each(|f| add(&f.span));
+        facts.strings.iter().for_each(|s| add(&s.span));
+        facts.imports.iter().for_each(|i| add(&i.span));
+        facts.query_matches.iter().for_each(|q| add(&q.span));
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    // Code points since the start of the line, at each offset.
+    let mut columns = Vec::with_capacity(offsets.len());
+    let mut pos = 0;
+    let mut chars = 0usize;
+    for &offset in &offsets {
+        let end = offset.min(src.len());
+        for &b in &src[pos.min(end)..end] {
+            if b == b'\n' {
+                chars = 0;
+            } else if b & 0xC0 != 0x80 {
+                chars += 1;
+            }
+        }
+        pos = pos.max(end);
+        columns.push(chars + 1);
+    }
+    let column_at = |byte: usize, column: usize| -> usize {
+        match offsets.binary_search(&byte) {
+            Ok(i) => columns[i],
+            Err(_) => column,
         }
     };
     let fix = |span: &mut crate::model::Span| {
-        span.column = convert(span.start_byte, span.column);
-        span.end_column = convert(span.end_byte, span.end_column);
+        span.column = column_at(span.start_byte, span.column);
+        span.end_column = column_at(span.end_byte, span.end_column);
     };
     facts.calls.iter_mut().for_each(|c| fix(&mut c.span));
     facts.bindings.iter_mut().for_each(|b| fix(&mut b.span));
