@@ -480,3 +480,40 @@ fn long_concatenation_chains_keep_the_scheme_and_host() {
         assert_eq!(findings[0]["severity"], "high", "{empties}: {report}");
     }
 }
+
+#[test]
+fn extraction_of_pathological_files_is_bounded_and_counted() {
+    // Under 2 MiB each: a 100,000-term `+` chain and `f()()()…` 200,000
+    // deep used to keep tree-sitter's query cursor busy for minutes.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("plus.ts"),
+        format!(
+            "const u = \"https://c.x.net/?k=\"\n{};\nfetch(u);\n",
+            " + \"a\"\n".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    fs::write(
+        root.join("calls.ts"),
+        format!("fetch(\"https://calls.x.net/\");\nf{};\n", "()\n".repeat(200_000)),
+    )
+    .unwrap();
+    // Wide, not deep: every literal argument names the same call.
+    fs::write(
+        root.join("args.ts"),
+        format!(
+            "fetch(\"https://args.x.net/\");\nf({});\n",
+            "\"a\",\n".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    fs::write(root.join("ok.ts"), "fetch(\"https://ok.x.net/\");\n").unwrap();
+    let report = scan_report(root);
+    let stats = &report["stats"];
+    assert_eq!(stats["files_skipped"]["parse_abandoned"], 2, "{stats}");
+    assert_eq!(stats["files_parsed"], 2, "{stats}");
+    let hosts: Vec<String> = hosts_by_file(&report).into_iter().map(|(_, h)| h).collect();
+    assert_eq!(hosts, vec!["args.x.net", "ok.x.net"], "{hosts:?}");
+}

@@ -312,5 +312,5 @@ pub fn analyse_source(
     let text = String::from_utf8_lossy(bytes);
     let bytes = text.as_bytes();
     let tree = lang::parse(grammar, bytes)?;
-    Ok(extract::extract(rel, grammar, &tree, bytes, queries))
+    extract::extract(rel, grammar, &tree, bytes, queries)
 }

@@ -273,7 +273,7 @@ impl Kotlin {
 
 impl Syntax for Kotlin {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);

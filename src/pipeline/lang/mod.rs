@@ -45,6 +45,87 @@ const PARSE_CHECKS_PER_BYTE: usize = 1;
 /// the machine, reached only by input that would otherwise hang the scan.
 const PARSE_WALL_CLOCK: std::time::Duration = std::time::Duration::from_secs(20);
 
+/// Trees deeper than this are abandoned like a runaway parse: tree-sitter's
+/// query cursor keeps node depths in 16 bits, and past 65,535 levels a
+/// query pass turns quadratic (a 700 KB chain of 100,000 `+ "a"` terms kept
+/// it busy for most of a minute). Real code stays below a few hundred levels.
+pub const MAX_TREE_DEPTH: usize = 50_000;
+
+/// Lowering steps allowed per file: a fixed allowance plus 64 per byte.
+/// Each node is lowered at most once per enclosing captured expression
+/// within [`MAX_DEPTH`] levels, so real files stay far below it.
+const LOWERING_BASE: usize = 100_000;
+const LOWERING_PER_BYTE: usize = 64;
+
+thread_local! {
+    /// Lowering steps left for the file being extracted on this thread, and
+    /// whether the allowance ran out.
+    static LOWERING: std::cell::Cell<(usize, bool)> = const { std::cell::Cell::new((usize::MAX, false)) };
+}
+
+/// The lowering allowance of one file, installed for this thread while the
+/// guard lives (lowering outside an extraction is not limited).
+pub struct LoweringAllowance(());
+
+impl LoweringAllowance {
+    pub fn for_source(len: usize) -> Self {
+        let steps = LOWERING_BASE.saturating_add(len.saturating_mul(LOWERING_PER_BYTE));
+        LOWERING.with(|cell| cell.set((steps, false)));
+        LoweringAllowance(())
+    }
+
+    /// True once a lowering step was refused.
+    pub fn exhausted(&self) -> bool {
+        LOWERING.with(|cell| cell.get().1)
+    }
+}
+
+impl Drop for LoweringAllowance {
+    fn drop(&mut self) {
+        LOWERING.with(|cell| cell.set((usize::MAX, false)));
+    }
+}
+
+/// Spends one lowering step; false (and the allowance marked exhausted)
+/// when the file's allowance is used up.
+pub fn spend() -> bool {
+    LOWERING.with(|cell| match cell.get() {
+        (0, _) => {
+            cell.set((0, true));
+            false
+        }
+        (left, exhausted) => {
+            cell.set((left - 1, exhausted));
+            true
+        }
+    })
+}
+
+/// True when some node of `tree` is more than `limit` levels below the root
+/// (one iterative cursor walk, stopping at the first such node).
+pub fn deeper_than(tree: &Tree, limit: usize) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// Why a file has no syntax tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseFailure {
@@ -79,6 +160,7 @@ pub fn parse(grammar: Grammar, source: &[u8]) -> Result<Tree, ParseFailure> {
         let mut read = |offset: usize, _: tree_sitter::Point| source.get(offset..).unwrap_or_default();
         let tree = parser.parse_with_options(&mut read, None, Some(options));
         match tree {
+            Some(tree) if deeper_than(&tree, MAX_TREE_DEPTH) => Err(ParseFailure::Abandoned),
             Some(tree) => Ok(tree),
             None if checks > allowance || started.elapsed() > PARSE_WALL_CLOCK => {
                 parser.reset();

@@ -246,7 +246,7 @@ fn declared_name(node: Node, src: &[u8]) -> Option<String> {
 
 impl Syntax for Swift {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);

@@ -122,7 +122,7 @@ fn mentions_exports(src: &[u8]) -> bool {
 
 impl Syntax for TypeScript {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);
