@@ -127,8 +127,8 @@ fn parse_host_port(host_port: &str) -> Option<String> {
 }
 
 /// Host without port, lower-cased.
-pub fn hostname(host: impl AsRef<str>) -> String {
-    let host = host.as_ref().trim();
+pub fn hostname(host: &str) -> String {
+    let host = host.trim();
     let bare = if let Some(inner) = host.strip_prefix('[') {
         inner.split(']').next().unwrap_or(inner)
     } else {

@@ -206,7 +206,7 @@ fn token_in_url(rule: &Rule, project: &Project, file: usize, sinks: &[Sink], out
         {
             return;
         }
-        let host = host::split(&rendered).map(|p| host::hostname(p.host));
+        let host = host::split(&rendered).map(|p| host::hostname(&p.host));
         let detail = format!("{place} ({rendered})");
         let msg = message(
             rule,
