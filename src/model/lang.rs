@@ -65,10 +65,11 @@ impl Grammar {
         }
     }
 
-    /// Detects the grammar from a file extension.
+    /// Detects the grammar from a file extension, case-insensitively
+    /// (`x.JS` runs like `x.js`).
     pub fn for_path(path: &Path) -> Option<Grammar> {
-        let ext = path.extension()?.to_str()?;
-        Some(match ext {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
             "ts" | "mts" | "cts" => Grammar::TypeScript,
             "tsx" | "jsx" | "js" | "mjs" | "cjs" => Grammar::Tsx,
             "swift" => Grammar::Swift,
@@ -110,5 +111,8 @@ mod tests {
             Some(Grammar::Kotlin)
         );
         assert_eq!(Grammar::for_path(Path::new("README.md")), None);
+        assert_eq!(Grammar::for_path(Path::new("x.JS")), Some(Grammar::Tsx));
+        assert_eq!(Grammar::for_path(Path::new("x.Ts")), Some(Grammar::TypeScript));
+        assert_eq!(Grammar::for_path(Path::new("A.SWIFT")), Some(Grammar::Swift));
     }
 }

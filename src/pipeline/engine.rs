@@ -1,5 +1,7 @@
-//! Per-file processing: binary and minified checks, the prefilter, parse
-//! and extract, through the facts cache. [`Engine`] holds what that needs
+//! Per-file processing: the prefilter, parse and extract, through the
+//! facts cache. A source file is never skipped for its bytes: NUL bytes and
+//! invalid UTF-8 are decoded lossily (as the runtime reads them) and
+//! minified files are parsed (the work allowances bound their cost). [`Engine`] holds what that needs
 //! (compiled queries, prefilter automata, the cache) and is shared by every
 //! worker thread of a scan or diff.
 
@@ -34,7 +36,10 @@ pub enum EngineError {
 pub enum Outcome {
     Facts(Box<ParsedFile>),
     NoTrigger,
+    /// No longer produced for source files (kept for the stats and the
+    /// verdicts of earlier caches).
     Binary,
+    /// No longer produced for source files (see [`Outcome::Binary`]).
     Minified,
     Unreadable,
     /// The parser used up its work allowance (see [`lang::parse`]).
@@ -165,7 +170,7 @@ impl Engine {
         self.queries.get(grammar as usize)?.get()
     }
 
-    /// Binary/minified checks, prefilter, parse and extract of one file.
+    /// Prefilter, parse and extract of one file.
     pub fn process(&self, rel: &str, grammar: Grammar, bytes: &[u8]) -> Outcome {
         self.process_identified(rel, grammar, bytes, None)
     }
@@ -177,12 +182,6 @@ impl Engine {
         bytes: &[u8],
         id: Option<gix::ObjectId>,
     ) -> Outcome {
-        if is_binary(bytes) {
-            return Outcome::Binary;
-        }
-        if is_minified(bytes) {
-            return Outcome::Minified;
-        }
         if !self.prefilter.may_match(bytes) {
             return Outcome::NoTrigger;
         }
@@ -301,41 +300,17 @@ impl Engine {
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.
+/// Invalid UTF-8 is decoded lossily (U+FFFD), as a JavaScript, Swift or
+/// Kotlin runtime reads it, so a stray byte cannot hide a literal; valid
+/// files are not copied.
 pub fn analyse_source(
     rel: &str,
     grammar: Grammar,
     bytes: &[u8],
     queries: &CompiledQueries,
 ) -> Result<FileFacts, lang::ParseFailure> {
+    let text = String::from_utf8_lossy(bytes);
+    let bytes = text.as_bytes();
     let tree = lang::parse(grammar, bytes)?;
-    Ok(extract::extract(rel, grammar, &tree, bytes, queries))
-}
-
-/// NUL in the first 8 KiB, as git and ripgrep decide.
-pub fn is_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(8192)].contains(&0)
-}
-
-/// Bundled or minified code: long average lines in a file of some size.
-pub fn is_minified(bytes: &[u8]) -> bool {
-    if bytes.len() < 4096 {
-        return false;
-    }
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-    bytes.len() / lines > 300
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn binary_and_minified() {
-        assert!(is_binary(b"abc\0def"));
-        assert!(!is_binary(b"const a = 1;\n"));
-        let long_line = "a".repeat(5000);
-        assert!(is_minified(long_line.as_bytes()));
-        let normal = "const x = 1;\n".repeat(1000);
-        assert!(!is_minified(normal.as_bytes()));
-    }
+    extract::extract(rel, grammar, &tree, bytes, queries)
 }

@@ -193,7 +193,7 @@ fn positional_destination(project: &Project, file: usize, calls: &[&CallSite], l
         return false;
     }
     let hostname = host::split(lit.value.trim())
-        .map(|p| host::hostname(p.host))
+        .map(|p| host::hostname(&p.host))
         .unwrap_or_default();
     let class = if callee == "super" || callee == "super.init" {
         let own = site

@@ -42,17 +42,52 @@ impl CompiledQueries {
 /// Turns tree-sitter's byte columns into Unicode code point columns (what
 /// SARIF's `unicodeCodePoints` and most editors count), so a finding on a
 /// line with non-ASCII text before it is highlighted at the right place.
+/// One sweep over the source for all spans (sorted offsets): a file of one
+/// long line costs no more than any other.
 fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
-    let convert = |byte: usize, column: usize| -> usize {
-        let line_start = byte.saturating_sub(column.saturating_sub(1));
-        match src.get(line_start..byte) {
-            Some(prefix) if !prefix.is_ascii() => String::from_utf8_lossy(prefix).chars().count() + 1,
-            _ => column,
+    if src.is_ascii() {
+        return;
+    }
+    let mut offsets: Vec<usize> = Vec::new();
+    {
+        let mut add = |span: &crate::model::Span| {
+            offsets.push(span.start_byte);
+            offsets.push(span.end_byte);
+        };
+        facts.calls.iter().for_each(|c| add(&c.span));
+        facts.bindings.iter().for_each(|b| add(&b.span));
+        facts.functions.iter().for_each(|f| add(&f.span));
+        facts.strings.iter().for_each(|s| add(&s.span));
+        facts.imports.iter().for_each(|i| add(&i.span));
+        facts.query_matches.iter().for_each(|q| add(&q.span));
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    // Code points since the start of the line, at each offset.
+    let mut columns = Vec::with_capacity(offsets.len());
+    let mut pos = 0;
+    let mut chars = 0usize;
+    for &offset in &offsets {
+        let end = offset.min(src.len());
+        for &b in &src[pos.min(end)..end] {
+            if b == b'\n' {
+                chars = 0;
+            } else if b & 0xC0 != 0x80 {
+                chars += 1;
+            }
+        }
+        pos = pos.max(end);
+        columns.push(chars + 1);
+    }
+    let column_at = |byte: usize, column: usize| -> usize {
+        match offsets.binary_search(&byte) {
+            Ok(i) => columns[i],
+            Err(_) => column,
         }
     };
     let fix = |span: &mut crate::model::Span| {
-        span.column = convert(span.start_byte, span.column);
-        span.end_column = convert(span.end_byte, span.end_column);
+        span.column = column_at(span.start_byte, span.column);
+        span.end_column = column_at(span.end_byte, span.end_column);
     };
     facts.calls.iter_mut().for_each(|c| fix(&mut c.span));
     facts.bindings.iter_mut().for_each(|b| fix(&mut b.span));
@@ -75,14 +110,27 @@ fn with_cursor<R>(f: impl FnOnce(&mut QueryCursor) -> R) -> R {
     })
 }
 
-/// Extracts facts from a parsed file.
+/// Query work allowed per file, in progress checks (tree-sitter calls the
+/// progress callback every 100 cursor operations): a fixed allowance plus
+/// one per byte, as for the parser. Query passes are linear on trees within
+/// [`lang::MAX_TREE_DEPTH`]; this bounds anything else.
+const QUERY_CHECKS_BASE: usize = 500;
+const QUERY_CHECKS_PER_BYTE: usize = 1;
+
+/// Extracts facts from a parsed file; `Err(Abandoned)` when a query pass or
+/// the lowering uses up its work allowance.
 pub fn extract(
     path: &str,
     grammar: Grammar,
     tree: &Tree,
     src: &[u8],
     queries: &CompiledQueries,
-) -> FileFacts {
+) -> Result<FileFacts, lang::ParseFailure> {
+    let allowance = QUERY_CHECKS_BASE.saturating_add(src.len().saturating_mul(QUERY_CHECKS_PER_BYTE));
+    // Shared by every query pass of this file.
+    let mut checks = 0usize;
+    let lowering = lang::LoweringAllowance::for_source(src.len());
+    let mut call_names = CallNames::default();
     let lang = grammar.lang();
     let syntax = crate::pipeline::lang::syntax(lang);
     let root = tree.root_node();
@@ -100,8 +148,16 @@ pub fn extract(
     let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
     let mut module_objects = interop::ModuleObjects::default();
     with_cursor(|cursor| {
-        let mut matches = cursor.matches(query, root, src);
+        let mut progress = |_: &tree_sitter::QueryCursorState| {
+            checks += 1;
+            checks > allowance
+        };
+        let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut progress);
+        let mut matches = cursor.matches_with_options(query, root, src, options);
         while let Some(m) = matches.next() {
+            if lowering.exhausted() {
+                break;
+            }
             let mut primary: Option<(&str, Node)> = None;
             let mut parts: Vec<(&str, Node)> = Vec::new();
             for capture in m.captures {
@@ -159,7 +215,7 @@ pub fn extract(
                             span: span(node),
                             context: StringContext {
                                 key: syntax.assigned_name(node, src),
-                                in_call: enclosing_call(syntax, node, src),
+                                in_call: call_names.enclosing(syntax, node, src),
                             },
                             function: functions.enclosing(syntax, node, src),
                         });
@@ -209,9 +265,17 @@ pub fn extract(
         .filter(|i| seen.insert((i.source.clone(), i.span.line, i.names.clone())))
         .collect();
 
+    if checks > allowance || lowering.exhausted() {
+        return Err(lang::ParseFailure::Abandoned);
+    }
     for rule in &queries.rules {
         with_cursor(|cursor| {
-            let mut matches = cursor.matches(&rule.query, root, src);
+            let mut progress = |_: &tree_sitter::QueryCursorState| {
+                checks += 1;
+                checks > allowance
+            };
+            let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut progress);
+            let mut matches = cursor.matches_with_options(&rule.query, root, src, options);
             while let Some(m) = matches.next() {
                 for capture in m.captures.iter().filter(|c| c.index == rule.match_capture) {
                     facts.query_matches.push(QueryMatch {
@@ -224,9 +288,12 @@ pub fn extract(
             }
         });
     }
+    if checks > allowance || lowering.exhausted() {
+        return Err(lang::ParseFailure::Abandoned);
+    }
     code_point_columns(&mut facts, src);
     facts.shrink_to_fit();
-    facts
+    Ok(facts)
 }
 
 /// Names of enclosing functions, memoised per node so that walking up from
@@ -336,20 +403,38 @@ fn import_source(lang: Lang, raw: &str) -> String {
     }
 }
 
-/// Name of the call a literal is a (possibly nested) argument of.
-fn enclosing_call(syntax: &dyn crate::pipeline::lang::Syntax, node: Node, src: &[u8]) -> Option<String> {
-    let mut current = lang::parent(node);
-    for _ in 0..5 {
-        let n = current?;
-        if syntax.is_function(n) {
-            return None;
+/// Callee names of call nodes, memoised per node: every literal argument of
+/// a call with 100,000 arguments asks for the same call, which is lowered
+/// once instead of once per argument.
+#[derive(Default)]
+struct CallNames {
+    /// Node id → `Some(callee path)` for call nodes, `None` for others.
+    calls: rustc_hash::FxHashMap<usize, Option<Option<String>>>,
+}
+
+impl CallNames {
+    /// Name of the call a literal is a (possibly nested) argument of.
+    fn enclosing(&mut self, syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option<String> {
+        let mut current = lang::parent(node);
+        for _ in 0..5 {
+            let n = current?;
+            if syntax.is_function(n) {
+                return None;
+            }
+            let callee = self
+                .calls
+                .entry(n.id())
+                .or_insert_with(|| match shallow_call(syntax, n, src) {
+                    Expr::Call(call) => Some(call.callee.path()),
+                    _ => None,
+                });
+            if let Some(path) = callee {
+                return path.clone();
+            }
+            current = lang::parent(n);
         }
-        if let Expr::Call(call) = shallow_call(syntax, n, src) {
-            return call.callee.path();
-        }
-        current = lang::parent(n);
+        None
     }
-    None
 }
 
 /// Lowers only call nodes (cheap check by kind name shared by the grammars).
@@ -390,7 +475,7 @@ pub(crate) fn facts_of(path: &str, src: &str) -> FileFacts {
     let grammar = Grammar::for_path(std::path::Path::new(path)).expect("a supported file name");
     let tree = lang::parse(grammar, src.as_bytes()).expect("parses");
     let queries = CompiledQueries::new(grammar, Vec::new()).expect("compiles");
-    extract(path, grammar, &tree, src.as_bytes(), &queries)
+    extract(path, grammar, &tree, src.as_bytes(), &queries).expect("within the allowances")
 }
 
 #[cfg(test)]

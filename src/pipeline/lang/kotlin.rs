@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use super::{concat, short_text, text, unescape, Syntax, MAX_DEPTH};
+use super::{concat, plus_operands, short_text, text, unescape_kotlin as unescape, Syntax, MAX_DEPTH};
 use crate::model::{Arg, CallExpr, Expr, Param};
 
 pub struct Kotlin;
@@ -63,10 +63,29 @@ fn is_inner_half(node: Node) -> bool {
     }
 }
 
+/// The operands of a `+` node.
+fn plus<'t>(node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, Node<'t>)> {
+    if node.kind() != "binary_expression"
+        || node.child_by_field_name("operator").map(|o| text(o, src)) != Some("+")
+    {
+        return None;
+    }
+    Some((
+        node.child_by_field_name("left")?,
+        node.child_by_field_name("right")?,
+    ))
+}
+
 impl Kotlin {
     fn string(node: Node, src: &[u8], depth: usize) -> Expr {
         let raw_string = node.kind() == "multiline_string_literal";
         let mut parts = Vec::new();
+        // Literal text so far, decoded (unless raw) and split into templates.
+        let flush = |buffer: &mut String, parts: &mut Vec<Expr>| {
+            let text = std::mem::take(buffer);
+            let text = if raw_string { text } else { unescape(&text) };
+            split_simple_templates(&text, parts);
+        };
         // Literal text accumulated across content and escape nodes.
         let mut buffer = String::new();
         let mut walker = node.walk();
@@ -77,16 +96,16 @@ impl Kotlin {
                     let t = text(child, src);
                     if t == "\\$" {
                         // An escaped dollar never starts a template.
-                        split_simple_templates(&std::mem::take(&mut buffer), &mut parts);
+                        flush(&mut buffer, &mut parts);
                         parts.push(Expr::Str("$".into()));
-                    } else if raw_string {
-                        buffer.push_str(t);
                     } else {
-                        buffer.push_str(&unescape(t));
+                        // Decoded with the content around it: the grammar
+                        // leaves `\u` in string content.
+                        buffer.push_str(t);
                     }
                 }
                 "interpolation" => {
-                    split_simple_templates(&std::mem::take(&mut buffer), &mut parts);
+                    flush(&mut buffer, &mut parts);
                     let inner = child
                         .named_child(0)
                         .map(|e| Kotlin.lower(e, src, depth + 1))
@@ -96,7 +115,7 @@ impl Kotlin {
                 _ => {}
             }
         }
-        split_simple_templates(&buffer, &mut parts);
+        flush(&mut buffer, &mut parts);
         if parts.is_empty() {
             return Expr::Str(String::new());
         }
@@ -254,7 +273,7 @@ impl Kotlin {
 
 impl Syntax for Kotlin {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);
@@ -281,12 +300,17 @@ impl Syntax for Kotlin {
                     _ => Expr::Unknown(short_text(node, src)),
                 }
             }
+            "binary_expression" if plus(node, src).is_some() => concat(
+                plus_operands(node, |n| plus(n, src))
+                    .into_iter()
+                    .map(lower)
+                    .collect(),
+            ),
             "binary_expression" => {
                 let op = node.child_by_field_name("operator").map(|o| text(o, src));
                 let left = node.child_by_field_name("left").map(lower);
                 let right = node.child_by_field_name("right").map(lower);
                 match (op, left, right) {
-                    (Some("+"), Some(l), Some(r)) => concat(vec![l, r]),
                     (Some("?:"), Some(l), Some(r)) => Expr::Fallback(Box::new(l), Box::new(r)),
                     _ => Expr::Unknown(short_text(node, src)),
                 }

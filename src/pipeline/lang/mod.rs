@@ -45,6 +45,87 @@ const PARSE_CHECKS_PER_BYTE: usize = 1;
 /// the machine, reached only by input that would otherwise hang the scan.
 const PARSE_WALL_CLOCK: std::time::Duration = std::time::Duration::from_secs(20);
 
+/// Trees deeper than this are abandoned like a runaway parse: tree-sitter's
+/// query cursor keeps node depths in 16 bits, and past 65,535 levels a
+/// query pass turns quadratic (a 700 KB chain of 100,000 `+ "a"` terms kept
+/// it busy for most of a minute). Real code stays below a few hundred levels.
+pub const MAX_TREE_DEPTH: usize = 50_000;
+
+/// Lowering steps allowed per file: a fixed allowance plus 64 per byte.
+/// Each node is lowered at most once per enclosing captured expression
+/// within [`MAX_DEPTH`] levels, so real files stay far below it.
+const LOWERING_BASE: usize = 100_000;
+const LOWERING_PER_BYTE: usize = 64;
+
+thread_local! {
+    /// Lowering steps left for the file being extracted on this thread, and
+    /// whether the allowance ran out.
+    static LOWERING: std::cell::Cell<(usize, bool)> = const { std::cell::Cell::new((usize::MAX, false)) };
+}
+
+/// The lowering allowance of one file, installed for this thread while the
+/// guard lives (lowering outside an extraction is not limited).
+pub struct LoweringAllowance(());
+
+impl LoweringAllowance {
+    pub fn for_source(len: usize) -> Self {
+        let steps = LOWERING_BASE.saturating_add(len.saturating_mul(LOWERING_PER_BYTE));
+        LOWERING.with(|cell| cell.set((steps, false)));
+        LoweringAllowance(())
+    }
+
+    /// True once a lowering step was refused.
+    pub fn exhausted(&self) -> bool {
+        LOWERING.with(|cell| cell.get().1)
+    }
+}
+
+impl Drop for LoweringAllowance {
+    fn drop(&mut self) {
+        LOWERING.with(|cell| cell.set((usize::MAX, false)));
+    }
+}
+
+/// Spends one lowering step; false (and the allowance marked exhausted)
+/// when the file's allowance is used up.
+pub fn spend() -> bool {
+    LOWERING.with(|cell| match cell.get() {
+        (0, _) => {
+            cell.set((0, true));
+            false
+        }
+        (left, exhausted) => {
+            cell.set((left - 1, exhausted));
+            true
+        }
+    })
+}
+
+/// True when some node of `tree` is more than `limit` levels below the root
+/// (one iterative cursor walk, stopping at the first such node).
+pub fn deeper_than(tree: &Tree, limit: usize) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// Why a file has no syntax tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseFailure {
@@ -79,6 +160,7 @@ pub fn parse(grammar: Grammar, source: &[u8]) -> Result<Tree, ParseFailure> {
         let mut read = |offset: usize, _: tree_sitter::Point| source.get(offset..).unwrap_or_default();
         let tree = parser.parse_with_options(&mut read, None, Some(options));
         match tree {
+            Some(tree) if deeper_than(&tree, MAX_TREE_DEPTH) => Err(ParseFailure::Abandoned),
             Some(tree) => Ok(tree),
             None if checks > allowance || started.elapsed() > PARSE_WALL_CLOCK => {
                 parser.reset();
@@ -158,6 +240,28 @@ pub fn enclosing_function(syntax: &dyn Syntax, node: Node, src: &[u8]) -> Option
     None
 }
 
+/// The operands of a chain of `+` nodes, left to right, found iteratively:
+/// `plus(node)` gives a `+` node's left and right operands. A chain of any
+/// length lowers at one depth, so a long `"https://h/?k=" + t + "" + …`
+/// keeps its literal prefix (the scheme and host).
+pub fn plus_operands<'t>(
+    node: Node<'t>,
+    plus: impl Fn(Node<'t>) -> Option<(Node<'t>, Node<'t>)>,
+) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match plus(n) {
+            Some((left, right)) => {
+                stack.push(right);
+                stack.push(left);
+            }
+            None => out.push(n),
+        }
+    }
+    out
+}
+
 /// Concatenation that folds adjacent literals and flattens nested concats.
 pub fn concat(parts: Vec<Expr>) -> Expr {
     let mut out: Vec<Expr> = Vec::new();
@@ -180,25 +284,162 @@ pub fn concat(parts: Vec<Expr>) -> Expr {
     }
 }
 
-/// Resolves the common escapes of a quoted string body.
-pub fn unescape(raw: &str) -> String {
+/// Decodes the escapes of a JavaScript/TypeScript string or template body
+/// as the engine does: `\n \t \r \b \f \v`, `\xHH`, `\uXXXX` (surrogate
+/// pairs combined, a lone surrogate becomes U+FFFD), `\u{…}`, line
+/// continuations, legacy octal (`\101`, sloppy-mode scripts; a syntax error
+/// in strict code, which then never runs) and any other character as
+/// itself. A URL is read only after this, so `\u005c` cannot hide a `\`.
+pub fn unescape_js(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
     }
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
+    let mut chars = raw.chars().peekable();
+    // A high surrogate waiting for its low half.
+    let mut pending: Option<u32> = None;
+    let flush = |pending: &mut Option<u32>, out: &mut String| {
+        if pending.take().is_some() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            flush(&mut pending, &mut out);
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else { break };
+        let unit = match e {
+            'u' => {
+                if chars.peek() == Some(&'{') {
+                    chars.next();
+                    let mut value: u32 = 0;
+                    let mut ok = false;
+                    while let Some(&h) = chars.peek() {
+                        chars.next();
+                        if h == '}' {
+                            break;
+                        }
+                        match h.to_digit(16) {
+                            Some(d) => {
+                                value = value.saturating_mul(16).saturating_add(d);
+                                ok = true;
+                            }
+                            None => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                    if ok {
+                        Some(value)
+                    } else {
+                        Some(0xFFFD)
+                    }
+                } else {
+                    Some(hex_digits(&mut chars, 4).unwrap_or(0xFFFD))
+                }
+            }
+            'x' => Some(hex_digits(&mut chars, 2).unwrap_or(0xFFFD)),
+            '0'..='7' => {
+                // Legacy octal: up to three digits, at most 0o377.
+                let mut value = e.to_digit(8).unwrap_or(0);
+                let max_digits = if e <= '3' { 3 } else { 2 };
+                for _ in 1..max_digits {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            value = value * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                Some(value)
+            }
+            _ => None,
+        };
+        match unit {
+            Some(unit) => {
+                if (0xD800..0xDC00).contains(&unit) {
+                    flush(&mut pending, &mut out);
+                    pending = Some(unit);
+                    continue;
+                }
+                if (0xDC00..0xE000).contains(&unit) {
+                    if let Some(high) = pending.take() {
+                        let code = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00);
+                        out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    } else {
+                        out.push(char::REPLACEMENT_CHARACTER);
+                    }
+                    continue;
+                }
+                flush(&mut pending, &mut out);
+                out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            None => {
+                flush(&mut pending, &mut out);
+                match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'v' => out.push('\u{b}'),
+                    // Line continuations: the backslash and the line break vanish.
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                    }
+                    '\n' | '\u{2028}' | '\u{2029}' => {}
+                    other => out.push(other),
+                }
+            }
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
+}
+
+/// Exactly `count` hex digits, consumed only when all are there.
+fn hex_digits(chars: &mut std::iter::Peekable<std::str::Chars>, count: usize) -> Option<u32> {
+    let ahead: String = chars.clone().take(count).collect();
+    if ahead.chars().count() != count || !ahead.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    for _ in 0..count {
+        chars.next();
+    }
+    u32::from_str_radix(&ahead, 16).ok()
+}
+
+/// Decodes the escapes of Kotlin string text (`\t \b \n \r \' \" \\ \$
+/// \uXXXX`; the grammar leaves `\u` inside string content, so whole runs of
+/// content are decoded, not single escape nodes).
+pub fn unescape_kotlin(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
         match chars.next() {
-            Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
+            Some('b') => out.push('\u{8}'),
+            Some('n') => out.push('\n'),
             Some('r') => out.push('\r'),
-            Some('0') => out.push('\0'),
+            Some('u') => match hex_digits(&mut chars, 4) {
+                Some(unit) => out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)),
+                None => out.push('u'),
+            },
             Some(other) => out.push(other),
-            None => {}
+            None => out.push('\\'),
         }
     }
     out
@@ -228,7 +469,21 @@ mod tests {
 
     #[test]
     fn unescape_simple() {
-        assert_eq!(unescape(r"a\/b\n"), "a/b\n");
+        assert_eq!(unescape_js(r"a\/b\n"), "a/b\n");
+    }
+
+    #[test]
+    fn js_escapes_are_decoded_as_the_engine_does() {
+        assert_eq!(unescape_js(r"evil.net\u005c@a"), "evil.net\\@a");
+        assert_eq!(unescape_js(r"\u{5C}\x5c\u002f"), "\\\\/");
+        assert_eq!(unescape_js(r"\u0065vil"), "evil");
+        assert_eq!(unescape_js("a\\\nb\\\r\nc"), "abc");
+        assert_eq!(unescape_js(r"\uD83D\uDE00"), "\u{1F600}");
+        assert_eq!(unescape_js(r"\uD83Dx"), "\u{FFFD}x");
+        assert_eq!(unescape_js(r"\145vil\0"), "evil\0");
+        assert_eq!(unescape_js(r"\xZZ\u12"), "\u{FFFD}ZZ\u{FFFD}12");
+        assert_eq!(unescape_kotlin(r"\u005C"), "\\");
+        assert_eq!(unescape_kotlin(r"\$"), "$");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use tree_sitter::Node;
 
-use super::{concat, short_text, text, Syntax, MAX_DEPTH};
+use super::{concat, plus_operands, short_text, text, Syntax, MAX_DEPTH};
 use crate::model::{Arg, CallExpr, Expr, Param};
 
 pub struct Swift;
@@ -171,6 +171,16 @@ fn escape(raw: &str) -> String {
     }
 }
 
+/// The operands of a `+` node.
+fn plus<'t>(node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, Node<'t>)> {
+    if node.kind() != "additive_expression"
+        || node.child_by_field_name("op").map(|o| text(o, src)) != Some("+")
+    {
+        return None;
+    }
+    Some((node.child_by_field_name("lhs")?, node.child_by_field_name("rhs")?))
+}
+
 /// `#"text"#` parts carry their delimiters: drop the hashes and quotes.
 fn strip_raw_delimiters(raw: &str) -> String {
     let s = raw.trim_start_matches('#');
@@ -236,7 +246,7 @@ fn declared_name(node: Node, src: &[u8]) -> Option<String> {
 
 impl Syntax for Swift {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);
@@ -276,13 +286,12 @@ impl Syntax for Swift {
                     _ => Expr::Unknown(short_text(node, src)),
                 }
             }
-            "additive_expression" => {
-                let op = node.child_by_field_name("op").map(|o| text(o, src));
-                match (op, field("lhs"), field("rhs")) {
-                    (Some("+"), Some(l), Some(r)) => concat(vec![l, r]),
-                    _ => Expr::Unknown(short_text(node, src)),
-                }
-            }
+            "additive_expression" if plus(node, src).is_some() => concat(
+                plus_operands(node, |n| plus(n, src))
+                    .into_iter()
+                    .map(lower)
+                    .collect(),
+            ),
             "nil_coalescing_expression" => match (field("value"), field("if_nil")) {
                 (Some(v), Some(d)) => Expr::Fallback(Box::new(v), Box::new(d)),
                 _ => Expr::Unknown(short_text(node, src)),

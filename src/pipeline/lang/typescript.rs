@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::{concat, short_text, text, unescape, Syntax, MAX_DEPTH};
+use super::{concat, plus_operands, short_text, text, unescape_js as unescape, Syntax, MAX_DEPTH};
 use crate::model::{Arg, CallExpr, Expr, Param};
 
 pub struct TypeScript;
@@ -78,6 +78,19 @@ impl TypeScript {
     }
 }
 
+/// The operands of a `+` node.
+fn plus<'t>(node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, Node<'t>)> {
+    if node.kind() != "binary_expression"
+        || node.child_by_field_name("operator").map(|o| text(o, src)) != Some("+")
+    {
+        return None;
+    }
+    Some((
+        node.child_by_field_name("left")?,
+        node.child_by_field_name("right")?,
+    ))
+}
+
 fn property_key(node: Node, src: &[u8]) -> String {
     match node.kind() {
         "string" => TypeScript::string_value(node, src),
@@ -109,7 +122,7 @@ fn mentions_exports(src: &[u8]) -> bool {
 
 impl Syntax for TypeScript {
     fn lower(&self, node: Node, src: &[u8], depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !super::spend() {
             return Expr::Unknown(short_text(node, src));
         }
         let lower = |n: Node| self.lower(n, src, depth + 1);
@@ -143,12 +156,17 @@ impl Syntax for TypeScript {
                     _ => Expr::Unknown(short_text(node, src)),
                 }
             }
+            "binary_expression" if plus(node, src).is_some() => concat(
+                plus_operands(node, |n| plus(n, src))
+                    .into_iter()
+                    .map(lower)
+                    .collect(),
+            ),
             "binary_expression" => {
                 let op = node.child_by_field_name("operator").map(|o| text(o, src));
                 let left = node.child_by_field_name("left").map(lower);
                 let right = node.child_by_field_name("right").map(lower);
                 match (op, left, right) {
-                    (Some("+"), Some(l), Some(r)) => concat(vec![l, r]),
                     (Some("??" | "||"), Some(l), Some(r)) => Expr::Fallback(Box::new(l), Box::new(r)),
                     _ => Expr::Unknown(short_text(node, src)),
                 }

@@ -32,7 +32,7 @@ const GIT_NETWORK_SUBCOMMANDS: &[&str] = &["clone", "fetch", "pull", "push", "ls
 /// The host of a URL, `user@host:path` or a bare `host.name` argument.
 pub fn target_host(arg: &str) -> Option<String> {
     if let Some(parts) = host::split(arg) {
-        return (!parts.host.starts_with('{')).then(|| host::hostname(parts.host));
+        return (!parts.host.starts_with('{')).then(|| host::hostname(&parts.host));
     }
     if let Some((_, after)) = arg.split_once("://") {
         // ssh://, git:// and other tool schemes.
@@ -101,7 +101,7 @@ pub fn report(
             out.endpoints.push(EndpointHit {
                 url: url.clone().unwrap_or_default(),
                 scheme: parts.scheme.to_ascii_lowercase(),
-                host: host::hostname(parts.host),
+                host: host::hostname(&parts.host),
                 origin,
                 file: facts.path.clone(),
                 span,

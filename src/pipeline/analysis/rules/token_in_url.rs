@@ -33,7 +33,7 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
         {
             return;
         }
-        let host = host::split(&rendered).map(|p| host::hostname(p.host));
+        let host = host::split(&rendered).map(|p| host::hostname(&p.host));
         let detail = format!("{place} ({rendered})");
         let finding = Finding::new(rule, facts, span)
             .fields(&[
