@@ -57,13 +57,13 @@ pub fn is_test_file(name: &str) -> bool {
         || name.ends_with("Tests.kt")
 }
 
-/// Bundles, declaration files and source maps: never analysed.
+/// Declaration files and source maps: they hold no code that runs, so they
+/// are never analysed (case-insensitively, as the extension is matched).
+/// Minified bundles (`*.min.js`) are analysed: SDK bundles are where
+/// library traffic lives, and a name must not hide code from the gate.
 pub fn is_skipped_name(name: &str) -> bool {
-    name.ends_with(".min.js")
-        || name.ends_with(".d.ts")
-        || name.ends_with(".d.mts")
-        || name.ends_with(".d.cts")
-        || name.ends_with(".map")
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") || name.ends_with(".map")
 }
 
 /// The `--exclude` globs as ignore overrides relative to `root` (`""` for
@@ -182,6 +182,8 @@ mod tests {
         assert!(p.tree_path("src/__tests__/a.ts", &ex).is_none());
         assert!(p.tree_path("src/a.test.ts", &ex).is_none());
         assert!(p.tree_path("types/a.d.ts", &ex).is_none());
+        assert!(p.tree_path("types/A.D.TS", &ex).is_none());
+        assert!(p.tree_path("vendor-sdk/sdk.min.js", &ex).is_some());
         assert!(p.tree_path(".github/x.js", &ex).is_none());
         assert!(p.tree_path("generated/x.ts", &ex).is_none());
         assert!(p.tree_path("src/x.gen.ts", &ex).is_none());
