@@ -8,62 +8,18 @@ use super::{cache_root, gix_root, parse_langs, threads, write_file, write_stdout
 use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
-use crate::run::{diff, merge};
+use crate::run::diff::{self, DiffReport};
+use crate::run::merge;
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
     let rules = RuleSet::load(args.files.rules.as_deref())?;
     // Whether the change's own inline suppressions may silence the gate:
     // only a configuration read from the repository can allow it.
     let (report, allow_new_suppressions) = match &args.head {
-        // Two saved JSON reports.
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
-            let read = |p: &str| -> Result<crate::model::Report, Error> {
-                let report = merge::read_report(Path::new(p))?;
-                match &report.shard {
-                    Some(info) => Err(Error::Usage(format!(
-                        "{p} is the report of shard {} of {}; merge the shards first (`egress-scan merge`)",
-                        info.index, info.count
-                    ))),
-                    None => Ok(report),
-                }
-            };
-            let mut report = diff::compare(&read(&args.base)?, &read(head)?);
-            report.base = args.base.clone();
-            report.head = head.clone();
-            (report, false)
+            (compare_reports(&args.base, head)?, false)
         }
-        _ => {
-            let config_rev = match (args.config_from, &args.head) {
-                (ConfigFrom::Base, _) => Some(args.base.as_str()),
-                (ConfigFrom::Head, head) => head.as_deref(),
-            };
-            let config = match (args.config.as_deref(), config_rev) {
-                (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,
-                (None, Some(rev)) => diff::revision_config(&args.repo, rev)?,
-                // The work tree's own file.
-                (None, None) => Config::discover(&gix_root(&args.repo), None)?,
-            };
-            let config_name = args.config.as_deref().map_or_else(
-                || format!("{}:.egress-scan.toml", config_rev.unwrap_or("work tree")),
-                |p| p.display().to_string(),
-            );
-            config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
-            let options = diff::DiffOptions {
-                repo: args.repo.clone(),
-                base: args.base.clone(),
-                head: args.head.clone(),
-                excludes: args.files.exclude.clone(),
-                include_tests: args.files.include_tests,
-                langs: parse_langs(&args.files.lang)?,
-                threads: threads(args.files.threads),
-                max_file_size: args.files.max_file_size,
-                cache: cache_root(args.files.no_cache),
-            };
-            (
-                diff::diff_revisions(&options, &rules, &config)?,
-                config.allow_new_suppressions,
-            )
-        }
+        _ => diff_repository(args, &rules)?,
     };
     let rendered = match args.format {
         diff::DiffFormat::Json => diff::render::json(&report),
@@ -84,4 +40,58 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
         0
     };
     Ok(Outcome::gate(failing + unanalysed))
+}
+
+/// The diff of two saved JSON reports of whole scans.
+fn compare_reports(base: &str, head: &str) -> Result<DiffReport, Error> {
+    let read = |p: &str| -> Result<crate::model::Report, Error> {
+        let report = merge::read_report(Path::new(p))?;
+        match &report.shard {
+            Some(info) => Err(Error::Usage(format!(
+                "{p} is the report of shard {} of {}; merge the shards first (`egress-scan merge`)",
+                info.index, info.count
+            ))),
+            None => Ok(report),
+        }
+    };
+    let mut report = diff::compare(&read(base)?, &read(head)?);
+    report.base = base.to_string();
+    report.head = head.to_string();
+    Ok(report)
+}
+
+/// The diff of two revisions (or a revision and the work tree), under the
+/// configuration `--config-from` names; with that configuration's
+/// `allow_new_suppressions`.
+fn diff_repository(args: &DiffArgs, rules: &RuleSet) -> Result<(DiffReport, bool), Error> {
+    let config_rev = match (args.config_from, &args.head) {
+        (ConfigFrom::Base, _) => Some(args.base.as_str()),
+        (ConfigFrom::Head, head) => head.as_deref(),
+    };
+    let config = match (args.config.as_deref(), config_rev) {
+        (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,
+        (None, Some(rev)) => diff::revision_config(&args.repo, rev)?,
+        // The work tree's own file.
+        (None, None) => Config::discover(&gix_root(&args.repo), None)?,
+    };
+    let config_name = args.config.as_deref().map_or_else(
+        || format!("{}:.egress-scan.toml", config_rev.unwrap_or("work tree")),
+        |p| p.display().to_string(),
+    );
+    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
+    let options = diff::DiffOptions {
+        repo: args.repo.clone(),
+        base: args.base.clone(),
+        head: args.head.clone(),
+        excludes: args.files.exclude.clone(),
+        include_tests: args.files.include_tests,
+        langs: parse_langs(&args.files.lang)?,
+        threads: threads(args.files.threads),
+        max_file_size: args.files.max_file_size,
+        cache: cache_root(args.files.no_cache),
+    };
+    Ok((
+        diff::diff_revisions(&options, rules, &config)?,
+        config.allow_new_suppressions,
+    ))
 }
