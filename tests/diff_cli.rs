@@ -675,3 +675,36 @@ fn changed_files_that_are_not_analysed_are_listed_and_can_fail_the_gate() {
     let d = repo.diff_json(&["skipped", "later", "--max-file-size", "10000"]);
     assert!(d.get("unanalysed").is_none(), "{d:#}");
 }
+
+#[test]
+fn a_rules_folder_of_the_repository_is_read_from_the_base_revision() {
+    let repo = base_repo();
+    std::fs::create_dir_all(repo.path().join("egress-rules")).expect("mkdir");
+    repo.write("egress-rules/README.yaml.txt", "team rules\n");
+    repo.commit("with-rules");
+    // The change adds a leak and a rule file that downgrades the rule.
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/token-in-url.yaml"))
+            .expect("built-in rule");
+    repo.write(
+        "egress-rules/token-in-url.yaml",
+        &builtin.replace("severity: high", "severity: low"),
+    );
+    repo.write("src/leak.ts", BOT_TOKEN.replace("notify", "leak").as_str());
+    repo.commit("downgraded");
+    let rules = repo.path().join("egress-rules");
+    let rules = rules.to_str().expect("utf-8");
+    let (code, _) = repo.diff(&["with-rules", "downgraded", "--rules", rules, "--fail-on", "high"]);
+    assert_eq!(code, 1, "the base revision's rules judge the change");
+    let (code, _) = repo.diff(&[
+        "with-rules",
+        "downgraded",
+        "--rules",
+        rules,
+        "--fail-on",
+        "high",
+        "--config-from",
+        "head",
+    ]);
+    assert_eq!(code, 0, "the head's rules only when asked");
+}

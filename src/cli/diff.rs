@@ -12,14 +12,14 @@ use crate::run::diff::{self, DiffReport};
 use crate::run::merge;
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
-    let rules = RuleSet::load(args.files.rules.as_deref())?;
     // Whether the change's own inline suppressions may silence the gate:
     // only a configuration read from the repository can allow it.
     let (report, allow_new_suppressions) = match &args.head {
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
+            RuleSet::load(args.files.rules.as_deref())?;
             (compare_reports(&args.base, head)?, false)
         }
-        _ => diff_repository(args, &rules)?,
+        _ => diff_repository(args)?,
     };
     let rendered = match args.format {
         diff::DiffFormat::Json => diff::render::json(&report),
@@ -63,10 +63,20 @@ fn compare_reports(base: &str, head: &str) -> Result<DiffReport, Error> {
 /// The diff of two revisions (or a revision and the work tree), under the
 /// configuration `--config-from` names; with that configuration's
 /// `allow_new_suppressions`.
-fn diff_repository(args: &DiffArgs, rules: &RuleSet) -> Result<(DiffReport, bool), Error> {
+fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, bool), Error> {
     let config_rev = match (args.config_from, &args.head) {
         (ConfigFrom::Base, _) => Some(args.base.as_str()),
         (ConfigFrom::Head, head) => head.as_deref(),
+    };
+    // A rules folder of the repository is read from the same revision as
+    // the configuration; any other folder from disk.
+    let in_revision = match (args.files.rules.as_deref(), config_rev) {
+        (Some(dir), Some(rev)) => diff::revision_rule_files(&args.repo, rev, dir)?,
+        _ => None,
+    };
+    let rules = &match in_revision {
+        Some(files) => RuleSet::with_user_files(files)?,
+        None => RuleSet::load(args.files.rules.as_deref())?,
     };
     let config = match (args.config.as_deref(), config_rev) {
         (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,

@@ -96,6 +96,16 @@ impl RuleSet {
     /// Built-ins merged with the `*.yaml`/`*.yml` files of `extra`. A user rule
     /// with a built-in id replaces it; two user files with one id are an error.
     pub fn load(extra: Option<&Path>) -> Result<RuleSet, RuleError> {
+        let user = match extra {
+            Some(dir) => read_rule_dir(dir)?,
+            None => Vec::new(),
+        };
+        Self::with_user_files(user)
+    }
+
+    /// Built-ins merged with user rule and sink files already read (from a
+    /// folder, or from a git revision by `diff`).
+    pub fn with_user_files(user: Vec<RuleSource>) -> Result<RuleSet, RuleError> {
         let mut rules: Vec<Rule> = Vec::new();
         for (name, text) in builtin::rule_files() {
             rules.push(parse_rule(&RuleSource {
@@ -110,9 +120,9 @@ impl RuleSet {
                 text: text.into(),
             })?);
         }
-        if let Some(dir) = extra {
+        {
             let mut user_ids: Vec<(String, String)> = Vec::new();
-            for source in read_rule_dir(dir)? {
+            for source in user {
                 let file_name = Path::new(&source.name)
                     .file_name()
                     .and_then(|n| n.to_str())

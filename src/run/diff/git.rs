@@ -12,6 +12,7 @@ use ignore::overrides::Override;
 use rayon::prelude::*;
 
 use super::DiffOptions;
+use crate::catalog::rules::RuleSource;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::{self, Links};
@@ -43,6 +44,83 @@ fn revision_tree<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Tree<'
         .object()
         .and_then(|o| o.peel_to_tree())
         .map_err(|e| Error::Usage(format!("revision `{rev}` has no tree: {e}")))
+}
+
+/// The rule and sink files (`*.yaml`, `*.yml`) of the folder `dir` as it is
+/// in revision `rev`, when `dir` is inside the repository's work tree:
+/// `diff` takes a rules folder of the repository from the base revision,
+/// so a change cannot weaken the rules that judge it. `None` when `dir` is
+/// outside the repository (read from disk as usual); an empty list when the
+/// base has no such folder.
+pub fn revision_rule_files(
+    repo_path: &Path,
+    rev: &str,
+    dir: &Path,
+) -> Result<Option<Vec<RuleSource>>, Error> {
+    let repo = open_repository(repo_path)?;
+    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return Ok(None);
+    };
+    let Ok(dir) = dir.canonicalize() else {
+        return Ok(None);
+    };
+    let Ok(rel) = dir.strip_prefix(&workdir) else {
+        return Ok(None);
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let tree = revision_tree(&repo, rev)?;
+    let folder = if rel.is_empty() {
+        Some(tree)
+    } else {
+        match tree
+            .lookup_entry_by_path(&rel)
+            .map_err(|e| Error::Git(format!("cannot read the tree of `{rev}`: {e}")))?
+        {
+            Some(entry) if entry.mode().is_tree() => Some(
+                entry
+                    .object()
+                    .map_err(|e| Error::Git(format!("cannot read {rev}:{rel}: {e}")))?
+                    .into_tree(),
+            ),
+            _ => None,
+        }
+    };
+    let Some(folder) = folder else {
+        return Ok(Some(Vec::new()));
+    };
+    let mut out = Vec::new();
+    for entry in folder.iter() {
+        let entry = entry.map_err(|e| Error::Git(format!("cannot read {rev}:{rel}: {e}")))?;
+        let file = entry.filename().to_str_lossy().into_owned();
+        if !(file.ends_with(".yaml") || file.ends_with(".yml")) {
+            continue;
+        }
+        let name = if rel.is_empty() {
+            format!("{rev}:{file}")
+        } else {
+            format!("{rev}:{rel}/{file}")
+        };
+        if !entry.mode().is_blob() {
+            return Err(Error::Git(format!(
+                "{name} is not a regular file (a link or a folder)"
+            )));
+        }
+        let blob = repo
+            .find_object(entry.oid())
+            .map_err(|e| Error::Git(format!("cannot read {name}: {e}")))?;
+        if blob.data.len() as u64 > input::SMALL_FILE_CAP {
+            return Err(Error::Git(format!(
+                "{name} is larger than {} bytes",
+                input::SMALL_FILE_CAP
+            )));
+        }
+        out.push(RuleSource {
+            name,
+            text: String::from_utf8_lossy(&blob.data).into_owned(),
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Some(out))
 }
 
 /// The `.egress-scan.toml` at the root of revision `rev` of the repository

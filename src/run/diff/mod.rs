@@ -34,8 +34,8 @@ use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
 use crate::run::scan;
 pub use compare::compare;
 use extract::Extracted;
-pub use git::revision_config;
 use git::Side;
+pub use git::{revision_config, revision_rule_files};
 
 pub const DIFF_SCHEMA_VERSION: u32 = 1;
 
