@@ -155,3 +155,15 @@ fn user_sinks_file_extends_redirects_delegates_and_frameworks() {
         "{extended:#}"
     );
 }
+
+#[test]
+fn the_repositorys_own_rules_folder_passes_its_tests() {
+    // The "Adding a rule" workflow: `rules test rules` (with --update) in
+    // egress-scan's own repository, whose folder also holds the built-in
+    // service catalog.
+    egress_scan()
+        .args(["rules", "test", "rules"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(" 0 failed"));
+}

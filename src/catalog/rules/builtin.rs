@@ -29,6 +29,14 @@ pub fn is_services(path: &str) -> bool {
     file_name(path).starts_with("services")
 }
 
+/// Whether `text` is the built-in service catalog file of that name
+/// (`--rules rules/` in egress-scan's own repository holds it unchanged).
+pub fn is_builtin_services(path: &str, text: &str) -> bool {
+    RULE_FILES
+        .iter()
+        .any(|(p, t)| file_name(p) == file_name(path) && *t == text)
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }

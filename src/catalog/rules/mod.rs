@@ -132,6 +132,12 @@ impl RuleSet {
                     continue;
                 }
                 if builtin::is_services(file_name) {
+                    // The built-in catalog itself adds nothing; any other
+                    // services file would be ignored, which must not pass
+                    // silently.
+                    if builtin::is_builtin_services(file_name, &source.text) {
+                        continue;
+                    }
                     return Err(RuleError::services_in_rule_dir(&source));
                 }
                 let rule = parse_rule(&source)?;
