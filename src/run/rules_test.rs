@@ -203,8 +203,7 @@ pub fn run_tests(rules: &RuleSet, dir: Option<&Path>) -> Vec<CaseResult> {
                     kind,
                     i + 1,
                     results,
-                    // Inline examples have no snapshot; firing is enough.
-                    Some(None),
+                    Expected::AnyResult,
                 ));
             }
         }
@@ -252,8 +251,8 @@ fn run_file(
                 file: case.file.clone(),
             };
             let results = runner.results(rule, &example);
-            let expected = (kind == "invalid").then(|| snapshot.and_then(|s| s.get(&(i + 1)).cloned()));
-            let mut result = judge(
+            let expected = Expected::Snapshot(snapshot.and_then(|s| s.get(&(i + 1)).cloned()));
+            out.push(judge(
                 rule,
                 source.to_string(),
                 Some(lang),
@@ -261,16 +260,21 @@ fn run_file(
                 i + 1,
                 results,
                 expected,
-            );
-            result.rule_id = rule.id.clone();
-            out.push(result);
+            ));
         }
     }
     out
 }
 
-/// The verdict of a case. `expected` is `None` for valid cases, else the
-/// case's snapshot (`Some(None)`: none was kept).
+/// What the results of an invalid case must be.
+enum Expected {
+    /// Any result: inline `examples` of a rule file keep no snapshot.
+    AnyResult,
+    /// Equal to the case's snapshot; `None` when none was kept.
+    Snapshot(Option<String>),
+}
+
+/// The verdict of a case of `kind` (`valid` or `invalid`).
 fn judge(
     rule: &Rule,
     source: String,
@@ -278,7 +282,7 @@ fn judge(
     kind: &'static str,
     index: usize,
     results: Result<Vec<String>, String>,
-    expected: Option<Option<String>>,
+    expected: Expected,
 ) -> CaseResult {
     let (results, verdict) = match results {
         Err(why) => (Vec::new(), Verdict::Error(why)),
@@ -287,12 +291,9 @@ fn judge(
                 ("valid", true, _) => Verdict::Validated,
                 ("valid", false, _) => Verdict::Noisy,
                 (_, true, _) => Verdict::Missing,
-                // Inline examples: any result passes.
-                (_, false, Some(None)) if source.ends_with("(inline examples)") => Verdict::Reported,
-                (_, false, Some(Some(snap))) if snap == results.join("\n") => Verdict::Reported,
-                (_, false, expected) => Verdict::Wrong {
-                    expected: expected.flatten(),
-                },
+                (_, false, Expected::AnyResult) => Verdict::Reported,
+                (_, false, Expected::Snapshot(Some(snap))) if snap == results.join("\n") => Verdict::Reported,
+                (_, false, Expected::Snapshot(expected)) => Verdict::Wrong { expected },
             };
             (results, verdict)
         }
