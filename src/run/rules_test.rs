@@ -520,6 +520,42 @@ mod tests {
         }
     }
 
+    /// "Add a sink" is a catalog entry plus a case: every API the built-in
+    /// sink catalogs name is found by some `egress/outbound-call` case of
+    /// its language.
+    #[test]
+    fn every_catalog_api_has_an_outbound_call_case() {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        let results = builtin_results();
+        let found: std::collections::BTreeSet<(Lang, String)> = results
+            .iter()
+            .filter(|r| r.rule_id == "egress/outbound-call" && r.kind == "invalid")
+            .flat_map(|r| {
+                r.results
+                    .iter()
+                    // `line:column api url`; an API name may hold spaces.
+                    .filter_map(move |line| {
+                        let api = line.split_once(' ')?.1.rsplit_once(' ')?.0;
+                        Some((r.lang?, api.to_string()))
+                    })
+            })
+            .collect();
+        let sinks = &rules.sinks;
+        let apis = sinks
+            .sinks
+            .iter()
+            .map(|s| (s.lang, s.api.clone()))
+            .chain(sinks.clients.iter().map(|c| (c.lang, c.api.clone())));
+        let missing: std::collections::BTreeSet<String> = apis
+            .filter(|(lang, api)| !found.iter().any(|(l, a)| l == lang && a == api))
+            .map(|(lang, api)| format!("{} {api}", lang.name()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "sink APIs without an outbound-call case: {missing:?}"
+        );
+    }
+
     fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
