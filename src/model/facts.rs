@@ -174,6 +174,36 @@ pub struct Import {
     pub span: Span,
 }
 
+/// A class, struct, enum, interface, protocol, object or extension, with the
+/// types it names as its supertypes (superclass, implemented interfaces,
+/// adopted protocols, mixins composed into it). Calls on `this`/`self`, on
+/// typed fields and on implicit `self` are linked through these to the
+/// class that declares the called method.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TypeDecl {
+    /// Qualified like method names (`Outer.Inner`); an extension carries
+    /// the extended type's name.
+    pub name: String,
+    /// Simple names (`Base` of `com.acme.Base<T>`).
+    pub supertypes: Vec<String>,
+}
+
+/// A name with a declared type: a field or property (`private http:
+/// HttpClient`, `private val api: OrdersApi`, `let client: APIClient`), a
+/// constructor or function parameter, or a typed local.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TypedName {
+    pub name: String,
+    /// The type's simple name, without generics, optionality or package.
+    pub type_name: String,
+    /// The enclosing type, for fields; `None` at top level.
+    pub class: Option<String>,
+    /// The enclosing function, for parameters and locals; `None` for fields
+    /// (a TypeScript parameter property or a Kotlin `val` constructor
+    /// parameter is a field).
+    pub function: Option<String>,
+}
+
 /// A match of a user query rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QueryMatch {
@@ -202,6 +232,8 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     pub strings: Vec<StringLit>,
     pub imports: Vec<Import>,
+    pub types: Vec<TypeDecl>,
+    pub typed: Vec<TypedName>,
     pub query_matches: Vec<QueryMatch>,
     pub suppressions: Vec<Suppression>,
     pub parse_error: bool,
@@ -220,6 +252,8 @@ impl FileFacts {
             functions: Vec::new(),
             strings: Vec::new(),
             imports: Vec::new(),
+            types: Vec::new(),
+            typed: Vec::new(),
             query_matches: Vec::new(),
             suppressions: Vec::new(),
             parse_error: false,
@@ -236,6 +270,8 @@ impl FileFacts {
         self.functions.shrink_to_fit();
         self.strings.shrink_to_fit();
         self.imports.shrink_to_fit();
+        self.types.shrink_to_fit();
+        self.typed.shrink_to_fit();
         self.query_matches.shrink_to_fit();
         self.suppressions.shrink_to_fit();
     }

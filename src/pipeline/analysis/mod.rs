@@ -15,8 +15,10 @@ mod guards;
 mod literals;
 mod parsed;
 pub mod payload;
+mod routes;
 mod rules;
 mod sink_guards;
+pub(crate) mod types;
 pub mod wrapper_words;
 pub(crate) mod wrappers;
 
@@ -82,6 +84,20 @@ pub fn analyse_project<T: Send>(
         .map(|i| with_open(i, &|project| calls::find_sinks(project, i, rules)))
         .unzip();
     let mut wrappers: Vec<wrappers::Wrapper> = defined.into_iter().flatten().collect();
+    // Framework routes' interface methods: their callers send the route.
+    if !rules.sinks.frameworks.is_empty() {
+        let routes: Vec<Vec<wrappers::Wrapper>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                if !routes::may_define_routes(&index.file(i).summary, rules) {
+                    return Vec::new();
+                }
+                let facts = index.file(i).facts();
+                routes::route_wrappers(&index.open(i, &facts), i, rules)
+            })
+            .collect();
+        wrappers.extend(routes.into_iter().flatten());
+    }
     let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
     for _ in 0..wrappers::MAX_DEPTH {
         if wrappers.is_empty() {

@@ -17,8 +17,9 @@ use crate::pipeline::spill::{Slot, Spill};
 pub struct ParsedFile {
     /// The facts other files' analysis reads: path, language, imports, the
     /// bindings visible from outside a function (module-level ones and
-    /// class fields, `this.x`/`self.x`) and the functions other files ask
-    /// about (see [`visible_from_other_files`]). Its other lists are empty.
+    /// class fields, `this.x`/`self.x`), the functions other files ask
+    /// about (see [`visible_from_other_files`]), the type declarations and
+    /// the fields' declared types. Its other lists are empty.
     pub summary: FileFacts,
     /// Names following `class `, `object `, `struct ` or `enum ` on some
     /// line: `Config.baseURL` is looked up in the file declaring `Config`.
@@ -61,6 +62,13 @@ impl ParsedFile {
                 .cloned()
                 .collect(),
             imports: facts.imports.clone(),
+            types: facts.types.clone(),
+            typed: facts
+                .typed
+                .iter()
+                .filter(|t| t.function.is_none())
+                .cloned()
+                .collect(),
             parse_error: facts.parse_error,
             ..FileFacts::empty(&facts.path, facts.lang)
         };

@@ -71,6 +71,8 @@ pub struct ProjectIndex<'a> {
     /// Simple function name (`request` of `Client.request`) → (file,
     /// function) pairs: a call's callee is known by its last name only.
     functions: HashMap<String, Vec<(usize, usize)>>,
+    /// Class hierarchy and field types across files.
+    pub types: super::types::TypeIndex,
     /// Per framework of the sink catalog, the project's one base URL;
     /// computed on first use (see `rules::outbound_call`).
     pub framework_bases: std::sync::OnceLock<Vec<Option<super::url::Value>>>,
@@ -101,6 +103,7 @@ impl<'a> ProjectIndex<'a> {
             by_path,
             exports,
             functions,
+            types: super::types::TypeIndex::new(files.iter().map(|f| &f.summary)),
             framework_bases: std::sync::OnceLock::new(),
         }
     }

@@ -7,12 +7,16 @@
 //! is applied transitively up to [`MAX_DEPTH`] levels and across files, and
 //! the chain is recorded in `via` so a reviewer can follow it.
 //!
-//! Call sites are linked to wrappers by name: a bare `name(…)` call to a
-//! function of the same file or an imported name; `this.m(…)`/`self.m(…)` to a
-//! method of the caller's own class; `obj.m(…)` to a method `m` of another
-//! class only when `m` is a compound name (`doFetch`) or the receiver's name
-//! shares a word with the class (`client.get` → `ApiClient.get`), so
-//! `map.get(key)` or `continuation.resume(v)` is never taken for a request.
+//! Call sites are linked to wrappers by name and type: a bare `name(…)` call
+//! to a function of the same file or an imported name, or (Swift, Kotlin) to
+//! a method of the caller's own object; `this.m(…)`/`self.m(…)` to a method
+//! of the caller's class, its ancestors or the classes it is composed with
+//! (see [`super::types`]); `obj.m(…)` to a method of `obj`'s declared or
+//! constructed type, its ancestors or implementations. When the receiver's
+//! type is unknown, `obj.m(…)` links only when `m` is a compound name
+//! (`doFetch`) or the receiver's name shares a word with the class
+//! (`client.get` → `ApiClient.get`), so `map.get(key)` or
+//! `continuation.resume(v)` is never taken for a request.
 
 use std::collections::{HashMap, HashSet};
 
@@ -35,8 +39,9 @@ pub struct Wrapper {
     pub function: String,
     pub simple: String,
     pub class: Option<String>,
-    pub param_index: usize,
-    pub param_name: String,
+    /// The parameter the URL is built from (index, name); `None` for a
+    /// wrapper whose URL is fixed (a framework route).
+    pub param: Option<(usize, String)>,
     pub template: Value,
     pub api: String,
     pub kind: SinkKind,
@@ -88,8 +93,7 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             function: function.to_string(),
             simple,
             class,
-            param_index,
-            param_name,
+            param: Some((param_index, param_name)),
             template: value.clone(),
             api: sink.call.api.clone(),
             kind: sink.call.kind,
@@ -99,6 +103,35 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
         });
     }
     out
+}
+
+impl Wrapper {
+    /// A framework route's interface method (`OrdersApi.cancelOrder`): its
+    /// callers send to `url`.
+    pub fn fixed(
+        file: usize,
+        function: &str,
+        url: Value,
+        framework: &crate::catalog::rules::Framework,
+    ) -> Wrapper {
+        let (class, simple) = match function.rsplit_once('.') {
+            Some((c, s)) => (Some(c.to_string()), s.to_string()),
+            None => (None, function.to_string()),
+        };
+        Wrapper {
+            file,
+            function: function.to_string(),
+            simple,
+            class,
+            param: None,
+            template: url,
+            api: framework.api.clone(),
+            kind: framework.kind,
+            via: vec![function.to_string(), framework.api.clone()],
+            guard: None,
+            redirects: None,
+        }
+    }
 }
 
 /// Wrappers by simple name: a call site is only compared with wrappers of
@@ -130,15 +163,17 @@ pub fn wrapper_calls(
         let Some(wrapper) = candidates.iter().copied().find(|w| links(project, file, site, w)) else {
             continue;
         };
-        let Some(arg) = site.call.args.get(wrapper.param_index) else {
-            continue;
-        };
         let scope = project.scope(file, site.function.as_deref());
-        let value = substitute(
-            &wrapper.template,
-            &wrapper.param_name,
-            resolve(&arg.value, &scope, 0),
-        );
+        let (value, arg) = match &wrapper.param {
+            Some((index, name)) => {
+                let Some(arg) = site.call.args.get(*index) else {
+                    continue;
+                };
+                let value = substitute(&wrapper.template, name, resolve(&arg.value, &scope, 0));
+                (value, Some(arg))
+            }
+            None => (wrapper.template.clone(), None),
+        };
         let mut sink = make_sink(
             index,
             site,
@@ -150,7 +185,8 @@ pub fn wrapper_calls(
         );
         if let Some(e) = sink.endpoint.as_mut() {
             // Literal parts come from the wrapper; reported there.
-            e.literal_site = e.literal_site && matches!(arg.value, crate::model::Expr::Str(_));
+            e.literal_site =
+                e.literal_site && arg.is_some_and(|a| matches!(a.value, crate::model::Expr::Str(_)));
         }
         sink.call.via = wrapper.via.clone();
         sink.call.guard = wrapper.guard.clone();
@@ -178,37 +214,56 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
     if !same_lang {
         return false;
     }
+    let types = &project.project_index().types;
+    let caller_class = site
+        .function
+        .as_deref()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(c, _)| c);
+    // `this`/`self` (or implicit `self`) in a method of `caller_class` is
+    // an instance of the wrapper's class, a subclass, or a class it is
+    // composed into.
+    let on_own_object = || match (caller_class, &wrapper.class) {
+        (Some(caller), Some(class)) => types.same_object(caller, class),
+        _ => false,
+    };
     match receiver {
-        None => {
+        None => match &wrapper.class {
             // A free function: same file, imported, or (Swift/Kotlin) module-wide.
-            wrapper.class.is_none()
-                && (wrapper.file == file
+            None => {
+                wrapper.file == file
                     || facts.imports.iter().any(|i| i.names.iter().any(|n| n == method))
-                    || facts.lang != Lang::Typescript)
-        }
-        Some("this" | "self") => {
-            let caller_class = site
-                .function
-                .as_deref()
-                .and_then(|f| f.rsplit_once('.'))
-                .map(|(c, _)| c);
-            wrapper.class.is_some() && caller_class == wrapper.class.as_deref()
-        }
+                    || facts.lang != Lang::Typescript
+            }
+            // Swift and Kotlin call their own methods without `self.`;
+            // TypeScript cannot.
+            Some(_) => facts.lang != Lang::Typescript && on_own_object(),
+        },
+        Some("this" | "self" | "super") => on_own_object(),
         // Inside the wrapper itself, `xhr.send(body)` or `transport.send(x)`
         // hands the request to another object: it is the API the wrapper
         // wraps, not a recursive call (which would go through `this`).
         Some(_) if wrapper.file == file && within_wrapper(project, file, site, wrapper) => false,
         Some(receiver) => {
             let Some(class) = &wrapper.class else {
-                // `Module.fn` / namespace import of a free function.
+                // `Module.fn` / namespace import of a free function, or a
+                // Kotlin extension function (`client.getJson(url)`) with a
+                // name that says enough.
                 return facts
                     .imports
                     .iter()
-                    .any(|i| i.names.iter().any(|n| n == receiver));
+                    .any(|i| i.names.iter().any(|n| n == receiver))
+                    || (facts.lang == Lang::Kotlin && !is_generic_method(method));
             };
             let receiver_last = receiver.rsplit('.').next().unwrap_or(receiver);
-            if receiver_last == class {
+            if receiver_last == class || receiver_last == super::types::simple(class) {
                 return true;
+            }
+            // A receiver of known type runs that type's methods: decisive
+            // both ways (`imageView.setImage(…)` on a `UIImageView` is not
+            // `ImageLoader.setImage`).
+            if let Some(ty) = receiver_type(project, file, site, receiver) {
+                return types.related(&ty, class);
             }
             let class_words: HashSet<String> = names::words(class).into_iter().collect();
             let receiver_words = names::words(receiver_last);
@@ -218,6 +273,68 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             shares || !is_generic_method(method)
         }
     }
+}
+
+/// Names whose value is the type's own shared instance (`ApiService.shared`).
+const SINGLETON_NAMES: &[&str] = &["shared", "default", "instance", "current", "standard", "INSTANCE"];
+
+/// The declared or constructed type of a call's receiver, when the project
+/// tells: a parameter or local of the calling function, a field of the
+/// calling class (`this.http`, `self.client`, Kotlin/Swift bare `api`), a
+/// type itself (`ApiClient.get`), a singleton (`ApiService.shared`) or a
+/// field of a typed owner (`AppEnvironment.client`, `this.deps.api`).
+fn receiver_type(project: &Project, file: usize, site: &CallSite, receiver: &str) -> Option<String> {
+    let types = &project.project_index().types;
+    let facts = project.facts(file);
+    let caller_class = site
+        .function
+        .as_deref()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(c, _)| c);
+    let (on_self, path) = match receiver
+        .strip_prefix("this.")
+        .or_else(|| receiver.strip_prefix("self."))
+    {
+        Some(rest) => (true, rest),
+        None => (false, receiver),
+    };
+    if path.contains('(') {
+        return None;
+    }
+    let mut segments = path.split('.');
+    let first = segments.next()?;
+    let mut ty: String = if on_self {
+        types.field_type(caller_class?, first)?.to_string()
+    } else if let Some(local) = facts
+        .typed
+        .iter()
+        .find(|t| t.name == first && t.function.is_some() && t.function == site.function)
+    {
+        local.type_name.clone()
+    } else if types.declares(first) {
+        first.to_string()
+    } else if let Some(field) = caller_class
+        .filter(|_| facts.lang != Lang::Typescript)
+        .and_then(|c| types.field_type(c, first))
+    {
+        field.to_string()
+    } else {
+        // A module-level typed constant of this file.
+        facts
+            .typed
+            .iter()
+            .find(|t| t.name == first && t.function.is_none() && t.class.is_none())?
+            .type_name
+            .clone()
+    };
+    for segment in segments {
+        ty = match types.field_type(&ty, segment) {
+            Some(field) => field.to_string(),
+            None if SINGLETON_NAMES.contains(&segment) => ty,
+            None => return None,
+        };
+    }
+    Some(ty)
 }
 
 fn within_wrapper(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {

@@ -12,3 +12,19 @@ pub fn builtin_query_source(lang: Lang) -> String {
     };
     files.iter().map(|(_, text)| *text).collect::<Vec<_>>().join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Grammar;
+
+    #[test]
+    fn builtin_queries_compile_for_every_grammar() {
+        for grammar in [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin] {
+            let source = builtin_query_source(grammar.lang());
+            if let Err(e) = tree_sitter::Query::new(&grammar.language(), &source) {
+                panic!("{grammar:?}: {e}");
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::model::{
     Binding, CallSite, Expr, FileFacts, Function, Import, Lines, QueryMatch, StringContext, StringLit,
-    Suppression,
+    Suppression, TypedName,
 };
 use crate::model::{Grammar, Lang};
 use crate::pipeline::lang::{self, span, Syntax};
@@ -147,6 +147,8 @@ pub fn extract(
     let names = query.capture_names();
     let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
     let mut module_objects = interop::ModuleObjects::default();
+    let mut seen_types = std::collections::HashSet::new();
+    let mut seen_typed = std::collections::HashSet::new();
     with_cursor(|cursor| {
         let mut progress = |_: &tree_sitter::QueryCursorState| {
             checks += 1;
@@ -190,13 +192,19 @@ pub fn extract(
                     let (Some(name), Some(value)) = (part("binding.name"), part("binding.value")) else {
                         continue;
                     };
-                    facts.bindings.push(Binding {
+                    let binding = Binding {
                         name: syntax.binding_name(node, name, src),
                         value: syntax.lower(value, src, 0),
                         exported: syntax.is_exported(node, src),
                         function: functions.enclosing(syntax, node, src),
                         span: span(node),
-                    });
+                    };
+                    if let Some(typed) = inferred_type(&binding, lang, || syntax.owner_type(node, src)) {
+                        if seen_typed.insert(typed.clone()) {
+                            facts.typed.push(typed);
+                        }
+                    }
+                    facts.bindings.push(binding);
                 }
                 "function" => {
                     if let Some(name) = syntax.function_name(node, src) {
@@ -244,6 +252,37 @@ pub fn extract(
                         if !entry.names.contains(&local) {
                             entry.names.push(local);
                         }
+                    }
+                }
+                "type" => {
+                    if let Some(decl) = syntax.type_decl(node, src) {
+                        if seen_types.insert(decl.clone()) {
+                            facts.types.push(decl);
+                        }
+                    }
+                }
+                "typed" | "field" => {
+                    let (Some(name), Some(written)) = (part("typed.name"), part("typed.type")) else {
+                        continue;
+                    };
+                    let Some(type_name) = lang::simple_type_name(lang::text(written, src)) else {
+                        continue;
+                    };
+                    let function = functions.enclosing(syntax, node, src);
+                    // A parameter property belongs to its constructor's class.
+                    let (class, function) = match (kind, function) {
+                        ("field", Some(f)) => (f.rsplit_once('.').map(|(c, _)| c.to_string()), None),
+                        (_, Some(f)) => (f.rsplit_once('.').map(|(c, _)| c.to_string()), Some(f)),
+                        (_, None) => (syntax.owner_type(node, src), None),
+                    };
+                    let typed = TypedName {
+                        name: lang::text(name, src).to_string(),
+                        type_name,
+                        class,
+                        function,
+                    };
+                    if seen_typed.insert(typed.clone()) {
+                        facts.typed.push(typed);
                     }
                 }
                 "comment" => {
@@ -294,6 +333,74 @@ pub fn extract(
     code_point_columns(&mut facts, src);
     facts.shrink_to_fit();
     Ok(facts)
+}
+
+/// The type a binding's value evidently has: `new ApiClient(…)`,
+/// `ApiClient(…)` (Swift, Kotlin), `retrofit.create(OrdersApi::class.java)`,
+/// `ApiService.shared`. `this.x`/`self.x` and bindings outside functions
+/// are fields of the enclosing type (`owner` names it).
+fn inferred_type(binding: &Binding, lang: Lang, owner: impl FnOnce() -> Option<String>) -> Option<TypedName> {
+    let upper = |name: &str| name.starts_with(|c: char| c.is_ascii_uppercase());
+    let type_name = match &binding.value {
+        Expr::Call(call) => {
+            let last = call.callee.last_name().unwrap_or_default();
+            let class_arg = || {
+                call.args.iter().find_map(|a| {
+                    let written = match &a.value {
+                        Expr::Unknown(t) => t.clone(),
+                        other => other.path()?,
+                    };
+                    let (class, _) = written.split_once("::class")?;
+                    Some(class.to_string())
+                })
+            };
+            if (call.is_new || lang != Lang::Typescript) && upper(last) {
+                Some(last.to_string())
+            } else if last == "create" {
+                class_arg()
+            } else {
+                None
+            }
+        }
+        Expr::Member(object, member)
+            if matches!(
+                member.as_str(),
+                "shared" | "default" | "instance" | "current" | "standard"
+            ) =>
+        {
+            object.last_name().filter(|n| upper(n)).map(String::from)
+        }
+        _ => None,
+    }
+    .and_then(|t| crate::pipeline::lang::simple_type_name(&t))?;
+    let (name, is_field) = match binding
+        .name
+        .strip_prefix("this.")
+        .or_else(|| binding.name.strip_prefix("self."))
+    {
+        Some(field) => (field, true),
+        None => (binding.name.as_str(), binding.function.is_none()),
+    };
+    if name.contains('.') {
+        return None;
+    }
+    let function_class = || {
+        binding
+            .function
+            .as_deref()
+            .and_then(|f| f.rsplit_once('.'))
+            .map(|(c, _)| c.to_string())
+    };
+    Some(TypedName {
+        name: name.to_string(),
+        type_name,
+        class: if binding.function.is_some() {
+            function_class()
+        } else {
+            owner()
+        },
+        function: if is_field { None } else { binding.function.clone() },
+    })
 }
 
 /// Names of enclosing functions, memoised per node so that walking up from

@@ -9,7 +9,7 @@
 use tree_sitter::Node;
 
 use super::{concat, plus_operands, short_text, text, unescape_kotlin as unescape, Syntax, MAX_DEPTH};
-use crate::model::{Arg, CallExpr, Expr, Param};
+use crate::model::{Arg, CallExpr, Expr, Param, TypeDecl};
 
 pub struct Kotlin;
 
@@ -424,6 +424,35 @@ impl Syntax for Kotlin {
             Some(class) => Some(format!("{class}.{own}")),
             None => Some(own),
         }
+    }
+
+    fn type_decl(&self, node: Node, src: &[u8]) -> Option<TypeDecl> {
+        let name = text(node.child_by_field_name("name")?, src).to_string();
+        let mut supertypes = Vec::new();
+        let mut walker = node.walk();
+        let specifiers = node
+            .named_children(&mut walker)
+            .find(|c| c.kind() == "delegation_specifiers");
+        if let Some(specifiers) = specifiers {
+            let mut walker = specifiers.walk();
+            for spec in specifiers.named_children(&mut walker) {
+                // `Base(cfg)`, `Iface`, `Iface by impl`: the first user type.
+                let mut inner = spec.walk();
+                let written = spec.named_children(&mut inner).find_map(|c| match c.kind() {
+                    "user_type" => Some(c),
+                    "constructor_invocation" | "explicit_delegation" => c.named_child(0),
+                    _ => None,
+                });
+                if let Some(name) = written.and_then(|t| super::simple_type_name(text(t, src))) {
+                    supertypes.push(name);
+                }
+            }
+        }
+        Some(TypeDecl { name, supertypes })
+    }
+
+    fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {
+        self.enclosing_type(node, src)
     }
 
     fn params(&self, node: Node, src: &[u8]) -> Vec<Param> {

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::model::{Arg, Expr, Param, Span};
+use crate::model::{Arg, Expr, Param, Span, TypeDecl};
 
 pub use parents::{parent, ParentIndex};
 
@@ -193,6 +193,33 @@ pub trait Syntax: Sync {
     fn binding_name(&self, _binding: Node, name: Node, src: &[u8]) -> String {
         text(name, src).trim().to_string()
     }
+    /// The declaration captured as `@type`: its name, qualified as method
+    /// names are, and its supertypes.
+    fn type_decl(&self, node: Node, src: &[u8]) -> Option<TypeDecl>;
+    /// The type a field or property node is declared in, named as
+    /// [`Syntax::type_decl`] names it.
+    fn owner_type(&self, node: Node, src: &[u8]) -> Option<String>;
+}
+
+/// The simple name of a written type: `HttpClient` of `HttpClient`,
+/// `HttpClient?`, `okhttp3.OkHttpClient`, `Foo<Bar>`, `HttpClient |
+/// undefined`, `implicitly unwrapped APIClient!`. `None` for what names no
+/// class (function types, tuples, arrays, literals).
+pub fn simple_type_name(written: &str) -> Option<String> {
+    let first = written
+        .split('|')
+        .map(str::trim)
+        .find(|t| !matches!(*t, "undefined" | "null"))?;
+    let base = first
+        .split('<')
+        .next()?
+        .trim()
+        .trim_end_matches(['?', '!'])
+        .trim();
+    let name = base.rsplit('.').next()?.trim();
+    let mut chars = name.chars();
+    let starts = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
+    (starts && chars.all(|c| c.is_alphanumeric() || c == '_')).then(|| name.to_string())
 }
 
 /// Maximum lowering depth: deeper expressions become `Unknown`.
@@ -465,6 +492,24 @@ mod tests {
                 Expr::Str("/x".into())
             ])
         );
+    }
+
+    #[test]
+    fn simple_type_names() {
+        for (written, name) in [
+            ("HttpClient", Some("HttpClient")),
+            ("HttpClient?", Some("HttpClient")),
+            ("APIClient!", Some("APIClient")),
+            ("okhttp3.OkHttpClient", Some("OkHttpClient")),
+            ("Foo<Bar<Baz>>", Some("Foo")),
+            ("HttpClient | undefined", Some("HttpClient")),
+            ("null | Api", Some("Api")),
+            ("[String]", None),
+            ("(String) -> Unit", None),
+            ("'a' | 'b'", None),
+        ] {
+            assert_eq!(simple_type_name(written).as_deref(), name, "{written}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use tree_sitter::Node;
 
 use super::{concat, plus_operands, short_text, text, Syntax, MAX_DEPTH};
-use crate::model::{Arg, CallExpr, Expr, Param};
+use crate::model::{Arg, CallExpr, Expr, Param, TypeDecl};
 
 pub struct Swift;
 
@@ -386,6 +386,34 @@ impl Syntax for Swift {
         } else {
             Some(format!("{}.{own}", types.join(".")))
         }
+    }
+
+    fn type_decl(&self, node: Node, src: &[u8]) -> Option<TypeDecl> {
+        let own = super::simple_type_name(text(node.child_by_field_name("name")?, src))?;
+        let mut names = self.enclosing_types(node, src);
+        names.push(own);
+        let mut supertypes = Vec::new();
+        let mut walker = node.walk();
+        for spec in node
+            .named_children(&mut walker)
+            .filter(|c| c.kind() == "inheritance_specifier")
+        {
+            if let Some(name) = spec
+                .child_by_field_name("inherits_from")
+                .and_then(|t| super::simple_type_name(text(t, src)))
+            {
+                supertypes.push(name);
+            }
+        }
+        Some(TypeDecl {
+            name: names.join("."),
+            supertypes,
+        })
+    }
+
+    fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {
+        let types = self.enclosing_types(node, src);
+        (!types.is_empty()).then(|| types.join("."))
     }
 
     fn params(&self, node: Node, src: &[u8]) -> Vec<Param> {

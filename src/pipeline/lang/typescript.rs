@@ -3,9 +3,77 @@
 use tree_sitter::Node;
 
 use super::{concat, plus_operands, short_text, text, unescape_js as unescape, Syntax, MAX_DEPTH};
-use crate::model::{Arg, CallExpr, Expr, Param};
+use crate::model::{Arg, CallExpr, Expr, Param, TypeDecl};
 
 pub struct TypeScript;
+
+/// Nodes that declare a class or interface.
+const CLASS_KINDS: &[&str] = &[
+    "class_declaration",
+    "class",
+    "abstract_class_declaration",
+    "interface_declaration",
+];
+
+/// A class's name; an anonymous class takes the name its factory or
+/// expression is bound to, so a mixin (`const OrderEndpoints = (Base) =>
+/// class extends Base { … }`) is known as `OrderEndpoints`.
+fn class_name(node: Node, src: &[u8]) -> Option<String> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(text(name, src).to_string());
+    }
+    let mut current = super::parent(node);
+    for _ in 0..6 {
+        let n = current?;
+        match n.kind() {
+            "variable_declarator" | "public_field_definition" => {
+                return n.child_by_field_name("name").map(|c| text(c, src).to_string());
+            }
+            "arrow_function"
+            | "function_expression"
+            | "parenthesized_expression"
+            | "statement_block"
+            | "return_statement" => current = super::parent(n),
+            "function_declaration" => {
+                return n.child_by_field_name("name").map(|c| text(c, src).to_string());
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The names a heritage clause composes: `Base`, `ns.Base`, and every
+/// class or mixin of `compose(ApiBase, OrderEndpoints)` or
+/// `OrderEndpoints(InvoiceEndpoints(ApiBase))`.
+fn heritage_names(node: Node, src: &[u8], depth: usize, out: &mut Vec<String>) {
+    if depth > 8 {
+        return;
+    }
+    match node.kind() {
+        "identifier"
+        | "type_identifier"
+        | "member_expression"
+        | "nested_type_identifier"
+        | "generic_type" => {
+            if let Some(name) = super::simple_type_name(text(node, src)) {
+                out.push(name);
+            }
+        }
+        "call_expression" => {
+            if let Some(callee) = node.child_by_field_name("function") {
+                heritage_names(callee, src, depth + 1, out);
+            }
+            if let Some(args) = node.child_by_field_name("arguments") {
+                let mut walker = args.walk();
+                for arg in args.named_children(&mut walker) {
+                    heritage_names(arg, src, depth + 1, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 impl TypeScript {
     fn string_value(node: Node, src: &[u8]) -> String {
@@ -268,22 +336,53 @@ impl Syntax for TypeScript {
             _ => self.assigned_name(node, src),
         }?;
         // Methods are qualified by their class so `this.x` calls can be linked.
+        match self.owner_type(node, src) {
+            Some(class) => Some(format!("{class}.{own}")),
+            None => Some(own),
+        }
+    }
+
+    fn type_decl(&self, node: Node, src: &[u8]) -> Option<TypeDecl> {
+        let name = class_name(node, src)?;
+        let mut supertypes = Vec::new();
+        let mut walker = node.walk();
+        for child in node.named_children(&mut walker) {
+            match child.kind() {
+                "class_heritage" => {
+                    let mut clauses = child.walk();
+                    for clause in child.named_children(&mut clauses) {
+                        let mut types = clause.walk();
+                        for t in clause.named_children(&mut types) {
+                            heritage_names(t, src, 0, &mut supertypes);
+                        }
+                    }
+                }
+                "extends_type_clause" => {
+                    let mut types = child.walk();
+                    for t in child.named_children(&mut types) {
+                        heritage_names(t, src, 0, &mut supertypes);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(TypeDecl { name, supertypes })
+    }
+
+    fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {
         let mut current = super::parent(node);
         while let Some(n) = current {
-            if matches!(
-                n.kind(),
-                "class_declaration" | "class" | "abstract_class_declaration"
-            ) {
-                if let Some(class) = n.child_by_field_name("name") {
-                    return Some(format!("{}.{own}", text(class, src)));
+            if CLASS_KINDS.contains(&n.kind()) {
+                if let Some(name) = class_name(n, src) {
+                    return Some(name);
                 }
             }
             if self.is_function(n) {
-                break;
+                return None;
             }
             current = super::parent(n);
         }
-        Some(own)
+        None
     }
 
     fn params(&self, node: Node, src: &[u8]) -> Vec<Param> {

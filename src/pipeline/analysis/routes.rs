@@ -1,0 +1,155 @@
+//! Routes of the catalog's `frameworks` (Retrofit's `@GET("v1/items")` on an
+//! interface method): each is an outbound call whose URL is the route joined
+//! with the project's base URL, and the interface method is a wrapper whose
+//! callers (`ordersApi.cancelOrder(id)` in a repository that was handed the
+//! interface) are call sites too.
+
+use crate::catalog::rules::{Framework, RuleSet};
+use crate::model::host;
+use crate::model::{CallSite, Expr, Origin};
+use crate::pipeline::analysis::scope::{Project, ProjectIndex};
+use crate::pipeline::analysis::url::{resolve, Piece, Value};
+use crate::pipeline::analysis::wrappers::Wrapper;
+
+/// The base URL of framework `fi` (of the catalog's `frameworks`) in this
+/// project: the value given to its base URL setters (`.baseUrl(…)`) when
+/// exactly one distinct value is configured. Computed once per analysis,
+/// for every framework, on first use.
+pub fn base_url(project: &Project, frameworks: &[Framework], fi: usize) -> Option<Value> {
+    let index = project.project_index();
+    index
+        .framework_bases
+        .get_or_init(|| frameworks.iter().map(|f| find_base_url(index, f)).collect())
+        .get(fi)
+        .cloned()
+        .flatten()
+}
+
+fn find_base_url(index: &ProjectIndex, framework: &Framework) -> Option<Value> {
+    let mut found: Vec<Value> = Vec::new();
+    for fi in 0..index.len() {
+        let summary = &index.file(fi).summary;
+        let imports: Vec<String> = summary.imports.iter().map(|i| i.source.clone()).collect();
+        if summary.lang != framework.lang || !framework.imported_by(&imports) {
+            continue;
+        }
+        let facts = index.file(fi).facts();
+        let project = index.open(fi, &facts);
+        for site in facts.calls.iter().filter(|s| framework.sets_base_url(&s.callee)) {
+            let Some(arg) = site.call.args.first() else {
+                continue;
+            };
+            let scope = project.scope(fi, site.function.as_deref());
+            let value = resolve(&arg.value, &scope, 0);
+            if !found.iter().any(|v| v.render() == value.render()) {
+                found.push(value);
+            }
+        }
+    }
+    if found.len() == 1 {
+        found.pop()
+    } else {
+        None
+    }
+}
+
+/// The route sites of framework `fi` in `file`, with the URL of each.
+pub fn route_sites<'p>(
+    project: &Project<'p>,
+    file: usize,
+    (frameworks, fi): (&[Framework], usize),
+) -> Vec<(&'p CallSite, Value)> {
+    let framework = &frameworks[fi];
+    let facts = project.facts(file);
+    let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
+    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+        return Vec::new();
+    }
+    let routes: Vec<_> = facts
+        .calls
+        .iter()
+        .filter_map(|s| framework.route(&s.callee).map(|r| (s, r)))
+        .collect();
+    if routes.is_empty() {
+        return Vec::new();
+    }
+    let base = base_url(project, frameworks, fi);
+    let mut out = Vec::new();
+    for (site, route) in routes {
+        let path = match site.call.arg(route.path.label.as_deref(), route.path.arg) {
+            Some(Expr::Str(p)) => p.clone(),
+            _ => continue,
+        };
+        let scope = project.scope(file, site.function.as_deref());
+        let value = if path.contains("://") {
+            resolve(&Expr::Str(path.clone()), &scope, 0)
+        } else if let Some(base) = &base {
+            let mut v = base.clone();
+            let joint = if base.render().ends_with('/') || path.starts_with('/') {
+                ""
+            } else {
+                "/"
+            };
+            v.pieces.push(Piece::Lit {
+                text: format!("{joint}{}", path.trim_start_matches('/')),
+                name: None,
+            });
+            if path.starts_with('/') {
+                // An absolute route replaces the base path.
+                if let Some(parts) = host::split(&base.render()) {
+                    v = Value {
+                        pieces: vec![Piece::Lit {
+                            text: format!("{}://{}{path}", parts.scheme, parts.host),
+                            name: None,
+                        }],
+                        origin: base.origin,
+                    };
+                }
+            }
+            v
+        } else {
+            Value {
+                pieces: vec![
+                    Piece::Hole {
+                        label: "baseUrl".into(),
+                        origin: Origin::Unknown,
+                    },
+                    Piece::Lit {
+                        text: format!("/{}", path.trim_start_matches('/')),
+                        name: None,
+                    },
+                ],
+                origin: Origin::Unknown,
+            }
+        };
+        out.push((site, value));
+    }
+    out
+}
+
+/// Does a file with this summary import one of the catalog's frameworks?
+/// Only such files are opened to look for routes.
+pub fn may_define_routes(summary: &crate::model::FileFacts, rules: &RuleSet) -> bool {
+    let imports: Vec<String> = summary.imports.iter().map(|i| i.source.clone()).collect();
+    rules
+        .sinks
+        .frameworks
+        .iter()
+        .any(|f| f.lang == summary.lang && f.imported_by(&imports))
+}
+
+/// The interface methods of every framework route in `file`, as wrappers
+/// with a fixed URL: their callers are call sites of the route.
+pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wrapper> {
+    let frameworks = &rules.sinks.frameworks;
+    let mut out = Vec::new();
+    for fi in 0..frameworks.len() {
+        for (site, value) in route_sites(project, file, (frameworks, fi)) {
+            let Some(function) = site.function.as_deref() else {
+                continue;
+            };
+            out.push(Wrapper::fixed(file, function, value, &frameworks[fi]));
+        }
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! The project's types: which class extends, implements, adopts or composes
+//! which, and the declared types of fields.
+//!
+//! Production apps reach the network through their own client layer, and
+//! the call that does it rarely names the class that sends: `this.send(…)`
+//! in a subclass or a mixin, `call(url)` with implicit `self` in a Swift
+//! extension, `service.register(…)` on a field typed with a Retrofit
+//! interface, `client.get(…)` on a property typed with a protocol whose
+//! conforming class is the wrapper. This index answers, across files, "may
+//! a call on this receiver run a method declared in that class?".
+//!
+//! Types are known by their simple name (`Inner` of `Outer.Inner`): the
+//! supertypes a declaration writes are simple names too. Built once per
+//! analysis from the files' summaries, linear in their size.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::model::FileFacts;
+
+/// How many types a walk up or down the hierarchy visits at most: real
+/// hierarchies are a few levels deep; a cycle or a huge generated tree
+/// must not make linking quadratic.
+const MAX_VISITED: usize = 256;
+
+#[derive(Debug, Default)]
+pub struct TypeIndex {
+    supers: HashMap<String, Vec<String>>,
+    subs: HashMap<String, Vec<String>>,
+    /// (type, field) → the field's declared or constructed type.
+    fields: HashMap<(String, String), String>,
+    declared: HashSet<String>,
+}
+
+/// `Inner` of `Outer.Inner`.
+pub fn simple(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+impl TypeIndex {
+    pub fn new<'f>(files: impl Iterator<Item = &'f FileFacts>) -> TypeIndex {
+        let mut index = TypeIndex::default();
+        for facts in files {
+            for decl in &facts.types {
+                let name = simple(&decl.name).to_string();
+                index.declared.insert(name.clone());
+                for sup in &decl.supertypes {
+                    if *sup == name {
+                        continue;
+                    }
+                    push_unique(index.supers.entry(name.clone()).or_default(), sup);
+                    push_unique(index.subs.entry(sup.clone()).or_default(), &name);
+                }
+            }
+            for typed in facts.typed.iter().filter(|t| t.function.is_none()) {
+                let Some(class) = &typed.class else { continue };
+                index
+                    .fields
+                    .entry((simple(class).to_string(), typed.name.clone()))
+                    .or_insert_with(|| typed.type_name.clone());
+            }
+        }
+        index
+    }
+
+    /// `class` and everything it extends, implements or composes, nearest
+    /// first.
+    pub fn ancestors(&self, class: &str) -> Vec<String> {
+        walk(&self.supers, simple(class))
+    }
+
+    /// `class` and everything that extends, implements or composes it.
+    pub fn descendants(&self, class: &str) -> Vec<String> {
+        walk(&self.subs, simple(class))
+    }
+
+    /// May a call on a value of type `ty` run a method that `class`
+    /// declares? Yes when `class` is `ty`, one of its ancestors (an
+    /// inherited method), or one of its descendants (an interface-typed
+    /// field holding the implementation, a base-typed one holding the
+    /// subclass).
+    pub fn related(&self, ty: &str, class: &str) -> bool {
+        let class = simple(class);
+        self.ancestors(ty).iter().any(|t| t == class) || self.descendants(ty).iter().any(|t| t == class)
+    }
+
+    /// May `this`/`self` in a method of `caller` be an instance of `class`?
+    /// Yes when `class` is `caller` or an ancestor, or when both are part
+    /// of one type: a mixin calling a method of the base it is mixed with,
+    /// a protocol extension calling a method of the conforming class, a
+    /// base class calling the method its subclass provides.
+    pub fn same_object(&self, caller: &str, class: &str) -> bool {
+        let class = simple(class);
+        if self.ancestors(caller).iter().any(|t| t == class) {
+            return true;
+        }
+        let below: HashSet<String> = self.descendants(class).into_iter().collect();
+        self.descendants(caller).iter().any(|t| below.contains(t))
+    }
+
+    /// The type of `field` of `class`, also when an ancestor declares it.
+    pub fn field_type(&self, class: &str, field: &str) -> Option<&str> {
+        self.ancestors(class)
+            .into_iter()
+            .find_map(|c| self.fields.get(&(c, field.to_string())).map(String::as_str))
+    }
+
+    /// Does the project declare a type named `name`?
+    pub fn declares(&self, name: &str) -> bool {
+        self.declared.contains(simple(name))
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|n| n == name) {
+        list.push(name.to_string());
+    }
+}
+
+/// Breadth-first from `start` along `edges`, `start` first.
+fn walk(edges: &HashMap<String, Vec<String>>, start: &str) -> Vec<String> {
+    let mut seen: Vec<String> = vec![start.to_string()];
+    let mut queue: VecDeque<String> = VecDeque::from([start.to_string()]);
+    while let Some(t) = queue.pop_front() {
+        for next in edges.get(&t).into_iter().flatten() {
+            if seen.len() >= MAX_VISITED {
+                return seen;
+            }
+            if !seen.contains(next) {
+                seen.push(next.clone());
+                queue.push_back(next.clone());
+            }
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lang, TypeDecl, TypedName};
+
+    fn decl(name: &str, supers: &[&str]) -> TypeDecl {
+        TypeDecl {
+            name: name.into(),
+            supertypes: supers.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn index() -> TypeIndex {
+        let mut a = FileFacts::empty("a.ts", Lang::Typescript);
+        a.types = vec![
+            decl("ApiBase", &["Instrumented"]),
+            decl("OrderEndpoints", &["Base"]),
+            decl("InvoiceEndpoints", &["Base"]),
+            decl(
+                "Api",
+                &["compose", "ApiBase", "OrderEndpoints", "InvoiceEndpoints"],
+            ),
+            decl("Loop", &["Loop"]),
+            decl("Other", &[]),
+        ];
+        a.typed = vec![TypedName {
+            name: "http".into(),
+            type_name: "HttpClient".into(),
+            class: Some("Instrumented".into()),
+            function: None,
+        }];
+        let mut b = FileFacts::empty("b.kt", Lang::Kotlin);
+        b.types = vec![
+            decl("OrdersApiImpl", &["OrdersApi"]),
+            decl("Outer.Repo", &["BaseRepo"]),
+        ];
+        TypeIndex::new([&a, &b].into_iter())
+    }
+
+    #[test]
+    fn hierarchy_links_inherited_implemented_and_composed_types() {
+        let types = index();
+        assert!(types.same_object("Api", "ApiBase"));
+        assert!(types.same_object("ApiBase", "Instrumented"));
+        // A mixin's `this` is the composed class, which also has the base's methods.
+        assert!(types.same_object("OrderEndpoints", "ApiBase"));
+        assert!(types.same_object("OrderEndpoints", "InvoiceEndpoints"));
+        // A base class calling a method its subclasses provide.
+        assert!(types.same_object("Instrumented", "ApiBase"));
+        assert!(!types.same_object("Other", "ApiBase"));
+        // An interface-typed value may hold the implementation.
+        assert!(types.related("OrdersApi", "OrdersApiImpl"));
+        assert!(types.related("Outer.Repo", "BaseRepo"));
+        assert!(!types.related("OrdersApi", "ApiBase"));
+        assert_eq!(types.field_type("Api", "http"), Some("HttpClient"));
+        assert_eq!(types.field_type("Other", "http"), None);
+        assert!(types.declares("OrdersApiImpl") && types.declares("Outer.Repo") && !types.declares("Map"));
+        assert_eq!(types.ancestors("Loop"), ["Loop"]);
+    }
+}
