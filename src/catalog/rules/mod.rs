@@ -19,8 +19,8 @@ use crate::model::Severity;
 pub use detector::Detector;
 pub use error::RuleError;
 pub use sinks::{
-    ClientFactory, DefaultExport, Framework, RedirectDelegate, Route, SinkCatalog, SinkSpec, UrlParams,
-    UrlSpec,
+    ClientFactory, ClientPackage, DefaultExport, Framework, RedirectDelegate, Route, SinkCatalog, SinkSpec,
+    UrlParams, UrlSpec,
 };
 
 /// One example snippet of a rule.

@@ -119,6 +119,48 @@ pub struct ClientFactory {
     pub follows_redirects: bool,
 }
 
+/// Packages whose exported classes are network clients (`acme-http-client`,
+/// `@rocket.chat/sdk`): an object constructed from one of their exports
+/// (`new Client({ host })`) or a field, parameter or local typed with one
+/// (`private http: HttpClientApi`) sends a request when one of `methods` is
+/// called on it, whatever the object is named.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPackage {
+    pub lang: Lang,
+    pub kind: SinkKind,
+    /// Package names; `*` matches any run of characters (`*-http-client`,
+    /// `@*/sdk`).
+    pub packages: Vec<String>,
+    pub methods: Vec<String>,
+}
+
+impl ClientPackage {
+    pub fn matches(&self, package: &str) -> bool {
+        self.packages.iter().any(|p| glob_matches(p, package))
+    }
+}
+
+/// `*` in `pattern` matches any run of characters, including none.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// A package whose default export is conventionally imported under another
 /// name than the package's (`import fetch from "node-fetch"`): compiled
 /// CommonJS calls it as `node_fetch_1.default(u)`, which is read as `fetch(u)`.
@@ -231,6 +273,8 @@ pub struct SinkCatalog {
     #[serde(default)]
     pub clients: Vec<ClientFactory>,
     #[serde(default)]
+    pub client_packages: Vec<ClientPackage>,
+    #[serde(default)]
     pub default_exports: Vec<DefaultExport>,
     #[serde(default)]
     pub redirect_delegates: Vec<RedirectDelegate>,
@@ -248,6 +292,7 @@ impl std::fmt::Debug for SinkCatalog {
         f.debug_struct("SinkCatalog")
             .field("sinks", &self.sinks)
             .field("clients", &self.clients)
+            .field("client_packages", &self.client_packages)
             .field("default_exports", &self.default_exports)
             .field("redirect_delegates", &self.redirect_delegates)
             .field("frameworks", &self.frameworks)
@@ -319,6 +364,7 @@ impl SinkCatalog {
     pub fn extend(&mut self, other: SinkCatalog) {
         self.sinks.extend(other.sinks);
         self.clients.extend(other.clients);
+        self.client_packages.extend(other.client_packages);
         self.default_exports.extend(other.default_exports);
         self.redirect_delegates.extend(other.redirect_delegates);
         self.frameworks.extend(other.frameworks);
@@ -376,6 +422,13 @@ impl SinkCatalog {
                     .iter()
                     .any(|a| a.label.as_ref().is_some_and(|l| s.unless_labels.contains(l)))
         })
+    }
+
+    /// The client-package entry that `package` (an import source) matches.
+    pub fn client_package(&self, lang: Lang, package: &str) -> Option<&ClientPackage> {
+        self.client_packages
+            .iter()
+            .find(|c| c.lang == lang && c.matches(package))
     }
 
     pub fn match_factory<'a>(
@@ -518,5 +571,25 @@ mod tests {
         );
         assert_eq!(matched("attr", &["from", "documentAttributes"]), None);
         assert_eq!(matched("s", &["using"]), None);
+    }
+
+    #[test]
+    fn client_packages_match_by_name_pattern() {
+        for (pattern, name, expected) in [
+            ("*-http-client", "acme-http-client", true),
+            ("*-http-client", "acme-http-client-extra", false),
+            ("@*/sdk", "@rocket.chat/sdk", true),
+            ("@*/sdk", "@rocket.chat/sdk-core", false),
+            ("axios", "axios", true),
+            ("axios", "axios-retry", false),
+        ] {
+            assert_eq!(glob_matches(pattern, name), expected, "{pattern} {name}");
+        }
+        let rules = crate::catalog::rules::RuleSet::builtin().expect("built-in rules load");
+        assert!(rules
+            .sinks
+            .client_package(Lang::Typescript, "acme-http-client")
+            .is_some());
+        assert!(rules.sinks.client_package(Lang::Typescript, "lodash").is_none());
     }
 }

@@ -41,6 +41,81 @@ struct Client {
     callable: bool,
 }
 
+/// Objects of the catalog's client packages, by the names they are bound
+/// to: constructed from a class one of them exports (`this.sdk = new
+/// Rocketchat({ host })`) or declared with one (`private http:
+/// HttpClientApi`, a parameter `client: ApiClient`). Factory clients
+/// already known keep their entry.
+fn package_clients(project: &Project, file: usize, rules: &RuleSet, clients: &mut HashMap<String, Client>) {
+    let facts = project.facts(file);
+    let catalog = &rules.sinks;
+    let package_of = |class: &str| {
+        facts
+            .imports
+            .iter()
+            .filter(|i| i.names.iter().any(|n| n == class))
+            .find_map(|i| {
+                catalog
+                    .client_package(facts.lang, &i.source)
+                    .map(|p| (i.source.clone(), p))
+            })
+    };
+    let mut add = |name: &str, client: Client| {
+        let short = name.trim_start_matches("this.").trim_start_matches("self.");
+        if name != short {
+            clients
+                .entry(format!("this.{short}"))
+                .or_insert_with(|| client.clone());
+        }
+        clients.entry(name.to_string()).or_insert(client);
+    };
+    for site in &facts.calls {
+        let (Expr::Ident(class), Some(name)) = (&site.call.callee, &site.assigned_to) else {
+            continue;
+        };
+        if !site.call.is_new && facts.lang == crate::model::Lang::Typescript {
+            continue;
+        }
+        let Some((api, package)) = package_of(class) else {
+            continue;
+        };
+        let scope = project.scope(file, site.function.as_deref());
+        let base = site.call.args.first().and_then(|a| match &a.value {
+            Expr::Object(_) => ["baseURL", "baseUrl", "host", "url", "server", "endpoint"]
+                .iter()
+                .find_map(|k| a.value.field(k)),
+            other => Some(other),
+        });
+        let client = Client {
+            api,
+            kind: package.kind,
+            base: base.map(|e| resolve(e, &scope, 0)),
+            methods: package.methods.clone(),
+            callable: false,
+        };
+        add(name, client);
+    }
+    for typed in &facts.typed {
+        let Some((api, package)) = package_of(&typed.type_name) else {
+            continue;
+        };
+        let client = Client {
+            api,
+            kind: package.kind,
+            base: None,
+            methods: package.methods.clone(),
+            callable: false,
+        };
+        // A field is reached through `this.`; a parameter, a local or a
+        // module-level constant by its name.
+        let name = match (&typed.function, &typed.class) {
+            (None, Some(_)) => format!("this.{}", typed.name),
+            _ => typed.name.clone(),
+        };
+        add(&name, client);
+    }
+}
+
 pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> {
     let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
@@ -69,6 +144,8 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
         clients.insert(format!("this.{short}"), client.clone());
         clients.insert(name.clone(), client);
     }
+
+    package_clients(project, file, rules, &mut clients);
 
     let mut sinks = Vec::new();
     let mut builders = Vec::new();

@@ -293,6 +293,36 @@ fn root_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// Is `call` a call of a function of this project (by its simple name,
+/// `last`) on the caller's own object or a free function, with an argument
+/// that is a parameter of the calling function?
+fn builds_from_parameter(call: &CallExpr, last: &str, scope: &Scope) -> bool {
+    let own = match &call.callee {
+        Expr::Ident(_) => true,
+        Expr::Member(object, _) => matches!(&**object, Expr::Ident(o) if o == "this" || o == "self"),
+        _ => false,
+    };
+    if !own || last.is_empty() || call.args.is_empty() {
+        return false;
+    }
+    let declared = scope
+        .facts()
+        .functions
+        .iter()
+        .any(|f| f.name.rsplit('.').next() == Some(last))
+        || scope.project.functions_named(last).next().is_some();
+    declared
+        && call
+            .args
+            .iter()
+            .any(|a| root_name(&a.value).is_some_and(|root| scope.param(&root).is_some()))
+}
+
+/// `path:`/`route:` labels name the part of a URL a builder is given.
+fn is_url_path_label(arg: &crate::model::Arg) -> bool {
+    matches!(arg.label.as_deref(), Some("path" | "route" | "url" | "endpoint"))
+}
+
 /// Origin guessed from a free name that resolved to nothing.
 fn name_origin(name: &str) -> Origin {
     if names::is_config_root(name) {
@@ -409,6 +439,22 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
         "get" if callee.ends_with("env.get") => {
             let label = first_arg.and_then(Expr::as_str).unwrap_or("env");
             Value::hole(label, Origin::Config)
+        }
+        _ if builds_from_parameter(call, last, scope) => {
+            // A project URL or request builder (`makeURL(endpoint:
+            // endpoint)`, `buildRequest(path)`) handed a parameter: the
+            // URL derives from that parameter, so the enclosing function
+            // is a wrapper its callers reach the network through.
+            let url_arg = call
+                .args
+                .iter()
+                .find(|a| a.label.as_deref().is_some_and(names::is_url_key) || is_url_path_label(a))
+                .into_iter()
+                .chain(call.args.iter());
+            url_arg
+                .map(|a| resolve(&a.value, scope, hops + 1))
+                .find(|v| v.origin == Origin::Parameter)
+                .unwrap_or_else(|| Value::hole(last, Origin::Unknown))
         }
         _ => {
             let origin = root_name(&call.callee).map_or(Origin::Unknown, |r| {

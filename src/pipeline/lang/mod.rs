@@ -210,6 +210,7 @@ pub fn simple_type_name(written: &str) -> Option<String> {
         .split('|')
         .map(str::trim)
         .find(|t| !matches!(*t, "undefined" | "null"))?;
+    let first = first.strip_prefix("typeof ").unwrap_or(first);
     let base = first
         .split('<')
         .next()?
@@ -504,6 +505,7 @@ mod tests {
             ("Foo<Bar<Baz>>", Some("Foo")),
             ("HttpClient | undefined", Some("HttpClient")),
             ("null | Api", Some("Api")),
+            ("typeof Rocketchat", Some("Rocketchat")),
             ("[String]", None),
             ("(String) -> Unit", None),
             ("'a' | 'b'", None),
