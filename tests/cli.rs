@@ -2,6 +2,7 @@
 
 mod analysis_cli;
 mod cache_cli;
+mod client_layer_cli;
 mod common;
 mod diff_cli;
 mod gate_cli;

@@ -1,0 +1,96 @@
+//! Calls through an app's own client layer, over `fixtures/shop-web`
+//! (TypeScript), `fixtures/ledger-ios` (Swift) and `fixtures/orders-android`
+//! (Kotlin): class hierarchies, mixins, extensions with implicit `self`,
+//! typed and injected fields, shared instances, Retrofit interfaces and
+//! objects of network-client packages. Each fixture also holds the look-alike
+//! that must not become a call (`Map.get`, `UIButton.setImage`, `HashMap.get`,
+//! a view model that only calls a repository).
+
+use crate::common::scan_json;
+
+/// `file:line api url function` of every call of the fixture.
+fn calls(fixture: &str) -> Vec<String> {
+    let report = scan_json(&[fixture]);
+    report["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{} {} {} {}",
+                c["file"].as_str().unwrap_or(""),
+                c["line"],
+                c["api"].as_str().unwrap_or(""),
+                c["url"].as_str().unwrap_or(""),
+                c["function"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+fn has(calls: &[String], wanted: &str) -> bool {
+    calls.iter().any(|c| c == wanted)
+}
+
+#[test]
+fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites() {
+    let calls = calls("fixtures/shop-web");
+    for wanted in [
+        // Mixin methods reach `send` of the base they are composed with.
+        "src/api/orders.ts:8 fetch https://api.shopfront.example/v2/orders/open OrderEndpoints.listOrders",
+        "src/api/orders.ts:11 fetch https://api.shopfront.example/v2/orders/{orderId}/cancel OrderEndpoints.cancelOrder",
+        "src/api/invoices.ts:8 fetch https://api.shopfront.example/v2/invoices/{invoiceId}.pdf InvoiceEndpoints.downloadInvoice",
+        // A field typed with an export of a network-client package.
+        "src/http/client.ts:8 acme-http-client https://accounts.shopfront.example/users/{userId} AccountClient.profile",
+        // A field whose declared type is the app's wrapper class, also from a subclass in another file.
+        "src/services/loyalty.ts:7 fetch {this.baseUrl}/loyalty/{memberId}/points LoyaltyService.points",
+        "src/services/premium-loyalty.ts:6 fetch {this.baseUrl}/loyalty/{memberId}/perks PremiumLoyaltyService.perks",
+    ] {
+        assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
+    }
+    assert!(
+        calls.iter().all(|c| !c.starts_with("src/store/")),
+        "Map.get is not a request: {calls:#?}"
+    );
+}
+
+#[test]
+fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_sites() {
+    let calls = calls("fixtures/ledger-ios");
+    for wanted in [
+        // Implicit `self` in an extension declared in another file.
+        "Sources/Ledger/Network/Backend+Invoices.swift:6 URLSession invoices Backend.loadInvoices",
+        "Sources/Ledger/Network/Backend+Invoices.swift:10 URLSession invoices/{invoiceId}/archive Backend.archiveInvoice",
+        // A property typed with a protocol the wrapper's class adopts.
+        "Sources/Ledger/Features/InvoiceStore.swift:12 URLSession invoices/recent InvoiceStore.refresh",
+        // The shared instance.
+        "Sources/Ledger/Features/ReceiptsScreen.swift:6 URLSession receipts ReceiptsScreen.reload",
+        // The URL builder `makeURL(endpoint:)` carries the parameter into the request.
+        "Sources/Ledger/Network/Backend.swift:30 URLSession {endpoint} Backend.call",
+    ] {
+        assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
+    }
+    assert!(
+        calls.iter().all(|c| !c.contains("ThumbnailCell.clear")),
+        "UIButton.setImage is not ImageLoader.setImage: {calls:#?}"
+    );
+}
+
+#[test]
+fn kotlin_injected_retrofit_interfaces_and_inherited_methods_are_call_sites() {
+    let calls = calls("fixtures/orders-android");
+    let root = "app/src/main/java/com/example/orders";
+    for wanted in [
+        // Callers of an injected Retrofit interface, with the route rebuilt.
+        format!("{root}/data/OrderRepository.kt:8 Retrofit https://orders.example.com/api/orders/{{id}} OrderRepository.load"),
+        format!("{root}/data/OrderRepository.kt:10 Retrofit https://orders.example.com/api/orders/{{id}}/cancel OrderRepository.cancel"),
+        // An inherited method called without a receiver.
+        format!("{root}/net/Backend.kt:19 OkHttp https://reports.example.com/daily/{{day}} ReportsBackend.daily"),
+    ] {
+        assert!(has(&calls, &wanted), "missing {wanted} in {calls:#?}");
+    }
+    assert!(
+        calls.iter().all(|c| !c.contains("/ui/")),
+        "a view model calling a repository is not a network file: {calls:#?}"
+    );
+}
