@@ -229,11 +229,14 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
     };
     match receiver {
         None => match &wrapper.class {
-            // A free function: same file, imported, or (Swift/Kotlin) module-wide.
+            // A free function: same file, imported, or (Swift/Kotlin)
+            // module-wide when its name says enough: a one-word `set(…)` in
+            // another file is more likely a method of an implicit receiver
+            // (`calendar.apply { set(…) }`).
             None => {
                 wrapper.file == file
                     || facts.imports.iter().any(|i| i.names.iter().any(|n| n == method))
-                    || facts.lang != Lang::Typescript
+                    || (facts.lang != Lang::Typescript && !is_generic_method(method))
             }
             // Swift and Kotlin call their own methods without `self.`;
             // TypeScript cannot.
@@ -264,6 +267,12 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             // `ImageLoader.setImage`).
             if let Some(ty) = receiver_type(project, file, site, receiver) {
                 return types.related(&ty, class);
+            }
+            // A type the project does not declare (`SecureRandom.getInstance()`,
+            // `Calendar.getInstance()`): a library's static API.
+            let first = receiver.split('.').next().unwrap_or(receiver);
+            if first.starts_with(|c: char| c.is_ascii_uppercase()) && !types.declares(first) {
+                return false;
             }
             let class_words: HashSet<String> = names::words(class).into_iter().collect();
             let receiver_words = names::words(receiver_last);
