@@ -235,7 +235,11 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             // (`calendar.apply { set(…) }`).
             None => {
                 wrapper.file == file
-                    || facts.imports.iter().any(|i| i.names.iter().any(|n| n == method))
+                    || facts
+                        .imports
+                        .iter()
+                        .filter(|i| i.names.iter().any(|n| n == method))
+                        .any(|i| may_hold(project, file, &i.source, wrapper.file))
                     || (facts.lang != Lang::Typescript && !is_generic_method(method))
             }
             // Swift and Kotlin call their own methods without `self.`;
@@ -255,7 +259,8 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
                 return facts
                     .imports
                     .iter()
-                    .any(|i| i.names.iter().any(|n| n == receiver))
+                    .filter(|i| i.names.iter().any(|n| n == receiver))
+                    .any(|i| may_hold(project, file, &i.source, wrapper.file))
                     || (facts.lang == Lang::Kotlin && !is_generic_method(method));
             };
             let receiver_last = receiver.rsplit('.').next().unwrap_or(receiver);
@@ -268,10 +273,15 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             if let Some(ty) = receiver_type(project, file, site, receiver) {
                 return types.related(&ty, class);
             }
-            // A type the project does not declare (`SecureRandom.getInstance()`,
-            // `Calendar.getInstance()`): a library's static API.
+            // Swift and Kotlin: a type the project does not declare
+            // (`SecureRandom.getInstance()`, `Calendar.getInstance()`) is a
+            // library's static API. (A capitalised TypeScript receiver is as
+            // often an imported instance: `import SDK from "./sdk"`.)
             let first = receiver.split('.').next().unwrap_or(receiver);
-            if first.starts_with(|c: char| c.is_ascii_uppercase()) && !types.declares(first) {
+            if facts.lang != Lang::Typescript
+                && first.starts_with(|c: char| c.is_ascii_uppercase())
+                && !types.declares(first)
+            {
                 return false;
             }
             let class_words: HashSet<String> = names::words(class).into_iter().collect();
@@ -282,6 +292,32 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
             shares || !is_generic_method(method)
         }
     }
+}
+
+/// May the module `source` imported by `file` be (or re-export) the
+/// wrapper's file? A relative import must resolve to it; a package import
+/// (a workspace package of a monorepo) must name a folder on its path, so
+/// `Platform.select(…)` from `react-native` never reaches the project's own
+/// `select`.
+fn may_hold(project: &Project, file: usize, source: &str, wrapper_file: usize) -> bool {
+    let importer = &project.facts(file).path;
+    if source.starts_with('.') {
+        return match project.resolve_module(importer, source) {
+            Some(target) => {
+                target == wrapper_file
+                    || project
+                        .facts(target)
+                        .path
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|n| n.starts_with("index."))
+            }
+            None => true,
+        };
+    }
+    let package = source.rsplit('/').next().unwrap_or(source);
+    let wrapper_path = &project.facts(wrapper_file).path;
+    project.facts(file).lang != Lang::Typescript || wrapper_path.split('/').any(|segment| segment == package)
 }
 
 /// Names whose value is the type's own shared instance (`ApiService.shared`).
