@@ -45,6 +45,11 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         // A field whose declared type is the app's wrapper class, also from a subclass in another file.
         "src/services/loyalty.ts:7 fetch {this.baseUrl}/loyalty/{memberId}/points LoyaltyService.points",
         "src/services/premium-loyalty.ts:6 fetch {this.baseUrl}/loyalty/{memberId}/perks PremiumLoyaltyService.perks",
+        // A package client reached through a getter (`get current() { return this.sdk }`).
+        "src/api/sdk.ts:17 @acme/sdk {server}/{endpoint} Sdk.post",
+        // The API layer: one function per route, and the screen calling it.
+        "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
+        "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",
     ] {
         assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
     }

@@ -466,6 +466,18 @@ impl SinkCatalog {
             words.extend(client.factories.iter().filter_map(first_segment));
             words.extend(client.imports.iter().map(|i| i.trim_end_matches('*').to_string()));
         }
+        // A client package is imported by name: the longest literal part
+        // of each pattern (`http-client` of `*-http-client`, `sdk` of
+        // `@*/sdk`) is in every file importing a package it matches.
+        for package in &self.client_packages {
+            words.extend(package.packages.iter().filter_map(|p| {
+                p.split('*')
+                    .map(|part| part.trim_matches(|c: char| !c.is_alphanumeric()))
+                    .max_by_key(|part| part.len())
+                    .filter(|part| !part.is_empty())
+                    .map(String::from)
+            }));
+        }
         words
     }
 }

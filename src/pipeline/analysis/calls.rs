@@ -22,6 +22,10 @@ pub struct Sink {
     pub value: Option<Value>,
     pub call: OutboundCall,
     pub endpoint: Option<EndpointHit>,
+    /// The call hands a project wrapper the route it sends to
+    /// (`sdk.post("users.forgotPassword", …)`): its function defines a
+    /// request of the app's API layer (see `wrappers::wrappers_from`).
+    pub defines_route: bool,
 }
 
 impl Sink {
@@ -39,6 +43,22 @@ struct Client {
     base: Option<Value>,
     methods: Vec<String>,
     callable: bool,
+}
+
+/// Names bound to a known client (`const http = this.client`, a getter
+/// `get current() { return this.sdk; }`) are that client too.
+fn client_aliases(facts: &FileFacts, clients: &mut HashMap<String, Client>) {
+    for binding in &facts.bindings {
+        if clients.contains_key(&binding.name) {
+            continue;
+        }
+        let Some(target) = binding.value.path() else {
+            continue;
+        };
+        if let Some(client) = clients.get(&target).cloned() {
+            clients.insert(binding.name.clone(), client);
+        }
+    }
 }
 
 /// Objects of the catalog's client packages, by the names they are bound
@@ -146,6 +166,7 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
     }
 
     package_clients(project, file, rules, &mut clients);
+    client_aliases(facts, &mut clients);
 
     let mut sinks = Vec::new();
     let mut builders = Vec::new();
@@ -507,6 +528,7 @@ pub fn make_sink<'a>(
         },
         value,
         endpoint,
+        defines_route: false,
     }
 }
 

@@ -148,7 +148,14 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
             let Some(function) = site.function.as_deref() else {
                 continue;
             };
-            out.push(Wrapper::fixed(file, function, value, &frameworks[fi]));
+            let framework = &frameworks[fi];
+            out.push(Wrapper::fixed(
+                file,
+                function,
+                value,
+                &framework.api,
+                framework.kind,
+            ));
         }
     }
     out

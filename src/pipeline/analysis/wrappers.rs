@@ -76,6 +76,18 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             _ => None,
         });
         let Some((param_index, param_name)) = param else {
+            // An API-layer function (`forgotPassword = (email) =>
+            // sdk.post("users.forgotPassword", { email })`) defines a request
+            // as a Retrofit interface method does: its callers send it.
+            if sink.defines_route {
+                let mut wrapper =
+                    Wrapper::fixed(file, function, value.clone(), &sink.call.api, sink.call.kind);
+                wrapper.via.truncate(1);
+                wrapper.via.extend(sink.call.via.iter().cloned());
+                wrapper.guard.clone_from(&sink.call.guard);
+                wrapper.redirects.clone_from(&sink.call.redirects);
+                out.push(wrapper);
+            }
             continue;
         };
         let (class, simple) = match function.rsplit_once('.') {
@@ -106,14 +118,10 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
 }
 
 impl Wrapper {
-    /// A framework route's interface method (`OrdersApi.cancelOrder`): its
+    /// A function that defines one request: a framework route's interface
+    /// method (`OrdersApi.cancelOrder`) or an API-layer function. Its
     /// callers send to `url`.
-    pub fn fixed(
-        file: usize,
-        function: &str,
-        url: Value,
-        framework: &crate::catalog::rules::Framework,
-    ) -> Wrapper {
+    pub fn fixed(file: usize, function: &str, url: Value, api: &str, kind: SinkKind) -> Wrapper {
         let (class, simple) = match function.rsplit_once('.') {
             Some((c, s)) => (Some(c.to_string()), s.to_string()),
             None => (None, function.to_string()),
@@ -125,9 +133,9 @@ impl Wrapper {
             class,
             param: None,
             template: url,
-            api: framework.api.clone(),
-            kind: framework.kind,
-            via: vec![function.to_string(), framework.api.clone()],
+            api: api.to_string(),
+            kind,
+            via: vec![function.to_string(), api.to_string()],
             guard: None,
             redirects: None,
         }
@@ -174,6 +182,23 @@ pub fn wrapper_calls(
             }
             None => (wrapper.template.clone(), None),
         };
+        // A route written at the call (`"users.forgotPassword"`,
+        // `` `rooms.info?roomId=${id}` `` without a parameter of the calling
+        // function) handed to a URL-building wrapper.
+        let route_literal = arg.is_some_and(|a| match &a.value {
+            crate::model::Expr::Str(_) => true,
+            crate::model::Expr::Concat(parts) => matches!(parts.first(), Some(crate::model::Expr::Str(_))),
+            _ => false,
+        });
+        let own_param = |label: &str| {
+            let root = label.split('.').next().unwrap_or(label);
+            scope.param(root).is_some()
+        };
+        let defines_route = route_literal
+            && !value
+                .pieces
+                .iter()
+                .any(|p| matches!(p, Piece::Hole { label, origin: Origin::Parameter } if own_param(label)));
         let mut sink = make_sink(
             index,
             site,
@@ -188,6 +213,7 @@ pub fn wrapper_calls(
             e.literal_site =
                 e.literal_site && arg.is_some_and(|a| matches!(a.value, crate::model::Expr::Str(_)));
         }
+        sink.defines_route = defines_route;
         sink.call.via = wrapper.via.clone();
         sink.call.guard = wrapper.guard.clone();
         sink.call.redirects = wrapper.redirects.clone();

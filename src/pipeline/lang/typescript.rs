@@ -462,6 +462,15 @@ impl Syntax for TypeScript {
         None
     }
 
+    fn binding_name(&self, binding: Node, name: Node, src: &[u8]) -> String {
+        let plain = text(name, src).trim().to_string();
+        // A getter is read as a field of its object.
+        if binding.kind() == "method_definition" {
+            return format!("this.{plain}");
+        }
+        plain
+    }
+
     fn is_exported(&self, node: Node, src: &[u8]) -> bool {
         // CommonJS modules export through `module.exports`; any module-level
         // binding may be reached, and importers must still name it.
