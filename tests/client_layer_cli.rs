@@ -72,9 +72,15 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         "Sources/Ledger/Features/ReceiptsScreen.swift:6 URLSession receipts ReceiptsScreen.reload",
         // The URL builder `makeURL(endpoint:)` carries the parameter into the request.
         "Sources/Ledger/Network/Backend.swift:30 URLSession {endpoint} Backend.call",
+        // A route builder: an enum adopting the type of the wrapper's URL parameter.
+        "Sources/Ledger/Network/Endpoint.swift:8 URLSession {Statements.path} Statements",
     ] {
         assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
     }
+    assert!(
+        calls.iter().all(|c| !c.ends_with(" Currency")),
+        "an enum with a String raw type is not a route builder: {calls:#?}"
+    );
     assert!(
         calls.iter().all(|c| !c.contains("ThumbnailCell.clear")),
         "UIButton.setImage is not ImageLoader.setImage: {calls:#?}"

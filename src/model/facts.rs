@@ -186,6 +186,10 @@ pub struct TypeDecl {
     pub name: String,
     /// Simple names (`Base` of `com.acme.Base<T>`).
     pub supertypes: Vec<String>,
+    /// A Swift extension: it adds conformances to a type that may be
+    /// declared elsewhere, or by a library (`extension String`).
+    pub extension: bool,
+    pub span: Span,
 }
 
 /// A name with a declared type: a field or property (`private http:

@@ -140,6 +140,7 @@ pub fn analyse_project<T: Send>(
             _ => None,
         })
         .collect();
+    let builders = routes::RouteBuilders::new(&index, &wrappers);
     sinks
         .into_par_iter()
         .enumerate()
@@ -147,7 +148,8 @@ pub fn analyse_project<T: Send>(
         .map(|(i, file_sinks)| {
             let facts = index.file(i).facts();
             let project = index.open(i, &facts);
-            let analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
+            let mut analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
+            builders.record(&facts, &mut analysis);
             finish(&facts, analysis)
         })
         .collect()

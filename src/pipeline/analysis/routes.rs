@@ -6,10 +6,11 @@
 
 use crate::catalog::rules::{Framework, RuleSet};
 use crate::model::host;
-use crate::model::{CallSite, Expr, Origin};
+use crate::model::{CallSite, Expr, FileAnalysis, FileFacts, Origin, OutboundCall};
 use crate::pipeline::analysis::scope::{Project, ProjectIndex};
+use crate::pipeline::analysis::types::simple;
 use crate::pipeline::analysis::url::{resolve, Piece, Value};
-use crate::pipeline::analysis::wrappers::Wrapper;
+use crate::pipeline::analysis::wrappers::{substitute, Wrapper};
 
 /// The base URL of framework `fi` (of the catalog's `frameworks`) in this
 /// project: the value given to its base URL setters (`.baseUrl(…)`) when
@@ -159,4 +160,72 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
         }
     }
     out
+}
+
+/// Route builders: the project's types that adopt the declared type of a
+/// wrapper's URL parameter. `func get(endpoint: Endpoint)` in the client
+/// makes every `enum Accounts: Endpoint` (Moya's `TargetType`, Alamofire's
+/// `URLRequestConvertible` routers alike) a definition of the requests it
+/// lists, recorded as an outbound call at the type's declaration.
+pub struct RouteBuilders<'w> {
+    /// (language, adopting type) → the wrapper whose parameter it fills.
+    by_type: std::collections::HashMap<(crate::model::Lang, String), &'w Wrapper>,
+}
+
+impl<'w> RouteBuilders<'w> {
+    pub fn new(index: &ProjectIndex, wrappers: &'w [Wrapper]) -> RouteBuilders<'w> {
+        let types = &index.types;
+        let mut by_type = std::collections::HashMap::new();
+        for wrapper in wrappers {
+            let Some(param_type) = wrapper.param_type.as_deref() else {
+                continue;
+            };
+            if !types.defines(param_type) {
+                continue;
+            }
+            for adopter in types.descendants(param_type).into_iter().skip(1) {
+                let lang = index.file(wrapper.file).summary.lang;
+                by_type.entry((lang, adopter)).or_insert(wrapper);
+            }
+        }
+        RouteBuilders { by_type }
+    }
+
+    /// Records the route builders `facts` declares.
+    pub fn record(&self, facts: &FileFacts, out: &mut FileAnalysis) {
+        if self.by_type.is_empty() {
+            return;
+        }
+        for decl in &facts.types {
+            let Some(wrapper) = self.by_type.get(&(facts.lang, simple(&decl.name).to_string())) else {
+                continue;
+            };
+            let Some((_, param)) = &wrapper.param else {
+                continue;
+            };
+            let routes = Value {
+                pieces: vec![Piece::Hole {
+                    label: decl.name.clone(),
+                    origin: Origin::Constant,
+                }],
+                origin: Origin::Constant,
+            };
+            let value = substitute(&wrapper.template, param, routes);
+            let mut call = OutboundCall::new(
+                facts,
+                decl.span,
+                &wrapper.api,
+                wrapper.kind,
+                Some(decl.name.clone()),
+            );
+            let rendered = value.render();
+            call.host = host::split(&rendered)
+                .filter(|p| !p.host.starts_with('{'))
+                .map(|p| p.host.to_ascii_lowercase());
+            call.url = Some(rendered);
+            call.origin = value.origin;
+            call.via = wrapper.via.clone();
+            out.record_call(call);
+        }
+    }
 }

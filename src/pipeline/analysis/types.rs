@@ -29,6 +29,8 @@ pub struct TypeIndex {
     /// (type, field) → the field's declared or constructed type.
     fields: HashMap<(String, String), String>,
     declared: HashSet<String>,
+    /// Declared other than by an extension: the project's own types.
+    defined: HashSet<String>,
 }
 
 /// `Inner` of `Outer.Inner`.
@@ -43,6 +45,9 @@ impl TypeIndex {
             for decl in &facts.types {
                 let name = simple(&decl.name).to_string();
                 index.declared.insert(name.clone());
+                if !decl.extension {
+                    index.defined.insert(name.clone());
+                }
                 for sup in &decl.supertypes {
                     if *sup == name {
                         continue;
@@ -104,7 +109,12 @@ impl TypeIndex {
             .find_map(|c| self.fields.get(&(c, field.to_string())).map(String::as_str))
     }
 
-    /// Does the project declare a type named `name`?
+    /// Does the project define a type named `name` (not only extend it)?
+    pub fn defines(&self, name: &str) -> bool {
+        self.defined.contains(simple(name))
+    }
+
+    /// Does the project declare or extend a type named `name`?
     pub fn declares(&self, name: &str) -> bool {
         self.declared.contains(simple(name))
     }
@@ -143,6 +153,8 @@ mod tests {
         TypeDecl {
             name: name.into(),
             supertypes: supers.iter().map(|s| s.to_string()).collect(),
+            extension: false,
+            span: Default::default(),
         }
     }
 

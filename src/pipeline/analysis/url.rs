@@ -318,6 +318,14 @@ fn builds_from_parameter(call: &CallExpr, last: &str, scope: &Scope) -> bool {
             .any(|a| root_name(&a.value).is_some_and(|root| scope.param(&root).is_some()))
 }
 
+/// Is `call` a method call on a parameter of the calling function?
+fn method_of_parameter(call: &CallExpr, scope: &Scope) -> bool {
+    let Expr::Member(object, _) = &call.callee else {
+        return false;
+    };
+    matches!(&**object, Expr::Ident(name) if scope.param(name).is_some())
+}
+
 /// `path:`/`route:` labels name the part of a URL a builder is given.
 fn is_url_path_label(arg: &crate::model::Arg) -> bool {
     matches!(arg.label.as_deref(), Some("path" | "route" | "url" | "endpoint"))
@@ -440,6 +448,8 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
             let label = first_arg.and_then(Expr::as_str).unwrap_or("env");
             Value::hole(label, Origin::Config)
         }
+        // `endpoint.path()`, `route.asURL()`: a value the parameter computes.
+        _ if method_of_parameter(call, scope) => Value::hole(&callee, Origin::Parameter),
         _ if builds_from_parameter(call, last, scope) => {
             // A project URL or request builder (`makeURL(endpoint:
             // endpoint)`, `buildRequest(path)`) handed a parameter: the

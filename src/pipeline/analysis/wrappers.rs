@@ -42,6 +42,9 @@ pub struct Wrapper {
     /// The parameter the URL is built from (index, name); `None` for a
     /// wrapper whose URL is fixed (a framework route).
     pub param: Option<(usize, String)>,
+    /// The declared type of that parameter (`endpoint: Endpoint`): the
+    /// project's types adopting it are route builders.
+    pub param_type: Option<String>,
     pub template: Value,
     pub api: String,
     pub kind: SinkKind,
@@ -105,6 +108,12 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             function: function.to_string(),
             simple,
             class,
+            param_type: project
+                .facts(file)
+                .typed
+                .iter()
+                .find(|t| t.name == param_name && t.function.as_deref() == Some(function))
+                .map(|t| t.type_name.clone()),
             param: Some((param_index, param_name)),
             template: value.clone(),
             api: sink.call.api.clone(),
@@ -132,6 +141,7 @@ impl Wrapper {
             simple,
             class,
             param: None,
+            param_type: None,
             template: url,
             api: api.to_string(),
             kind,
@@ -424,7 +434,7 @@ pub(crate) fn is_generic_method(method: &str) -> bool {
 }
 
 /// The wrapper's template with the parameter's hole replaced by `arg`.
-fn substitute(template: &Value, param: &str, arg: Value) -> Value {
+pub(crate) fn substitute(template: &Value, param: &str, arg: Value) -> Value {
     let mut pieces = Vec::new();
     let mut origin = template.origin;
     let mut replaced = false;

@@ -59,6 +59,7 @@ fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
         facts.functions.iter().for_each(|f| add(&f.span));
         facts.strings.iter().for_each(|s| add(&s.span));
         facts.imports.iter().for_each(|i| add(&i.span));
+        facts.types.iter().for_each(|t| add(&t.span));
         facts.query_matches.iter().for_each(|q| add(&q.span));
     }
     offsets.sort_unstable();
@@ -94,6 +95,7 @@ fn code_point_columns(facts: &mut FileFacts, src: &[u8]) {
     facts.functions.iter_mut().for_each(|f| fix(&mut f.span));
     facts.strings.iter_mut().for_each(|s| fix(&mut s.span));
     facts.imports.iter_mut().for_each(|i| fix(&mut i.span));
+    facts.types.iter_mut().for_each(|t| fix(&mut t.span));
     facts.query_matches.iter_mut().for_each(|q| fix(&mut q.span));
 }
 

@@ -448,7 +448,12 @@ impl Syntax for Kotlin {
                 }
             }
         }
-        Some(TypeDecl { name, supertypes })
+        Some(TypeDecl {
+            name,
+            supertypes,
+            extension: false,
+            span: super::span(node),
+        })
     }
 
     fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {

@@ -408,6 +408,10 @@ impl Syntax for Swift {
         Some(TypeDecl {
             name: names.join("."),
             supertypes,
+            extension: node
+                .child_by_field_name("declaration_kind")
+                .is_some_and(|k| text(k, src) == "extension"),
+            span: super::span(node),
         })
     }
 

@@ -366,7 +366,12 @@ impl Syntax for TypeScript {
                 _ => {}
             }
         }
-        Some(TypeDecl { name, supertypes })
+        Some(TypeDecl {
+            name,
+            supertypes,
+            extension: false,
+            span: super::span(node),
+        })
     }
 
     fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {
