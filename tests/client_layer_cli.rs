@@ -38,7 +38,9 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
     for wanted in [
         // Mixin methods reach `send` of the base they are composed with.
         "src/api/orders.ts:8 fetch https://api.shopfront.example/v2/orders/open OrderEndpoints.listOrders",
-        "src/api/orders.ts:11 fetch https://api.shopfront.example/v2/orders/{orderId}/cancel OrderEndpoints.cancelOrder",
+        "src/api/orders.ts:13 fetch https://api.shopfront.example/v2/orders/{orderId}/cancel OrderEndpoints.cancelOrder",
+        // A route-builder method of the base class resolves into the URL.
+        "src/api/orders.ts:10 fetch https://api.shopfront.example/v2/eu/orders/archived OrderEndpoints.listArchived",
         "src/api/invoices.ts:8 fetch https://api.shopfront.example/v2/invoices/{invoiceId}.pdf InvoiceEndpoints.downloadInvoice",
         // A field typed with an export of a network-client package.
         "src/http/client.ts:8 acme-http-client https://accounts.shopfront.example/users/{userId} AccountClient.profile",
@@ -72,6 +74,8 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         "Sources/Ledger/Features/ReceiptsScreen.swift:6 URLSession receipts ReceiptsScreen.reload",
         // The URL builder `makeURL(endpoint:)` carries the parameter into the request.
         "Sources/Ledger/Network/Backend.swift:30 URLSession {endpoint} Backend.call",
+        // A base URL returned by a static function.
+        "Sources/Ledger/Network/StatusCheck.swift:15 URLSession https://status.ledger.example/summary.json StatusCheck.run",
         // A route builder: an enum adopting the type of the wrapper's URL parameter.
         "Sources/Ledger/Network/Endpoint.swift:8 URLSession {Statements.path} Statements",
     ] {
@@ -95,6 +99,8 @@ fn kotlin_injected_retrofit_interfaces_and_inherited_methods_are_call_sites() {
         // Callers of an injected Retrofit interface, with the route rebuilt.
         format!("{root}/data/OrderRepository.kt:8 Retrofit https://orders.example.com/api/orders/{{id}} OrderRepository.load"),
         format!("{root}/data/OrderRepository.kt:10 Retrofit https://orders.example.com/api/orders/{{id}}/cancel OrderRepository.cancel"),
+        // A base URL from a property getter, through a function's return value.
+        format!("{root}/net/Hosts.kt:15 OkHttp https://telemetry.staging.example.com/ping Pinger.ping"),
         // An inherited method called without a receiver.
         format!("{root}/net/Backend.kt:19 OkHttp https://reports.example.com/daily/{{day}} ReportsBackend.daily"),
     ] {

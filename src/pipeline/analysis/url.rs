@@ -318,6 +318,38 @@ fn builds_from_parameter(call: &CallExpr, last: &str, scope: &Scope) -> bool {
             .any(|a| root_name(&a.value).is_some_and(|root| scope.param(&root).is_some()))
 }
 
+/// The first value the function `callee` names returns, looked up as the
+/// binding `Name()` that extraction records for it: `apiBase()`,
+/// `Urls.api()`, and for `this.m()`/`self.m()`/bare `m()` in a method, `m`
+/// of the caller's class, its ancestors and the classes composed with it.
+fn returned_value<'s>(callee: &str, scope: &Scope<'s>) -> Option<(&'s Expr, Scope<'s>)> {
+    if callee.is_empty() || callee.contains('(') {
+        return None;
+    }
+    if let Some(found) = scope.lookup(&format!("{callee}()")) {
+        return Some(found);
+    }
+    let (receiver, method) = match callee.rsplit_once('.') {
+        Some((r, m)) => (Some(r), m),
+        None => (None, callee),
+    };
+    if !matches!(receiver, None | Some("this" | "self" | "Self")) {
+        return None;
+    }
+    let class = scope.function?.rsplit_once('.')?.0;
+    let types = &scope.project.project_index().types;
+    let mut classes = types.ancestors(class);
+    for below in types.descendants(class) {
+        classes.extend(types.ancestors(&below));
+    }
+    let mut seen = std::collections::HashSet::new();
+    classes
+        .into_iter()
+        .filter(|c| seen.insert(c.clone()))
+        .take(64)
+        .find_map(|c| scope.lookup(&format!("{c}.{method}()")))
+}
+
 /// Is `call` a method call on a parameter of the calling function?
 fn method_of_parameter(call: &CallExpr, scope: &Scope) -> bool {
     let Expr::Member(object, _) = &call.callee else {
@@ -466,6 +498,13 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 .find(|v| v.origin == Origin::Parameter)
                 .unwrap_or_else(|| Value::hole(last, Origin::Unknown))
         }
+        // A project function or method that returns a value (after the
+        // builders handed a parameter, whose parameter matters more)
+        // (`this.ordersPath()`, `Urls.api()`, `apiBase()`).
+        _ if returned_value(&callee, scope).is_some() => match returned_value(&callee, scope) {
+            Some((expr, inner)) => resolve(expr, &inner, hops + 1),
+            None => Value::hole(last, Origin::Unknown),
+        },
         _ => {
             let origin = root_name(&call.callee).map_or(Origin::Unknown, |r| {
                 if names::is_config_root(&r) || names::is_config_root(last) {

@@ -151,6 +151,7 @@ pub fn extract(
     let mut module_objects = interop::ModuleObjects::default();
     let mut seen_types = std::collections::HashSet::new();
     let mut seen_typed = std::collections::HashSet::new();
+    let mut returned = std::collections::HashSet::new();
     with_cursor(|cursor| {
         let mut progress = |_: &tree_sitter::QueryCursorState| {
             checks += 1;
@@ -255,6 +256,33 @@ pub fn extract(
                             entry.names.push(local);
                         }
                     }
+                }
+                "return" => {
+                    let Some(value) = part("return.value") else {
+                        continue;
+                    };
+                    // `throw x` shares Swift's node with `return x`.
+                    if node.kind() == "control_transfer_statement"
+                        && !lang::text(node, src).starts_with("return")
+                    {
+                        continue;
+                    }
+                    let Some(function) = functions.enclosing(syntax, node, src) else {
+                        continue;
+                    };
+                    let name = format!("{function}()");
+                    if !returned.insert(name.clone()) {
+                        continue;
+                    }
+                    // Read as a constant named by the call (`ApiBase.ordersPath()`),
+                    // visible wherever the function is.
+                    facts.bindings.push(Binding {
+                        name,
+                        value: syntax.lower(value, src, 0),
+                        exported: true,
+                        function: None,
+                        span: span(node),
+                    });
                 }
                 "type" => {
                     if let Some(decl) = syntax.type_decl(node, src) {

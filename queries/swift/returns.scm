@@ -1,0 +1,6 @@
+; What a function returns: `static func api() -> String { production() ? "https://a/" : "https://b/" }`
+; resolves into the URLs built from its calls. The first return counts.
+(control_transfer_statement result: (_) @return.value) @return
+; A single-expression body returns its expression.
+(function_body
+  (statements . [(line_string_literal) (multi_line_string_literal) (ternary_expression) (additive_expression)] @return.value .)) @return
