@@ -49,6 +49,10 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         "src/services/premium-loyalty.ts:6 fetch {this.baseUrl}/loyalty/{memberId}/perks PremiumLoyaltyService.perks",
         // A package client reached through a getter (`get current() { return this.sdk }`).
         "src/api/sdk.ts:17 @acme/sdk {server}/{endpoint} Sdk.post",
+        // Fetch held in a value: a fallback to a helper's return, and `fetch.bind`.
+        "src/http/fetch-json.ts:10 fetch {url} fetchJson",
+        "src/http/fetch-json.ts:18 fetch https://status.shopfront.example/ping ping",
+        "src/services/stock.ts:4 fetch https://inventory.shopfront.example/stock/{sku} stockLevel",
         // The API layer: one function per route, and the screen calling it.
         "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
         "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",

@@ -45,6 +45,46 @@ struct Client {
     callable: bool,
 }
 
+/// The network functions a called name may hold when it is a value bound
+/// to one: `const fetcher = opts.fetchImpl ?? globalThis.fetch`,
+/// `const doFetch = fetch.bind(globalThis)`, `const impl = resolveFetch()`
+/// with a helper returning `globalThis.fetch`. Their callers call the
+/// function the value holds.
+fn function_alias(callee: &str, scope: &super::scope::Scope) -> Vec<String> {
+    if callee.is_empty() || callee.contains(['.', '(']) {
+        return Vec::new();
+    }
+    let Some((expr, inner)) = scope.lookup(callee) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    held_functions(expr, &inner, 0, &mut out);
+    out.retain(|target| target != callee);
+    out
+}
+
+fn held_functions(expr: &Expr, scope: &super::scope::Scope, depth: usize, out: &mut Vec<String>) {
+    if depth > 4 {
+        return;
+    }
+    match expr {
+        Expr::Ident(_) | Expr::Member(..) => out.extend(expr.path()),
+        Expr::Fallback(first, second) => {
+            held_functions(first, scope, depth + 1, out);
+            held_functions(second, scope, depth + 1, out);
+        }
+        Expr::Call(call) => {
+            let Some(callee) = call.callee.path() else { return };
+            if let Some(bound) = callee.strip_suffix(".bind") {
+                out.push(bound.to_string());
+            } else if let Some((returned, inner)) = super::url::returned_value(&callee, scope) {
+                held_functions(returned, &inner, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Names bound to a known client (`const http = this.client`, a getter
 /// `get current() { return this.sdk; }`) are that client too.
 fn client_aliases(facts: &FileFacts, clients: &mut HashMap<String, Client>) {
@@ -172,7 +212,14 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
     let mut builders = Vec::new();
     for (index, site) in facts.calls.iter().enumerate() {
         let scope = project.scope(file, site.function.as_deref());
-        if let Some(spec) = catalog.match_call(facts.lang, &site.callee, &site.call, &imports) {
+        let spec = catalog
+            .match_call(facts.lang, &site.callee, &site.call, &imports)
+            .or_else(|| {
+                function_alias(&site.callee, &scope)
+                    .iter()
+                    .find_map(|target| catalog.match_call(facts.lang, target, &site.call, &imports))
+            });
+        if let Some(spec) = spec {
             if calls_own_method(project, file, site) {
                 continue;
             }

@@ -322,7 +322,7 @@ fn builds_from_parameter(call: &CallExpr, last: &str, scope: &Scope) -> bool {
 /// binding `Name()` that extraction records for it: `apiBase()`,
 /// `Urls.api()`, and for `this.m()`/`self.m()`/bare `m()` in a method, `m`
 /// of the caller's class, its ancestors and the classes composed with it.
-fn returned_value<'s>(callee: &str, scope: &Scope<'s>) -> Option<(&'s Expr, Scope<'s>)> {
+pub(crate) fn returned_value<'s>(callee: &str, scope: &Scope<'s>) -> Option<(&'s Expr, Scope<'s>)> {
     if callee.is_empty() || callee.contains('(') {
         return None;
     }
