@@ -115,3 +115,30 @@ fn kotlin_injected_retrofit_interfaces_and_inherited_methods_are_call_sites() {
         "a view model calling a repository is not a network file: {calls:#?}"
     );
 }
+
+#[test]
+fn a_redirect_followed_by_recursion_without_a_host_check_is_reported() {
+    let findings = redirect_findings("fixtures/shop-web");
+    assert_eq!(findings, ["src/tools/download-assets.js:7"], "{findings:?}");
+}
+
+/// The `file:line` of each `egress/redirect-without-host-check` of a fixture.
+fn redirect_findings(fixture: &str) -> Vec<String> {
+    let report = scan_json(&[fixture]);
+    crate::common::findings(&report, "egress/redirect-without-host-check")
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap_or(""), f["line"]))
+        .collect()
+}
+
+#[test]
+fn swift_and_kotlin_redirects_followed_by_recursion_are_reported() {
+    assert_eq!(
+        redirect_findings("fixtures/ledger-ios"),
+        ["Sources/Ledger/Network/ReceiptDownloader.swift:12"]
+    );
+    assert_eq!(
+        redirect_findings("fixtures/orders-android"),
+        ["app/src/main/java/com/example/orders/net/AssetDownloader.kt:10"]
+    );
+}

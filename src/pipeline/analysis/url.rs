@@ -466,6 +466,16 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 _ => Value::hole(last, Origin::Unknown),
             },
         },
+        // OkHttp `response.header("Location")`, HttpURLConnection
+        // `getHeaderField("Location")`, Swift `value(forHTTPHeaderField:)`.
+        "header" | "getHeaderField" | "value"
+            if call
+                .arg(Some("forHTTPHeaderField"), 0)
+                .and_then(Expr::as_str)
+                .is_some_and(|h| h.eq_ignore_ascii_case("location")) =>
+        {
+            Value::hole("location", Origin::Response)
+        }
         "get" if callee.contains("headers") => match first_arg {
             Some(Expr::Str(h)) if h.eq_ignore_ascii_case("location") => {
                 Value::hole("location", Origin::Response)
