@@ -210,6 +210,10 @@ pub struct Framework {
     /// Parameter annotations that put the argument into the URL.
     #[serde(default)]
     pub url_params: UrlParams,
+    /// The parameter annotation that makes the argument the whole URL
+    /// (Retrofit's `@Url`): the method's callers send to their argument.
+    #[serde(default)]
+    pub dynamic_url: Option<String>,
 }
 
 /// Route annotations and the argument holding the route's path.

@@ -144,6 +144,9 @@ pub fn may_define_routes(summary: &crate::model::FileFacts, rules: &RuleSet) -> 
 pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wrapper> {
     let frameworks = &rules.sinks.frameworks;
     let mut out = Vec::new();
+    for framework in frameworks {
+        out.extend(dynamic_url_methods(project, file, framework));
+    }
     for fi in 0..frameworks.len() {
         for (site, value) in route_sites(project, file, (frameworks, fi)) {
             let Some(function) = site.function.as_deref() else {
@@ -228,4 +231,47 @@ impl<'w> RouteBuilders<'w> {
             out.record_call(call);
         }
     }
+}
+
+/// Interface methods with a dynamic URL parameter (`@GET suspend fun
+/// download(@Url url: String)`, `@PUT fun upload(@Url url: String, @Body
+/// body: RequestBody)`): wrappers whose callers send to their argument.
+/// Parameter annotations are not calls, so they are read from the method's
+/// lines.
+fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) -> Vec<Wrapper> {
+    let Some(annotation) = &framework.dynamic_url else {
+        return Vec::new();
+    };
+    let facts = project.facts(file);
+    let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
+    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+        return Vec::new();
+    }
+    let marker = format!("@{annotation} ");
+    let mut out = Vec::new();
+    for function in &facts.functions {
+        let text: String = (function.span.line..=function.span.end_line.min(function.span.line + 12))
+            .filter_map(|l| facts.lines.get(l))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let Some(at) = text.find(&marker) else { continue };
+        let name: String = text[at + marker.len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(index) = function.params.iter().position(|p| p.name == name) else {
+            continue;
+        };
+        let url = Value {
+            pieces: vec![Piece::Hole {
+                label: name.clone(),
+                origin: Origin::Parameter,
+            }],
+            origin: Origin::Parameter,
+        };
+        let mut wrapper = Wrapper::fixed(file, &function.name, url, &framework.api, framework.kind);
+        wrapper.param = Some((index, name));
+        out.push(wrapper);
+    }
+    out
 }
