@@ -391,16 +391,21 @@ mod tests {
                 "Nuke",
                 "OkHttp",
                 "Picasso",
+                "React Native Image",
+                "React Native video",
                 "SDWebImage",
                 "SwiftUI AsyncImage",
                 "URLRequest",
                 "URLSession",
                 "XMLHttpRequest",
                 "axios",
+                "expo-file-system",
                 "fetch",
                 "got",
                 "ky",
                 "needle/superagent",
+                "react-native-blob-util",
+                "react-native-webview",
             ]
         );
         // An API's entries agree, so reading the field by API is exact.

@@ -68,6 +68,12 @@ pub struct SinkSpec {
     /// Minimum number of arguments: tells the setter `.url(u)` from the getter `.url()`.
     #[serde(default)]
     pub min_args: usize,
+    /// The call loads from the network only with a remote URL: an image
+    /// component given a bundled asset (`source={require("./logo.png")}`,
+    /// `{ uri: "splash" }`) reads a local file. Without a URL, or with a
+    /// written one that has no `scheme://`, it is not a call.
+    #[serde(default)]
+    pub remote_url_only: bool,
     /// When non-empty, the call must have an argument with one of these
     /// labels (Swift `data(for:)` but not `"x".data(using:)`).
     #[serde(default)]

@@ -227,6 +227,9 @@ pub fn find_sinks(project: &Project, file: usize, rules: &RuleSet) -> Vec<Sink> 
             if value.as_ref().is_some_and(is_local_url) {
                 continue;
             }
+            if spec.remote_url_only && !value.as_ref().is_some_and(may_be_remote) {
+                continue;
+            }
             if !receiver_allowed(&spec.receivers, &site.callee)
                 && !value.as_ref().is_some_and(starts_with_scheme)
             {
@@ -350,7 +353,12 @@ fn url_expr<'e>(spec: &UrlSpec, site: &'e CallSite) -> Option<&'e Expr> {
     }
     let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
     match (arg, &spec.field) {
-        (Expr::Object(_), Some(field)) => arg.field(field),
+        // `field: source.uri` reads nested objects; a field holding a
+        // string is the URL itself (`source="https://…"`).
+        (Expr::Object(_), Some(field)) => field.split('.').try_fold(arg, |object, key| match object {
+            Expr::Object(_) => object.field(key),
+            _ => None,
+        }),
         (Expr::Object(_), None) => None,
         _ => Some(arg),
     }
@@ -521,6 +529,16 @@ fn src_assignment<'f>(facts: &'f FileFacts, site: &CallSite) -> Option<&'f Bindi
 
 /// `fetch("data:,")`, `blob:` and `file:` URLs are read locally: a feature
 /// probe or a file read, not an outbound request.
+/// A URL that may name a remote resource: a written `scheme://` or `//`
+/// prefix, or a value decided at run time.
+fn may_be_remote(value: &Value) -> bool {
+    match value.pieces.first() {
+        Some(Piece::Lit { text, .. }) => text.contains("://") || text.starts_with("//"),
+        Some(Piece::Hole { .. }) => true,
+        None => false,
+    }
+}
+
 fn is_local_url(value: &Value) -> bool {
     let rendered = value.render().to_ascii_lowercase();
     ["data:", "blob:", "file:", "about:", "javascript:"]

@@ -33,7 +33,7 @@ pub struct CompiledQueries {
 
 impl CompiledQueries {
     pub fn new(grammar: Grammar, rules: Vec<RuleQuery>) -> Result<Self, tree_sitter::QueryError> {
-        let source = builtin_query_source(grammar.lang());
+        let source = builtin_query_source(grammar);
         let builtin = Query::new(&grammar.language(), &source)?;
         Ok(CompiledQueries { builtin, rules })
     }

@@ -82,6 +82,40 @@ impl TypeScript {
         unescape(inner)
     }
 
+    fn jsx_element(node: Node, src: &[u8], depth: usize) -> Expr {
+        let Some(name) = node.child_by_field_name("name") else {
+            return Expr::Unknown(short_text(node, src));
+        };
+        let callee = match Self.lower(name, src, depth + 1) {
+            callee @ (Expr::Ident(_) | Expr::Member(..)) => callee,
+            _ => Expr::Ident(text(name, src).to_string()),
+        };
+        let mut attributes = Vec::new();
+        let mut walker = node.walk();
+        for attribute in node.children_by_field_name("attribute", &mut walker) {
+            if attribute.kind() != "jsx_attribute" {
+                continue;
+            }
+            let Some(key) = attribute.named_child(0) else {
+                continue;
+            };
+            let value = match attribute.named_child(1) {
+                Some(v) => Self.lower(v, src, depth + 1),
+                None => Expr::Bool(true),
+            };
+            attributes.push((text(key, src).to_string(), value));
+        }
+        Expr::Call(Box::new(CallExpr {
+            callee,
+            args: vec![Arg {
+                label: None,
+                value: Expr::Object(attributes),
+            }],
+            is_new: false,
+            has_closure: false,
+        }))
+    }
+
     /// Template literal: literal text between substitutions, taken by byte
     /// ranges so it does not depend on how the grammar names fragments.
     fn template(node: Node, src: &[u8], depth: usize) -> Expr {
@@ -295,6 +329,13 @@ impl Syntax for TypeScript {
                 None => Expr::Unknown(short_text(node, src)),
             },
             "object" => Self::object(node, src, depth),
+            // `<WebView source={{ uri }} />`: a call of the component with its
+            // attributes as one object argument, so sinks read `source.uri`.
+            "jsx_self_closing_element" | "jsx_opening_element" => Self::jsx_element(node, src, depth),
+            "jsx_expression" => match node.named_child(0) {
+                Some(inner) => lower(inner),
+                None => Expr::Unknown(short_text(node, src)),
+            },
             "array" => {
                 let mut walker = node.walk();
                 Expr::Array(node.named_children(&mut walker).map(lower).collect())
