@@ -53,6 +53,8 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         "src/http/fetch-json.ts:10 fetch {url} fetchJson",
         "src/http/fetch-json.ts:18 fetch https://status.shopfront.example/ping ping",
         "src/services/stock.ts:4 fetch https://inventory.shopfront.example/stock/{sku} stockLevel",
+        // A class whose constructor takes the URL: the construction is the call site.
+        "src/services/avatar.ts:4 XMLHttpRequest https://uploads.shopfront.example/avatars uploadAvatar",
         // The API layer: one function per route, and the screen calling it.
         "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
         "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",
@@ -80,6 +82,12 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         "Sources/Ledger/Network/Backend.swift:30 URLSession {endpoint} Backend.call",
         // A base URL returned by a static function.
         "Sources/Ledger/Network/StatusCheck.swift:15 URLSession https://status.ledger.example/summary.json StatusCheck.run",
+        // A generic request method (`perform<R: APIRequest>(_ request: R)`): the
+        // adopting struct is a route builder, the method handing one over
+        // defines a request, and its caller is a call site.
+        "Sources/Ledger/Network/LedgerClient.swift:7 URLSession https://api.ledger.example/v2/{BalanceRequest.path} BalanceRequest",
+        "Sources/Ledger/Network/LedgerClient.swift:20 URLSession https://api.ledger.example/v2/{BalanceRequest.path} LedgerClient.balance",
+        "Sources/Ledger/Features/BalanceWidget.swift:8 URLSession https://api.ledger.example/v2/{BalanceRequest.path} BalanceWidget.refresh",
         // A route builder: an enum adopting the type of the wrapper's URL parameter.
         "Sources/Ledger/Network/Endpoint.swift:8 URLSession {Statements.path} Statements",
     ] {

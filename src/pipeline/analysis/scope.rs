@@ -174,6 +174,12 @@ impl<'a> Project<'a> {
         self.index
     }
 
+    /// The function of `file` with the qualified name `name`.
+    pub fn function_in(&self, file: usize, name: &str) -> Option<&'a Function> {
+        let index = *self.names(file).functions.get(name)?;
+        Some(&self.facts(file).functions[index])
+    }
+
     /// Functions of the project whose simple name is `simple`, with their file.
     pub fn functions_named(&self, simple: &str) -> impl Iterator<Item = (usize, &'a Function)> + '_ {
         let files = self.index.files;
@@ -272,6 +278,36 @@ impl<'a> Scope<'a> {
 
     pub fn param(&self, name: &str) -> Option<&'a Param> {
         self.function()?.params.iter().find(|p| p.name == name)
+    }
+
+    /// The declared type of parameter `name` of this scope's function; a
+    /// generic parameter (`func dataTask<T: Request>(for request: T)`, `<T
+    /// extends Request>`, `<T : Request>`) stands for its bound.
+    pub fn param_type(&self, name: &str) -> Option<String> {
+        let function = self.function()?;
+        let facts = self.facts();
+        let declared = facts
+            .typed
+            .iter()
+            .find(|t| t.name == name && t.function.as_deref() == Some(function.name.as_str()))?
+            .type_name
+            .clone();
+        let header = facts.lines.get(function.span.line).unwrap_or_default();
+        let bound = header.find('<').and_then(|open| {
+            let close = header[open..].find('>').map_or(header.len(), |e| open + e);
+            header[open + 1..close].split(',').find_map(|g| {
+                let (var, bound) = g.split_once(':').or_else(|| g.split_once(" extends "))?;
+                (var.trim() == declared).then(|| {
+                    bound
+                        .trim()
+                        .split(['&', ' ', '<'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+            })
+        });
+        Some(bound.filter(|b| !b.is_empty()).unwrap_or(declared))
     }
 
     /// Default value of a constructor parameter property (`constructor(private

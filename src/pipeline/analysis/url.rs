@@ -251,7 +251,17 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
             }
         }
         Some(r) if scope.param(r).is_some() => {
-            if names::is_config_root(r) {
+            // A parameter typed with a protocol or base class the project's
+            // own types adopt (`request: R` with `R: APIRequest` and
+            // `struct BalanceRequest: APIRequest`) is one of the app's
+            // request descriptions, not user input.
+            let types = &scope.project.project_index().types;
+            let own_type = scope
+                .param_type(r)
+                .is_some_and(|t| types.defines(&t) && types.descendants(&t).len() > 1);
+            if own_type {
+                Origin::Parameter
+            } else if names::is_config_root(r) {
                 Origin::Config
             } else if names::is_user_root(r) {
                 Origin::User

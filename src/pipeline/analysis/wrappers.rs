@@ -78,6 +78,12 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             }
             _ => None,
         });
+        if param.is_none() {
+            if let Some(wrapper) = constructor_wrapper(project, file, sink, value, function) {
+                out.push(wrapper);
+                continue;
+            }
+        }
         let Some((param_index, param_name)) = param else {
             // An API-layer function (`forgotPassword = (email) =>
             // sdk.post("users.forgotPassword", { email })`) defines a request
@@ -108,12 +114,7 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             function: function.to_string(),
             simple,
             class,
-            param_type: project
-                .facts(file)
-                .typed
-                .iter()
-                .find(|t| t.name == param_name && t.function.as_deref() == Some(function))
-                .map(|t| t.type_name.clone()),
+            param_type: scope.param_type(&param_name),
             param: Some((param_index, param_name)),
             template: value.clone(),
             api: sink.call.api.clone(),
@@ -124,6 +125,58 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
         });
     }
     out
+}
+
+/// A class whose constructor takes the URL and whose method sends it
+/// (`new FileUpload(url, headers).send()`, Swift `Uploader(url:)`): the
+/// constructor call is where the URL is decided, so it is the wrapper.
+fn constructor_wrapper(
+    project: &Project,
+    file: usize,
+    sink: &Sink,
+    value: &Value,
+    function: &str,
+) -> Option<Wrapper> {
+    let (class, _) = function.rsplit_once('.')?;
+    let (ctor, label) = ["constructor", "init", "<init>"].iter().find_map(|name| {
+        let ctor = project.function_in(file, &format!("{class}.{name}"))?;
+        let label = value.pieces.iter().find_map(|p| match p {
+            Piece::Hole {
+                label,
+                origin: Origin::Parameter,
+            } => {
+                let root = label.split('.').next().unwrap_or(label);
+                ctor.params
+                    .iter()
+                    .any(|prm| prm.name == root)
+                    .then(|| root.to_string())
+            }
+            _ => None,
+        })?;
+        Some((ctor, label))
+    })?;
+    let index = ctor.params.iter().position(|p| p.name == label)?;
+    let class_name = super::types::simple(class).to_string();
+    let mut via = vec![class_name.clone(), function.to_string()];
+    via.extend(if sink.call.via.is_empty() {
+        vec![sink.call.api.clone()]
+    } else {
+        sink.call.via.clone()
+    });
+    Some(Wrapper {
+        file,
+        function: class_name.clone(),
+        simple: class_name,
+        class: None,
+        param: Some((index, label)),
+        param_type: None,
+        template: value.clone(),
+        api: sink.call.api.clone(),
+        kind: sink.call.kind,
+        via,
+        guard: sink.call.guard.clone(),
+        redirects: sink.call.redirects.clone(),
+    })
 }
 
 impl Wrapper {
@@ -198,6 +251,19 @@ pub fn wrapper_calls(
         let route_literal = arg.is_some_and(|a| match &a.value {
             crate::model::Expr::Str(_) => true,
             crate::model::Expr::Concat(parts) => matches!(parts.first(), Some(crate::model::Expr::Str(_))),
+            // A route builder constructed at the call: `dataTask(for:
+            // RoomsRequest(updatedSince: date))` with `RoomsRequest: Request`.
+            crate::model::Expr::Call(call) => wrapper.param_type.as_deref().is_some_and(|bound| {
+                call.callee.last_name().is_some_and(|built| {
+                    built != bound
+                        && project
+                            .project_index()
+                            .types
+                            .ancestors(built)
+                            .iter()
+                            .any(|t| t == bound)
+                })
+            }),
             _ => false,
         });
         let own_param = |label: &str| {
