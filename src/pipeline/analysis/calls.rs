@@ -109,23 +109,39 @@ fn client_aliases(facts: &FileFacts, clients: &mut HashMap<String, Client>) {
 fn package_clients(project: &Project, file: usize, rules: &RuleSet, clients: &mut HashMap<String, Client>) {
     let facts = project.facts(file);
     let catalog = &rules.sinks;
+    // A Swift `import Apollo` names no types: a type named after the
+    // module (`ApolloClient`) is taken to come from it.
+    let names_class = |import: &crate::model::Import, class: &str| {
+        import.names.iter().any(|n| n == class)
+            || (facts.lang == crate::model::Lang::Swift && class.starts_with(import.source.as_str()))
+    };
     let package_of = |class: &str| {
         facts
             .imports
             .iter()
-            .filter(|i| i.names.iter().any(|n| n == class))
+            .filter(|i| names_class(i, class))
             .find_map(|i| {
+                // Kotlin imports name the class: the API is its package.
+                let api = i.source.strip_suffix(&format!(".{class}")).unwrap_or(&i.source);
                 catalog
                     .client_package(facts.lang, &i.source)
-                    .map(|p| (i.source.clone(), p))
+                    .map(|p| (api.to_string(), p))
             })
     };
+    let implicit_self = facts.lang != crate::model::Lang::Typescript;
     let mut add = |name: &str, client: Client| {
         let short = name.trim_start_matches("this.").trim_start_matches("self.");
         if name != short {
             clients
                 .entry(format!("this.{short}"))
                 .or_insert_with(|| client.clone());
+            clients
+                .entry(format!("self.{short}"))
+                .or_insert_with(|| client.clone());
+            // Swift and Kotlin read a field without `self.`.
+            if implicit_self {
+                clients.entry(short.to_string()).or_insert_with(|| client.clone());
+            }
         }
         clients.entry(name.to_string()).or_insert(client);
     };
@@ -141,7 +157,7 @@ fn package_clients(project: &Project, file: usize, rules: &RuleSet, clients: &mu
         };
         let scope = project.scope(file, site.function.as_deref());
         let base = site.call.args.first().and_then(|a| match &a.value {
-            Expr::Object(_) => ["baseURL", "baseUrl", "host", "url", "server", "endpoint"]
+            Expr::Object(_) => ["baseURL", "baseUrl", "host", "url", "uri", "server", "endpoint"]
                 .iter()
                 .find_map(|k| a.value.field(k)),
             other => Some(other),
