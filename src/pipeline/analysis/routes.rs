@@ -171,12 +171,14 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
 /// `URLRequestConvertible` routers alike) a definition of the requests it
 /// lists, recorded as an outbound call at the type's declaration.
 pub struct RouteBuilders<'w> {
-    /// (language, adopting type) → the wrapper whose parameter it fills.
-    by_type: std::collections::HashMap<(crate::model::Lang, String), &'w Wrapper>,
+    /// (language, adopting type) → the wrapper whose parameter it fills,
+    /// and that parameter's type.
+    by_type: std::collections::HashMap<(crate::model::Lang, String), (&'w Wrapper, &'w str)>,
+    types: &'w crate::pipeline::analysis::types::TypeIndex,
 }
 
 impl<'w> RouteBuilders<'w> {
-    pub fn new(index: &ProjectIndex, wrappers: &'w [Wrapper]) -> RouteBuilders<'w> {
+    pub fn new(index: &'w ProjectIndex, wrappers: &'w [Wrapper]) -> RouteBuilders<'w> {
         let types = &index.types;
         let mut by_type = std::collections::HashMap::new();
         for wrapper in wrappers {
@@ -188,10 +190,10 @@ impl<'w> RouteBuilders<'w> {
             }
             for adopter in types.descendants(param_type).into_iter().skip(1) {
                 let lang = index.file(wrapper.file).summary.lang;
-                by_type.entry((lang, adopter)).or_insert(wrapper);
+                by_type.entry((lang, adopter)).or_insert((wrapper, param_type));
             }
         }
-        RouteBuilders { by_type }
+        RouteBuilders { by_type, types }
     }
 
     /// Records the route builders `facts` declares.
@@ -200,9 +202,20 @@ impl<'w> RouteBuilders<'w> {
             return;
         }
         for decl in &facts.types {
-            let Some(wrapper) = self.by_type.get(&(facts.lang, simple(&decl.name).to_string())) else {
+            let Some(&(wrapper, bound)) = self.by_type.get(&(facts.lang, simple(&decl.name).to_string()))
+            else {
                 continue;
             };
+            // Types are indexed by simple name: this declaration itself must
+            // adopt the bound (a nested `Instance.Statuses: Codable` is not
+            // the `Statuses: Endpoint` of another file).
+            let adopts = decl
+                .supertypes
+                .iter()
+                .any(|s| self.types.ancestors(s).iter().any(|t| t == bound));
+            if !adopts {
+                continue;
+            }
             let Some((_, param)) = &wrapper.param else {
                 continue;
             };
