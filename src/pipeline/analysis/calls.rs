@@ -483,6 +483,11 @@ fn request_url(arg: &Expr, scope: &super::scope::Scope) -> Option<Value> {
 /// `this.fetch(id)` inside a class that defines `fetch` calls that method,
 /// not the network API the catalog names the same way.
 fn calls_own_method(project: &Project, file: usize, site: &CallSite) -> bool {
+    // A function of this file with the sink's bare name (`const fetch =
+    // async () => { … }` in a component) shadows the global one.
+    if !site.callee.contains('.') && !site.callee.is_empty() {
+        return project.scope(file, Some(&site.callee)).function().is_some();
+    }
     let Some(method) = site.callee.strip_prefix("this.").filter(|m| !m.contains('.')) else {
         return false;
     };
