@@ -192,6 +192,18 @@ pub struct TypeDecl {
     pub span: Span,
 }
 
+impl TypeDecl {
+    /// A class, interface, protocol or object declaration (not an extension).
+    pub fn new(name: String, supertypes: Vec<String>, span: Span) -> TypeDecl {
+        TypeDecl {
+            name,
+            supertypes,
+            extension: false,
+            span,
+        }
+    }
+}
+
 /// A name with a declared type: a field or property (`private http:
 /// HttpClient`, `private val api: OrdersApi`, `let client: APIClient`), a
 /// constructor or function parameter, or a typed local.

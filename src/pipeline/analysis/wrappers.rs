@@ -65,19 +65,7 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
         };
         let scope = project.scope(file, Some(function));
         let Some(func) = scope.function() else { continue };
-        let param = value.pieces.iter().find_map(|p| match p {
-            Piece::Hole {
-                label,
-                origin: Origin::Parameter,
-            } => {
-                let root = label.split('.').next().unwrap_or(label);
-                func.params
-                    .iter()
-                    .position(|prm| prm.name == root)
-                    .map(|i| (i, root.to_string()))
-            }
-            _ => None,
-        });
+        let param = url_param(value, &func.params);
         if param.is_none() {
             if let Some(wrapper) = constructor_wrapper(project, file, sink, value, function) {
                 out.push(wrapper);
@@ -127,6 +115,25 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
     out
 }
 
+/// The first of `params` (index, name) that a parameter-derived part of
+/// the URL `value` is rooted at (`path` of `{path}`, `payload` of
+/// `{payload.callbackUrl}`).
+fn url_param(value: &Value, params: &[crate::model::Param]) -> Option<(usize, String)> {
+    value.pieces.iter().find_map(|p| match p {
+        Piece::Hole {
+            label,
+            origin: Origin::Parameter,
+        } => {
+            let root = label.split('.').next().unwrap_or(label);
+            params
+                .iter()
+                .position(|prm| prm.name == root)
+                .map(|i| (i, root.to_string()))
+        }
+        _ => None,
+    })
+}
+
 /// A class whose constructor takes the URL and whose method sends it
 /// (`new FileUpload(url, headers).send()`, Swift `Uploader(url:)`): the
 /// constructor call is where the URL is decided, so it is the wrapper.
@@ -138,24 +145,10 @@ fn constructor_wrapper(
     function: &str,
 ) -> Option<Wrapper> {
     let (class, _) = function.rsplit_once('.')?;
-    let (ctor, label) = ["constructor", "init", "<init>"].iter().find_map(|name| {
+    let (index, label) = ["constructor", "init", "<init>"].iter().find_map(|name| {
         let ctor = project.function_in(file, &format!("{class}.{name}"))?;
-        let label = value.pieces.iter().find_map(|p| match p {
-            Piece::Hole {
-                label,
-                origin: Origin::Parameter,
-            } => {
-                let root = label.split('.').next().unwrap_or(label);
-                ctor.params
-                    .iter()
-                    .any(|prm| prm.name == root)
-                    .then(|| root.to_string())
-            }
-            _ => None,
-        })?;
-        Some((ctor, label))
+        url_param(value, &ctor.params)
     })?;
-    let index = ctor.params.iter().position(|p| p.name == label)?;
     let class_name = super::types::simple(class).to_string();
     let mut via = vec![class_name.clone(), function.to_string()];
     via.extend(if sink.call.via.is_empty() {

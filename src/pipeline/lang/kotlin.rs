@@ -448,12 +448,7 @@ impl Syntax for Kotlin {
                 }
             }
         }
-        Some(TypeDecl {
-            name,
-            supertypes,
-            extension: false,
-            span: super::span(node),
-        })
+        Some(TypeDecl::new(name, supertypes, super::span(node)))
     }
 
     fn owner_type(&self, node: Node, src: &[u8]) -> Option<String> {
