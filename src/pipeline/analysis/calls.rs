@@ -369,11 +369,13 @@ fn url_expr<'e>(spec: &UrlSpec, site: &'e CallSite) -> Option<&'e Expr> {
     }
     let arg = site.call.arg(spec.label.as_deref(), spec.arg)?;
     match (arg, &spec.field) {
-        // `field: source.uri` reads nested objects; a field holding a
-        // string is the URL itself (`source="https://…"`).
+        // `field: source.uri` reads nested objects; a part that is not an
+        // object is the URL itself (expo-image's `source={url}`).
         (Expr::Object(_), Some(field)) => field.split('.').try_fold(arg, |object, key| match object {
             Expr::Object(_) => object.field(key),
-            _ => None,
+            // `source={require("./logo.png")}` is a bundled file.
+            Expr::Call(call) if call.callee.path().as_deref() == Some("require") => None,
+            url => Some(url),
         }),
         (Expr::Object(_), None) => None,
         _ => Some(arg),
