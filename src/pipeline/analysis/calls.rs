@@ -485,10 +485,24 @@ fn request_url(arg: &Expr, scope: &super::scope::Scope) -> Option<Value> {
 /// `this.fetch(id)` inside a class that defines `fetch` calls that method,
 /// not the network API the catalog names the same way.
 fn calls_own_method(project: &Project, file: usize, site: &CallSite) -> bool {
-    // A function of this file with the sink's bare name (`const fetch =
-    // async () => { … }` in a component) shadows the global one.
+    // A parameterless helper with the sink's bare name, declared in the
+    // calling function or called without arguments (`const fetch = async
+    // () => { … }` in a component), shadows the global one. A top-level
+    // `function fetch(url, opts)` is itself a fetch implementation and does
+    // not.
     if !site.callee.contains('.') && !site.callee.is_empty() {
-        return project.scope(file, Some(&site.callee)).function().is_some();
+        let facts = project.facts(file);
+        let caller = site
+            .function
+            .as_deref()
+            .and_then(|f| project.scope(file, Some(f)).function());
+        return facts.functions.iter().any(|f| {
+            let nested = caller.is_some_and(|caller| {
+                caller.span.start_byte < f.span.start_byte && f.span.end_byte <= caller.span.end_byte
+            });
+            // Called without arguments: no URL, so not the global API.
+            f.name == site.callee && f.params.is_empty() && (nested || site.call.args.is_empty())
+        });
     }
     let Some(method) = site.callee.strip_prefix("this.").filter(|m| !m.contains('.')) else {
         return false;
