@@ -58,6 +58,8 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         // The API layer: one function per route, and the screen calling it.
         "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
         "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",
+        // The same through a renamed import (`markRead as markRoomRead`).
+        "src/screens/RoomScreen.tsx:5 @acme/sdk {server}/subscriptions.read open",
     ] {
         assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
     }

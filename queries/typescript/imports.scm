@@ -2,7 +2,7 @@
 ; object itself (@import.object): `axios_1.default.get` is `axios.get`.
 (import_statement (import_clause (identifier) @import.object) source: (string) @import.source) @import
 (import_statement (import_clause (named_imports (import_specifier name: (_) @import.name))) source: (string) @import.source) @import
-(import_statement (import_clause (named_imports (import_specifier alias: (_) @import.name))) source: (string) @import.source) @import
+(import_statement (import_clause (named_imports (import_specifier name: (_) @import.exported alias: (_) @import.name))) source: (string) @import.source) @import
 (import_statement (import_clause (namespace_import (identifier) @import.object)) source: (string) @import.source) @import
 (import_statement source: (string) @import.source) @import
 ; const x = require("mod") / const { a } = require("mod")

@@ -171,7 +171,22 @@ pub struct Import {
     pub source: String,
     /// Local names bound by the import (empty for side-effect imports).
     pub names: Vec<String>,
+    /// Renamed imports, local name → exported name (`import { getRoomInfo
+    /// as getRoomInfoService }`): a call of the local name calls the
+    /// exported function.
+    #[serde(default)]
+    pub renamed: Vec<(String, String)>,
     pub span: Span,
+}
+
+impl Import {
+    /// The exported name a local name of this import stands for.
+    pub fn exported_name<'a>(&'a self, local: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(l, _)| l == local)
+            .map_or(local, |(_, exported)| exported.as_str())
+    }
 }
 
 /// A class, struct, enum, interface, protocol, object or extension, with the

@@ -77,6 +77,13 @@ impl ParsedFile {
             .iter()
             .map(|c| name_hash(c.callee.rsplit('.').next().unwrap_or(&c.callee)))
             .collect();
+        // Renamed imports are called by their local name.
+        callee_names.extend(
+            facts
+                .imports
+                .iter()
+                .flat_map(|i| i.renamed.iter().map(|(_, exported)| name_hash(exported))),
+        );
         callee_names.sort_unstable();
         callee_names.dedup();
         ParsedFile {

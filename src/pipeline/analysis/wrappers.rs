@@ -223,8 +223,23 @@ pub fn wrapper_calls(
             continue;
         }
         let method = site.callee.rsplit('.').next().unwrap_or(&site.callee);
-        let candidates = by_name.get(method).map(Vec::as_slice).unwrap_or_default();
-        let Some(wrapper) = candidates.iter().copied().find(|w| links(project, file, site, w)) else {
+        // `getRoomInfoService(rid)` with `import { getRoomInfo as
+        // getRoomInfoService }` calls `getRoomInfo`.
+        let name = if site.callee.contains('.') {
+            method
+        } else {
+            facts
+                .imports
+                .iter()
+                .find(|i| i.names.iter().any(|n| n == method))
+                .map_or(method, |i| i.exported_name(method))
+        };
+        let candidates = by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+        let Some(wrapper) = candidates
+            .iter()
+            .copied()
+            .find(|w| links(project, file, site, name, w))
+        else {
             continue;
         };
         let scope = project.scope(file, site.function.as_deref());
@@ -291,8 +306,8 @@ pub fn wrapper_calls(
     out
 }
 
-/// Does `site` call `wrapper`?
-fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> bool {
+/// Does `site`, calling the function known as `name`, call `wrapper`?
+fn links(project: &Project, file: usize, site: &CallSite, name: &str, wrapper: &Wrapper) -> bool {
     let facts = project.facts(file);
     let callee = site.callee.as_str();
     if callee.is_empty() {
@@ -302,7 +317,7 @@ fn links(project: &Project, file: usize, site: &CallSite, wrapper: &Wrapper) -> 
         Some((r, m)) => (Some(r), m),
         None => (None, callee),
     };
-    if method != wrapper.simple {
+    if name != wrapper.simple {
         return false;
     }
     let same_lang = project.facts(wrapper.file).lang == facts.lang;

@@ -240,8 +240,18 @@ pub fn extract(
                     let entry = imports.entry(node.start_byte()).or_insert_with(|| Import {
                         source: source_text,
                         names: Vec::new(),
+                        renamed: Vec::new(),
                         span: span(node),
                     });
+                    if let (Some(exported), Some(local)) = (part("import.exported"), part("import.name")) {
+                        let pair = (
+                            lang::text(local, src).to_string(),
+                            lang::text(exported, src).to_string(),
+                        );
+                        if !entry.renamed.contains(&pair) {
+                            entry.renamed.push(pair);
+                        }
+                    }
                     // Local names, each with whether it is the module object.
                     let captured = parts
                         .iter()
