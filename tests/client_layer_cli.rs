@@ -88,7 +88,9 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         // adopting struct is a route builder, the method handing one over
         // defines a request, and its caller is a call site.
         "Sources/Ledger/Network/LedgerClient.swift:7 URLSession https://api.ledger.example/v2/{BalanceRequest.path} BalanceRequest",
-        "Sources/Ledger/Network/LedgerClient.swift:20 URLSession https://api.ledger.example/v2/{BalanceRequest.path} LedgerClient.balance",
+        "Sources/Ledger/Network/LedgerClient.swift:24 URLSession https://api.ledger.example/v2/{BalanceRequest.path} LedgerClient.balance",
+        // The same with the request bound to a local first.
+        "Sources/Ledger/Network/LedgerClient.swift:29 URLSession https://api.ledger.example/v2/{request.path} LedgerClient.history",
         "Sources/Ledger/Features/BalanceWidget.swift:8 URLSession https://api.ledger.example/v2/{BalanceRequest.path} BalanceWidget.refresh",
         // A route builder: an enum adopting the type of the wrapper's URL parameter.
         "Sources/Ledger/Network/Endpoint.swift:8 URLSession {Statements.path} Statements",

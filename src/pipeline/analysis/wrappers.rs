@@ -25,6 +25,7 @@ use super::names;
 use super::scope::Project;
 use super::url::{resolve, Piece, Value};
 use crate::model::CallSite;
+use crate::model::Expr;
 use crate::model::Lang;
 use crate::model::Origin;
 use crate::model::SinkKind;
@@ -113,6 +114,40 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
         });
     }
     out
+}
+
+/// Is `expr`, handed to `wrapper`'s URL parameter, a route written at the
+/// call: a string or template starting with text, or a route builder
+/// constructed there (`dataTask(for: RoomsRequest(updatedSince: date))`
+/// with `RoomsRequest: Request`), also through a local (`let request =
+/// RoomsRequest(…); dataTask(for: request)`)?
+fn is_route(
+    project: &Project,
+    scope: &super::scope::Scope,
+    expr: &Expr,
+    wrapper: &Wrapper,
+    hops: usize,
+) -> bool {
+    match expr {
+        Expr::Str(_) => true,
+        Expr::Concat(parts) => matches!(parts.first(), Some(Expr::Str(_))),
+        Expr::Call(call) => wrapper.param_type.as_deref().is_some_and(|bound| {
+            call.callee.last_name().is_some_and(|built| {
+                built != bound
+                    && project
+                        .project_index()
+                        .types
+                        .ancestors(built)
+                        .iter()
+                        .any(|t| t == bound)
+            })
+        }),
+        Expr::Ident(name) if hops == 0 => match scope.lookup(name) {
+            Some((Expr::Call(call), _)) => is_route(project, scope, &Expr::Call(call.clone()), wrapper, 1),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The first of `params` (index, name) that a parameter-derived part of
@@ -256,24 +291,7 @@ pub fn wrapper_calls(
         // A route written at the call (`"users.forgotPassword"`,
         // `` `rooms.info?roomId=${id}` `` without a parameter of the calling
         // function) handed to a URL-building wrapper.
-        let route_literal = arg.is_some_and(|a| match &a.value {
-            crate::model::Expr::Str(_) => true,
-            crate::model::Expr::Concat(parts) => matches!(parts.first(), Some(crate::model::Expr::Str(_))),
-            // A route builder constructed at the call: `dataTask(for:
-            // RoomsRequest(updatedSince: date))` with `RoomsRequest: Request`.
-            crate::model::Expr::Call(call) => wrapper.param_type.as_deref().is_some_and(|bound| {
-                call.callee.last_name().is_some_and(|built| {
-                    built != bound
-                        && project
-                            .project_index()
-                            .types
-                            .ancestors(built)
-                            .iter()
-                            .any(|t| t == bound)
-                })
-            }),
-            _ => false,
-        });
+        let route_literal = arg.is_some_and(|a| is_route(project, &scope, &a.value, wrapper, 0));
         let own_param = |label: &str| {
             let root = label.split('.').next().unwrap_or(label);
             scope.param(root).is_some()
