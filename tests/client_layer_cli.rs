@@ -55,6 +55,8 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         "src/services/stock.ts:4 fetch https://inventory.shopfront.example/stock/{sku} stockLevel",
         // A class whose constructor takes the URL: the construction is the call site.
         "src/services/avatar.ts:4 XMLHttpRequest https://uploads.shopfront.example/avatars uploadAvatar",
+        // A constructor that sets the request up is called by its class's name.
+        "src/services/media.ts:4 XMLHttpRequest https://media.shopfront.example/banners uploadBanner",
         // The API layer: one function per route, and the screen calling it.
         "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
         "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",

@@ -89,6 +89,9 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             continue;
         };
         let (class, simple) = match function.rsplit_once('.') {
+            // A constructor that sends (or sets up) the request is called
+            // by its class's name: `new FileUpload(url, headers)`.
+            Some((c, "constructor" | "init" | "<init>")) => (None, super::types::simple(c).to_string()),
             Some((c, s)) => (Some(c.to_string()), s.to_string()),
             None => (None, function.to_string()),
         };
