@@ -57,7 +57,9 @@ pub struct Wrapper {
 }
 
 /// Wrappers defined by the given sinks: the sink's URL contains a parameter
-/// of its enclosing function.
+/// of its enclosing function (or of its class's constructor), or the sink
+/// hands a wrapper a route written at the call (an API-layer function,
+/// whose wrapper has a fixed URL).
 pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrapper> {
     let mut out = Vec::new();
     for sink in sinks {
