@@ -57,6 +57,9 @@ fn typescript_mixins_subclasses_typed_fields_and_client_packages_are_call_sites(
         "src/services/avatar.ts:4 XMLHttpRequest https://uploads.shopfront.example/avatars uploadAvatar",
         // A constructor that sets the request up is called by its class's name.
         "src/services/media.ts:4 XMLHttpRequest https://media.shopfront.example/banners uploadBanner",
+        // A WebSocket client class: opened in `connect`, called on a module-level instance.
+        "src/realtime/live-feed.ts:6 WebSocket {url} LiveFeed.connect",
+        "src/services/live.ts:6 WebSocket wss://live.shopfront.example/orders startLiveOrders",
         // The API layer: one function per route, and the screen calling it.
         "src/api/rest.ts:4 @acme/sdk {server}/users.forgotPassword forgotPassword",
         "src/screens/ForgotPasswordScreen.tsx:5 @acme/sdk {server}/users.forgotPassword submit",
