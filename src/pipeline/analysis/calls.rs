@@ -85,6 +85,23 @@ fn held_functions(expr: &Expr, scope: &super::scope::Scope, depth: usize, out: &
     }
 }
 
+impl Client {
+    /// An object of a client package, named `api` in reports.
+    fn of_package(
+        api: String,
+        package: &crate::catalog::rules::ClientPackage,
+        base: Option<Value>,
+    ) -> Client {
+        Client {
+            api,
+            kind: package.kind,
+            base,
+            methods: package.methods.clone(),
+            callable: false,
+        }
+    }
+}
+
 /// Names bound to a known client (`const http = this.client`, a getter
 /// `get current() { return this.sdk; }`) are that client too.
 fn client_aliases(facts: &FileFacts, clients: &mut HashMap<String, Client>) {
@@ -162,26 +179,16 @@ fn package_clients(project: &Project, file: usize, rules: &RuleSet, clients: &mu
                 .find_map(|k| a.value.field(k)),
             other => Some(other),
         });
-        let client = Client {
-            api,
-            kind: package.kind,
-            base: base.map(|e| resolve(e, &scope, 0)),
-            methods: package.methods.clone(),
-            callable: false,
-        };
-        add(name, client);
+        add(
+            name,
+            Client::of_package(api, package, base.map(|e| resolve(e, &scope, 0))),
+        );
     }
     for typed in &facts.typed {
         let Some((api, package)) = package_of(&typed.type_name) else {
             continue;
         };
-        let client = Client {
-            api,
-            kind: package.kind,
-            base: None,
-            methods: package.methods.clone(),
-            callable: false,
-        };
+        let client = Client::of_package(api, package, None);
         // A field is reached through `this.`; a parameter, a local or a
         // module-level constant by its name.
         let name = match (&typed.function, &typed.class) {

@@ -518,14 +518,13 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
                 .find(|v| v.origin == Origin::Parameter)
                 .unwrap_or_else(|| Value::hole(last, Origin::Unknown))
         }
-        // A project function or method that returns a value (after the
-        // builders handed a parameter, whose parameter matters more)
-        // (`this.ordersPath()`, `Urls.api()`, `apiBase()`).
-        _ if returned_value(&callee, scope).is_some() => match returned_value(&callee, scope) {
-            Some((expr, inner)) => resolve(expr, &inner, hops + 1),
-            None => Value::hole(last, Origin::Unknown),
-        },
         _ => {
+            // A project function or method that returns a value (after the
+            // builders handed a parameter, whose parameter matters more)
+            // (`this.ordersPath()`, `Urls.api()`, `apiBase()`).
+            if let Some((expr, inner)) = returned_value(&callee, scope) {
+                return resolve(expr, &inner, hops + 1);
+            }
             let origin = root_name(&call.callee).map_or(Origin::Unknown, |r| {
                 if names::is_config_root(&r) || names::is_config_root(last) {
                     Origin::Config

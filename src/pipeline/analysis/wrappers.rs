@@ -80,43 +80,34 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
             // sdk.post("users.forgotPassword", { email })`) defines a request
             // as a Retrofit interface method does: its callers send it.
             if sink.defines_route {
-                let mut wrapper =
-                    Wrapper::fixed(file, function, value.clone(), &sink.call.api, sink.call.kind);
-                wrapper.via.truncate(1);
-                wrapper.via.extend(sink.call.via.iter().cloned());
-                wrapper.guard.clone_from(&sink.call.guard);
-                wrapper.redirects.clone_from(&sink.call.redirects);
-                out.push(wrapper);
+                out.push(Wrapper::around(
+                    file,
+                    function,
+                    split(function),
+                    sink,
+                    value,
+                    None,
+                ));
             }
             continue;
         };
-        let (class, simple) = match function.rsplit_once('.') {
-            // A constructor that sends (or sets up) the request is called
-            // by its class's name: `new FileUpload(url, headers)`.
+        // A constructor that sends (or sets up) the request is called by
+        // its class's name: `new FileUpload(url, headers)`.
+        let called_as = match function.rsplit_once('.') {
             Some((c, "constructor" | "init" | "<init>")) => (None, super::types::simple(c).to_string()),
-            Some((c, s)) => (Some(c.to_string()), s.to_string()),
-            None => (None, function.to_string()),
+            _ => split(function),
         };
-        let mut via = vec![function.to_string()];
-        if sink.call.via.is_empty() {
-            via.push(sink.call.api.clone());
-        } else {
-            via.extend(sink.call.via.iter().cloned());
-        }
-        out.push(Wrapper {
+        let param_type = scope.param_type(&param_name);
+        let mut wrapper = Wrapper::around(
             file,
-            function: function.to_string(),
-            simple,
-            class,
-            param_type: scope.param_type(&param_name),
-            param: Some((param_index, param_name)),
-            template: value.clone(),
-            api: sink.call.api.clone(),
-            kind: sink.call.kind,
-            via,
-            guard: sink.call.guard.clone(),
-            redirects: sink.call.redirects.clone(),
-        });
+            function,
+            called_as,
+            sink,
+            value,
+            Some((param_index, param_name)),
+        );
+        wrapper.param_type = param_type;
+        out.push(wrapper);
     }
     out
 }
@@ -190,37 +181,66 @@ fn constructor_wrapper(
         url_param(value, &ctor.params)
     })?;
     let class_name = super::types::simple(class).to_string();
-    let mut via = vec![class_name.clone(), function.to_string()];
-    via.extend(if sink.call.via.is_empty() {
-        vec![sink.call.api.clone()]
-    } else {
-        sink.call.via.clone()
-    });
-    Some(Wrapper {
+    let mut wrapper = Wrapper::around(
         file,
-        function: class_name.clone(),
-        simple: class_name,
-        class: None,
-        param: Some((index, label)),
-        param_type: None,
-        template: value.clone(),
-        api: sink.call.api.clone(),
-        kind: sink.call.kind,
-        via,
-        guard: sink.call.guard.clone(),
-        redirects: sink.call.redirects.clone(),
-    })
+        &class_name,
+        (None, class_name.clone()),
+        sink,
+        value,
+        Some((index, label)),
+    );
+    // The chain goes through the method that sends.
+    wrapper.via.insert(1, function.to_string());
+    Some(wrapper)
+}
+
+/// `(Some("Client"), "doFetch")` of `Client.doFetch`, `(None, "get")` of `get`.
+fn split(function: &str) -> (Option<String>, String) {
+    match function.rsplit_once('.') {
+        Some((c, s)) => (Some(c.to_string()), s.to_string()),
+        None => (None, function.to_string()),
+    }
 }
 
 impl Wrapper {
+    /// `function` (called as `called_as`: class and simple name) around
+    /// the request `sink` sends to `url`, with the sink's API, guard,
+    /// redirect handling and chain.
+    fn around(
+        file: usize,
+        function: &str,
+        (class, simple): (Option<String>, String),
+        sink: &Sink,
+        url: &Value,
+        param: Option<(usize, String)>,
+    ) -> Wrapper {
+        let mut via = vec![function.to_string()];
+        if sink.call.via.is_empty() {
+            via.push(sink.call.api.clone());
+        } else {
+            via.extend(sink.call.via.iter().cloned());
+        }
+        Wrapper {
+            file,
+            function: function.to_string(),
+            simple,
+            class,
+            param,
+            param_type: None,
+            template: url.clone(),
+            api: sink.call.api.clone(),
+            kind: sink.call.kind,
+            via,
+            guard: sink.call.guard.clone(),
+            redirects: sink.call.redirects.clone(),
+        }
+    }
+
     /// A function that defines one request: a framework route's interface
     /// method (`OrdersApi.cancelOrder`) or an API-layer function. Its
     /// callers send to `url`.
     pub fn fixed(file: usize, function: &str, url: Value, api: &str, kind: SinkKind) -> Wrapper {
-        let (class, simple) = match function.rsplit_once('.') {
-            Some((c, s)) => (Some(c.to_string()), s.to_string()),
-            None => (None, function.to_string()),
-        };
+        let (class, simple) = split(function);
         Wrapper {
             file,
             function: function.to_string(),
