@@ -86,7 +86,7 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         // The shared instance.
         "Sources/Ledger/Features/ReceiptsScreen.swift:6 URLSession receipts ReceiptsScreen.reload",
         // The URL builder `makeURL(endpoint:)` carries the parameter into the request.
-        "Sources/Ledger/Network/Backend.swift:30 URLSession {endpoint} Backend.call",
+        "Sources/Ledger/Network/Backend.swift:35 URLSession {endpoint} Backend.call",
         // A base URL returned by a static function.
         "Sources/Ledger/Network/StatusCheck.swift:15 URLSession https://status.ledger.example/summary.json StatusCheck.run",
         // A generic request method (`perform<R: APIRequest>(_ request: R)`): the
@@ -160,4 +160,77 @@ fn swift_and_kotlin_redirects_followed_by_recursion_are_reported() {
         redirect_findings("fixtures/orders-android"),
         ["app/src/main/java/com/example/orders/net/AssetDownloader.kt:10"]
     );
+}
+
+/// `function: auth` of every call of the fixture that carries auth.
+fn call_auth(fixture: &str) -> Vec<String> {
+    let report = scan_json(&[fixture]);
+    report["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|c| {
+            Some(format!(
+                "{}: {}",
+                c["function"].as_str().unwrap_or(""),
+                c["auth"].as_str()?
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn auth_set_on_the_request_in_a_helper_or_by_a_client_interceptor_reaches_every_caller() {
+    // A header set on a `Headers` object before the call, and inherited by
+    // the callers of the wrapper.
+    let web = call_auth("fixtures/shop-web");
+    for wanted in [
+        "Transport.get: `X-Api-Key` header",
+        "LoyaltyService.points: `X-Api-Key` header",
+    ] {
+        assert!(web.iter().any(|a| a == wanted), "missing {wanted} in {web:#?}");
+    }
+    // A header set by a helper of the client class (`authorize(&request)`).
+    let ios = call_auth("fixtures/ledger-ios");
+    for wanted in [
+        "Backend.call: Bearer in Authorization header",
+        "InvoiceStore.refresh: Bearer in Authorization header",
+    ] {
+        assert!(ios.iter().any(|a| a == wanted), "missing {wanted} in {ios:#?}");
+    }
+    // An OkHttp interceptor installed on the client Retrofit uses signs the
+    // routes and their callers.
+    let android = call_auth("fixtures/orders-android");
+    let hooked = "Bearer in Authorization header (set by the Retrofit client's request hooks)";
+    for function in ["OrdersApi.cancelOrder", "OrderRepository.cancel"] {
+        let wanted = format!("{function}: {hooked}");
+        assert!(android.contains(&wanted), "missing {wanted} in {android:#?}");
+    }
+    // The requests of other clients do not inherit it.
+    assert!(android.iter().all(|a| !a.starts_with("Backend.")), "{android:#?}");
+}
+
+#[test]
+fn stun_and_turn_servers_handed_to_webrtc_are_endpoints() {
+    for (fixture, wanted) in [
+        (
+            "fixtures/ledger-ios",
+            &[
+                "stun:stun.ledger-rtc.net:3478",
+                "turns:turn.ledger-rtc.net:5349?transport=tcp",
+            ][..],
+        ),
+        ("fixtures/orders-android", &["stun:stun.orders-rtc.net:3478"][..]),
+    ] {
+        let report = scan_json(&[fixture]);
+        let urls: Vec<&str> = report["endpoints"]
+            .as_array()
+            .expect("endpoints")
+            .iter()
+            .filter_map(|e| e["url"].as_str())
+            .collect();
+        for url in wanted {
+            assert!(urls.contains(url), "missing {url} in {urls:#?}");
+        }
+    }
 }

@@ -220,6 +220,31 @@ pub struct Framework {
     /// (Retrofit's `@Url`): the method's callers send to their argument.
     #[serde(default)]
     pub dynamic_url: Option<String>,
+    /// Where the framework's client rewrites every request (OkHttp
+    /// interceptors): an auth header set there is the auth of every route.
+    #[serde(default)]
+    pub request_hooks: Option<RequestHooks>,
+}
+
+/// Hooks a client runs on every request it sends.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestHooks {
+    /// The file must import one of these modules (`okhttp3*`).
+    pub imports: Vec<String>,
+    /// Builder methods whose lambda runs per request (`addInterceptor`).
+    #[serde(default)]
+    pub calls: Vec<String>,
+    /// Types whose adopters' methods run per request (`Interceptor`).
+    #[serde(default)]
+    pub types: Vec<String>,
+}
+
+impl RequestHooks {
+    /// True when a file with these imports may install a hook.
+    pub fn imported_by(&self, imports: &[String]) -> bool {
+        imports_ok(&self.imports, imports)
+    }
 }
 
 /// Route annotations and the argument holding the route's path.

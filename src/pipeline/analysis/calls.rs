@@ -631,7 +631,7 @@ pub fn make_sink<'a>(
             via: Vec::new(),
             guard: None,
             redirects: None,
-            auth: payload.auth,
+            auth: payload.auth.or_else(|| super::auth::set_around(site, scope)),
             headers: payload.headers,
             data_sent: payload.data_sent,
         },

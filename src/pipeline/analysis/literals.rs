@@ -92,8 +92,15 @@ pub fn classify(lit: &StringLit, positioned: bool) -> Option<(String, String, St
         return None;
     }
     if let Some(parts) = host::split(value) {
-        // A destination position: a URL-ish name, or a constant some request uses.
+        // A destination position: a URL-ish name, or a constant some request
+        // uses. A STUN/TURN URI has no other use than naming an ICE server,
+        // wherever it is written (`RTCIceServer(urlStrings: Ice.servers)`).
+        let ice = matches!(
+            parts.scheme.to_ascii_lowercase().as_str(),
+            "stun" | "stuns" | "turn" | "turns"
+        );
         let positioned = positioned
+            || ice
             || lit.context.key.as_deref().is_some_and(|k| {
                 names::is_url_key(k) && !names::words(k).iter().any(|w| w == "href" || w == "link")
             });
@@ -630,6 +637,18 @@ mod tests {
         assert_eq!(host.2, "api.slack.com");
         assert!(classify(&lit("index.js", Some("host"), None), false).is_none());
         assert!(classify(&lit("hello.world", Some("message"), None), false).is_none());
+        // ICE servers in a constants array, with no key to tell.
+        let stun = classify(&lit("stun:stun.l.google.com:19302", None, None), false).unwrap();
+        assert_eq!(
+            (stun.1.as_str(), stun.2.as_str()),
+            ("stun", "stun.l.google.com:19302")
+        );
+        assert!(classify(
+            &lit("turn:turn.acme-rtc.io:3478?transport=tcp", None, None),
+            false
+        )
+        .is_some());
+        assert!(classify(&lit("stun:{host}", None, None), false).is_none());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod names;
 pub mod scope;
 pub mod url;
 
+mod auth;
 mod calls;
 mod guards;
 mod literals;

@@ -145,20 +145,26 @@ fn add_headers<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload)
     };
     for (name, value) in headers {
         out.headers.push(name.clone());
-        let lower = name.to_ascii_lowercase();
-        if lower == "authorization" || lower == "proxy-authorization" {
-            let scheme = match value {
-                Expr::Concat(parts) => parts.first().and_then(Expr::as_str).map(|s| s.trim().to_string()),
-                Expr::Str(s) => s.split_whitespace().next().map(str::to_string),
-                _ => None,
-            };
-            let scheme = scheme
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "credential".into());
-            out.auth = Some(format!("{scheme} in {name} header"));
-        } else if out.auth.is_none() && (names::is_credential_name(name) || lower == "cookie") {
-            out.auth = Some(format!("`{name}` header"));
-        }
+        add_header_auth(name, value, &mut out.auth);
+    }
+}
+
+/// Records in `auth` the credential a header `name: value` carries. An
+/// `Authorization` header wins over other credential-named headers.
+pub(super) fn add_header_auth(name: &str, value: &Expr, auth: &mut Option<String>) {
+    let lower = name.to_ascii_lowercase();
+    if lower == "authorization" || lower == "proxy-authorization" {
+        let scheme = match value {
+            Expr::Concat(parts) => parts.first().and_then(Expr::as_str).map(|s| s.trim().to_string()),
+            Expr::Str(s) => s.split_whitespace().next().map(str::to_string),
+            _ => None,
+        };
+        let scheme = scheme
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "credential".into());
+        *auth = Some(format!("{scheme} in {name} header"));
+    } else if auth.is_none() && (names::is_credential_name(name) || lower == "cookie") {
+        *auth = Some(format!("`{name}` header"));
     }
 }
 

@@ -26,6 +26,24 @@ pub fn base_url(project: &Project, frameworks: &[Framework], fi: usize) -> Optio
         .flatten()
 }
 
+/// The auth that the request hooks of framework `fi`'s client set on every
+/// route (an OkHttp interceptor adding `Authorization`). Computed once per
+/// analysis, for every framework, on first use.
+pub fn client_auth(project: &Project, frameworks: &[Framework], fi: usize) -> Option<String> {
+    project
+        .project_index()
+        .framework_auth
+        .get_or_init(|| {
+            frameworks
+                .iter()
+                .map(|f| super::auth::client_hook_auth(project, f))
+                .collect()
+        })
+        .get(fi)
+        .cloned()
+        .flatten()
+}
+
 fn find_base_url(index: &ProjectIndex, framework: &Framework) -> Option<Value> {
     let mut found: Vec<Value> = Vec::new();
     for fi in 0..index.len() {
@@ -144,8 +162,11 @@ pub fn may_define_routes(summary: &crate::model::FileFacts, rules: &RuleSet) -> 
 pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wrapper> {
     let frameworks = &rules.sinks.frameworks;
     let mut out = Vec::new();
-    for framework in frameworks {
-        out.extend(dynamic_url_methods(project, file, framework));
+    for (fi, framework) in frameworks.iter().enumerate() {
+        for mut wrapper in dynamic_url_methods(project, file, framework) {
+            wrapper.auth = client_auth(project, frameworks, fi);
+            out.push(wrapper);
+        }
     }
     for fi in 0..frameworks.len() {
         for (site, value) in route_sites(project, file, (frameworks, fi)) {
@@ -153,13 +174,9 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
                 continue;
             };
             let framework = &frameworks[fi];
-            out.push(Wrapper::fixed(
-                file,
-                function,
-                value,
-                &framework.api,
-                framework.kind,
-            ));
+            let mut wrapper = Wrapper::fixed(file, function, value, &framework.api, framework.kind);
+            wrapper.auth = client_auth(project, frameworks, fi);
+            out.push(wrapper);
         }
     }
     out
@@ -241,6 +258,7 @@ impl<'w> RouteBuilders<'w> {
             call.url = Some(rendered);
             call.origin = value.origin;
             call.via = wrapper.via.clone();
+            call.auth = wrapper.auth.clone();
             out.record_call(call);
         }
     }

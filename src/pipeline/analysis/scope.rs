@@ -76,6 +76,9 @@ pub struct ProjectIndex<'a> {
     /// Per framework of the sink catalog, the project's one base URL;
     /// computed on first use (see `rules::outbound_call`).
     pub framework_bases: std::sync::OnceLock<Vec<Option<super::url::Value>>>,
+    /// Per framework, the auth its client's request hooks set; computed on
+    /// first use.
+    pub framework_auth: std::sync::OnceLock<Vec<Option<String>>>,
 }
 
 impl<'a> ProjectIndex<'a> {
@@ -105,6 +108,7 @@ impl<'a> ProjectIndex<'a> {
             functions,
             types: super::types::TypeIndex::new(files.iter().map(|f| &f.summary)),
             framework_bases: std::sync::OnceLock::new(),
+            framework_auth: std::sync::OnceLock::new(),
         }
     }
 

@@ -54,6 +54,9 @@ pub struct Wrapper {
     /// Guard applied inside the wrapper and its redirect handling.
     pub guard: Option<String>,
     pub redirects: Option<String>,
+    /// The credential the wrapper's request carries (set inside it or on
+    /// its client), which its callers' requests inherit.
+    pub auth: Option<String>,
 }
 
 /// Wrappers defined by the given sinks: the sink's URL contains a parameter
@@ -233,6 +236,7 @@ impl Wrapper {
             via,
             guard: sink.call.guard.clone(),
             redirects: sink.call.redirects.clone(),
+            auth: sink.call.auth.clone(),
         }
     }
 
@@ -254,6 +258,7 @@ impl Wrapper {
             via: vec![function.to_string(), api.to_string()],
             guard: None,
             redirects: None,
+            auth: None,
         }
     }
 }
@@ -344,6 +349,9 @@ pub fn wrapper_calls(
         sink.call.via = wrapper.via.clone();
         sink.call.guard = wrapper.guard.clone();
         sink.call.redirects = wrapper.redirects.clone();
+        if sink.call.auth.is_none() {
+            sink.call.auth = wrapper.auth.clone();
+        }
         out.push(sink);
     }
     out

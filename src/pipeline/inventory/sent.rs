@@ -19,9 +19,20 @@ pub(super) struct Sent {
 }
 
 impl Sent {
+    /// Adds one auth description unless it repeats one already seen:
+    /// header names compare without case (`X-Auth-Token`, `x-auth-token`),
+    /// and a description with its source in parentheses (`… (set by the
+    /// Retrofit client's request hooks)`) covers the same one without.
     pub(super) fn add_auth(&mut self, auth: &str) {
-        if !self.auth.iter().any(|a| a == auth) {
-            self.auth.push(auth.to_string());
+        let base = |a: &str| a.split(" (").next().unwrap_or(a).to_ascii_lowercase();
+        let new = base(auth);
+        match self.auth.iter().position(|a| base(a) == new) {
+            // The more specific description replaces the bare one in place.
+            Some(i) if auth.len() > self.auth[i].len() && !self.auth[i].contains(" (") => {
+                self.auth[i] = auth.to_string();
+            }
+            Some(_) => {}
+            None => self.auth.push(auth.to_string()),
         }
     }
 
@@ -108,4 +119,30 @@ pub(super) fn request_details(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_descriptions_repeat_neither_by_case_nor_by_source() {
+        let mut sent = Sent::default();
+        for a in [
+            "`x-auth-token` header",
+            "Bearer in Authorization header",
+            "`X-Auth-Token` header",
+            "Bearer in Authorization header (set by the Retrofit client's request hooks)",
+            "Bearer in Authorization header",
+            "`token` in the request body",
+        ] {
+            sent.add_auth(a);
+        }
+        assert_eq!(
+            sent.finish().0.as_deref(),
+            Some(
+                "`x-auth-token` header; Bearer in Authorization header (set by the Retrofit client's request hooks); `token` in the request body"
+            )
+        );
+    }
 }
