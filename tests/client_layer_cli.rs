@@ -88,7 +88,7 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         // The URL builder `makeURL(endpoint:)` carries the parameter into the request.
         "Sources/Ledger/Network/Backend.swift:35 URLSession {endpoint} Backend.call",
         // A base URL returned by a static function.
-        "Sources/Ledger/Network/StatusCheck.swift:15 URLSession https://status.ledger.example/summary.json StatusCheck.run",
+        "Sources/Ledger/Network/StatusCheck.swift:15 URLSession https://status.ledger-app.io/summary.json StatusCheck.run",
         // A generic request method (`perform<R: APIRequest>(_ request: R)`): the
         // adopting struct is a route builder, the method handing one over
         // defines a request, and its caller is a call site.
@@ -232,5 +232,20 @@ fn stun_and_turn_servers_handed_to_webrtc_are_endpoints() {
         for url in wanted {
             assert!(urls.contains(url), "missing {url} in {urls:#?}");
         }
+    }
+}
+
+#[test]
+fn every_literal_a_base_url_function_returns_is_an_endpoint() {
+    // `isProduction() ? "https://status.ledger-app.io/" : "https://status.staging.ledger-app.io/"`
+    let report = scan_json(&["fixtures/ledger-ios"]);
+    let hosts: Vec<&str> = report["endpoints"]
+        .as_array()
+        .expect("endpoints")
+        .iter()
+        .filter_map(|e| e["host"].as_str())
+        .collect();
+    for host in ["status.ledger-app.io", "status.staging.ledger-app.io"] {
+        assert!(hosts.contains(&host), "missing {host} in {hosts:#?}");
     }
 }

@@ -523,7 +523,18 @@ fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
             // builders handed a parameter, whose parameter matters more)
             // (`this.ordersPath()`, `Urls.api()`, `apiBase()`).
             if let Some((expr, inner)) = returned_value(&callee, scope) {
-                return resolve(expr, &inner, hops + 1);
+                let mut value = resolve(expr, &inner, hops + 1);
+                // Named after the function (`apiBase()`), as a constant's
+                // literals are after the constant: every literal its returns
+                // can produce (`production ? "https://a" : "https://b"`) is
+                // then an endpoint where it is written.
+                let name = format!("{}()", callee.rsplit('.').next().unwrap_or(&callee));
+                for piece in &mut value.pieces {
+                    if let Piece::Lit { name: n @ None, .. } = piece {
+                        *n = Some(name.clone());
+                    }
+                }
+                return value;
             }
             let origin = root_name(&call.callee).map_or(Origin::Unknown, |r| {
                 if names::is_config_root(&r) || names::is_config_root(last) {
