@@ -249,3 +249,46 @@ fn every_literal_a_base_url_function_returns_is_an_endpoint() {
         assert!(hosts.contains(&host), "missing {host} in {hosts:#?}");
     }
 }
+
+/// `function: data sent` of every call of the fixture that sends data.
+fn call_data(fixture: &str) -> Vec<String> {
+    let report = scan_json(&[fixture]);
+    report["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|c| {
+            let data: Vec<&str> = c["data_sent"]
+                .as_array()?
+                .iter()
+                .filter_map(|d| d.as_str())
+                .collect();
+            Some(format!(
+                "{}: {}",
+                c["function"].as_str().unwrap_or(""),
+                data.join(", ")
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn query_parameters_are_data_sent() {
+    for (fixture, wanted) in [
+        // `url.searchParams.set("q", query)` before `fetch(url)`.
+        ("fixtures/chatbot", "webSearch: q (message text), count"),
+        // `URLQueryItem(name: "q", value: text)` on the components sent.
+        (
+            "fixtures/ledger-ios",
+            "MerchantSearch.search: q (message text), city",
+        ),
+        // `HttpUrl.Builder().addQueryParameter("text", query)`.
+        (
+            "fixtures/orders-android",
+            "AddressLookup.complete: postcode, text (message text)",
+        ),
+    ] {
+        let data = call_data(fixture);
+        assert!(data.iter().any(|d| d == wanted), "missing {wanted} in {data:#?}");
+    }
+}

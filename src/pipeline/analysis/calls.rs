@@ -603,6 +603,12 @@ pub fn make_sink<'a>(
     let origin = value.as_ref().map_or(Origin::Unknown, |v| v.origin);
     let host_parts = value.as_ref().and_then(host_of);
     let payload = super::payload::describe_site(site, scope);
+    let mut data_sent = payload.data_sent;
+    for key in super::query::keys(rendered.as_deref(), site, scope) {
+        if !data_sent.contains(&key) {
+            data_sent.push(key);
+        }
+    }
     let endpoint = match (&rendered, &host_parts) {
         (Some(url), Some((scheme, host))) => Some(EndpointHit {
             url: url.clone(),
@@ -633,7 +639,7 @@ pub fn make_sink<'a>(
             redirects: None,
             auth: payload.auth.or_else(|| super::auth::set_around(site, scope)),
             headers: payload.headers,
-            data_sent: payload.data_sent,
+            data_sent,
         },
         value,
         endpoint,

@@ -16,6 +16,7 @@ mod guards;
 mod literals;
 mod parsed;
 pub mod payload;
+mod query;
 mod routes;
 mod rules;
 mod sink_guards;

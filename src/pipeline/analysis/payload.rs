@@ -201,23 +201,30 @@ fn is_request_option(key: &str) -> bool {
 fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload) {
     let fields = body_fields(value, scope, 0);
     for (key, value) in fields {
-        let value_name = value.last_name();
-        // `{ token: expoPushToken }`: the value says what the generic key holds.
-        let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
-        let kind = if push_token {
-            Some("push token")
-        } else {
-            classify(key).or_else(|| value_name.and_then(classify))
-        };
-        let shown = match kind {
-            Some(kind) => format!("{key} ({kind})"),
-            None => key.to_string(),
-        };
+        let (shown, push_token) = data_item(key, value);
         out.data_sent.push(shown);
         if out.auth.is_none() && !push_token && names::is_credential_name(key) {
             out.auth = Some(format!("`{key}` in the request body"));
         }
     }
+}
+
+/// How a key sent with `value` is listed under data sent (`text (message
+/// text)`), and whether it is a push token.
+pub(super) fn data_item(key: &str, value: &Expr) -> (String, bool) {
+    let value_name = value.last_name();
+    // `{ token: expoPushToken }`: the value says what the generic key holds.
+    let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
+    let kind = if push_token {
+        Some("push token")
+    } else {
+        classify(key).or_else(|| value_name.and_then(classify))
+    };
+    let shown = match kind {
+        Some(kind) => format!("{key} ({kind})"),
+        None => key.to_string(),
+    };
+    (shown, push_token)
 }
 
 /// The literal keys of a request body and their values: an object literal
