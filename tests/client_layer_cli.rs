@@ -287,6 +287,12 @@ fn query_parameters_are_data_sent() {
             "fixtures/orders-android",
             "AddressLookup.complete: postcode, text (message text)",
         ),
+        // Retrofit `@Query("q") text`, and a bare `@Body order`.
+        (
+            "fixtures/orders-android",
+            "OrdersApi.search: q (message text), status",
+        ),
+        ("fixtures/orders-android", "OrdersApi.place: order"),
     ] {
         let data = call_data(fixture);
         assert!(data.iter().any(|d| d == wanted), "missing {wanted} in {data:#?}");

@@ -224,6 +224,11 @@ pub struct Framework {
     /// interceptors): an auth header set there is the auth of every route.
     #[serde(default)]
     pub request_hooks: Option<RequestHooks>,
+    /// Parameter annotations whose argument is sent as data (`@Query("q")`,
+    /// `@Field`, `@Part`, `@Body`): the annotation's name, or the
+    /// parameter's, is a data-sent key of the route.
+    #[serde(default)]
+    pub data_params: Vec<String>,
 }
 
 /// Hooks a client runs on every request it sends.

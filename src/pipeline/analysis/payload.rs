@@ -211,7 +211,7 @@ fn add_body_keys<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payloa
 
 /// How a key sent with `value` is listed under data sent (`text (message
 /// text)`), and whether it is a push token.
-pub(super) fn data_item(key: &str, value: &Expr) -> (String, bool) {
+pub(crate) fn data_item(key: &str, value: &Expr) -> (String, bool) {
     let value_name = value.last_name();
     // `{ token: expoPushToken }`: the value says what the generic key holds.
     let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);

@@ -44,6 +44,66 @@ pub fn client_auth(project: &Project, frameworks: &[Framework], fi: usize) -> Op
         .flatten()
 }
 
+/// What a route's method sends: the keys of its data parameters
+/// (`@Query("q") query`, `@Field("status") text`, `@Body body`), named by
+/// the annotation or else the parameter. Credential-named keys are auth, not
+/// data (`egress/token-in-url` reports those in the URL).
+pub fn route_data(facts: &FileFacts, function: Option<&str>, framework: &Framework) -> Vec<String> {
+    let Some(function) = function else {
+        return Vec::new();
+    };
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for site in facts
+        .calls
+        .iter()
+        .filter(|c| c.function.as_deref() == Some(function))
+    {
+        if !framework.data_params.contains(&site.callee) {
+            continue;
+        }
+        let param = site.assigned_to.clone().unwrap_or_default();
+        let named = site.call.arg(Some("value"), 0).and_then(Expr::as_str);
+        if let Some(key) = named
+            .map(str::to_string)
+            .or_else(|| (!param.is_empty()).then(|| param.clone()))
+        {
+            keys.push((key, param));
+        }
+    }
+    // Annotations without arguments (`@Body order: NewOrder`) are no calls:
+    // read from the method's lines, as `dynamic_url` is.
+    if let Some(f) = facts.functions.iter().find(|f| f.name == function) {
+        let text = method_text(facts, f);
+        for annotation in &framework.data_params {
+            let marker = format!("@{annotation} ");
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(&marker) {
+                rest = &rest[at + marker.len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if f.params.iter().any(|p| p.name == name) {
+                    keys.push((name.clone(), name));
+                }
+            }
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (key, param) in &keys {
+        let key = key.as_str();
+        if crate::pipeline::analysis::names::is_credential_name(key) {
+            continue;
+        }
+        let value = Expr::Ident(param.clone());
+        let (shown, _) = crate::pipeline::analysis::payload::data_item(key, &value);
+        if !out.contains(&shown) {
+            out.push(shown);
+        }
+    }
+    out
+}
+
 fn find_base_url(index: &ProjectIndex, framework: &Framework) -> Option<Value> {
     let mut found: Vec<Value> = Vec::new();
     for fi in 0..index.len() {
@@ -281,10 +341,7 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
     let marker = format!("@{annotation} ");
     let mut out = Vec::new();
     for function in &facts.functions {
-        let text: String = (function.span.line..=function.span.end_line.min(function.span.line + 12))
-            .filter_map(|l| facts.lines.get(l))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = method_text(facts, function);
         let Some(at) = text.find(&marker) else { continue };
         let name: String = text[at + marker.len()..]
             .chars()
@@ -305,4 +362,14 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
         out.push(wrapper);
     }
     out
+}
+
+/// The first lines of a method, joined: where its parameter annotations
+/// without arguments (`@Url url`, `@Body order`) are read, since those are
+/// no calls.
+fn method_text(facts: &FileFacts, function: &crate::model::Function) -> String {
+    (function.span.line..=function.span.end_line.min(function.span.line + 12))
+        .filter_map(|l| facts.lines.get(l))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -8,7 +8,7 @@ use super::FileContext;
 use crate::catalog::rules::{Framework, Rule};
 use crate::model::host;
 use crate::model::{EndpointHit, FileAnalysis, OutboundCall};
-use crate::pipeline::analysis::routes::{client_auth, route_sites};
+use crate::pipeline::analysis::routes::{client_auth, route_data, route_sites};
 use crate::pipeline::analysis::scope::Project;
 
 /// The rule's results are the outbound calls themselves, recorded whichever
@@ -57,6 +57,7 @@ fn routes(project: &Project, file: usize, (frameworks, fi): (&[Framework], usize
         call.host = host_part.map(|(_, h)| h);
         call.origin = value.origin;
         call.auth = client_auth(project, frameworks, fi);
+        call.data_sent = route_data(facts, site.function.as_deref(), framework);
         out.record_call(call);
     }
 }
