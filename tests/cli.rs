@@ -4,6 +4,7 @@ mod analysis_cli;
 mod cache_cli;
 mod client_layer_cli;
 mod common;
+mod data_sent_cli;
 mod diff_cli;
 mod gate_cli;
 mod hostile;

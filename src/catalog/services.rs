@@ -40,6 +40,38 @@ pub struct Service {
     /// in every client build): a "token in URL" there exposes no secret.
     #[serde(default)]
     pub public_keys: Vec<String>,
+    /// The library's methods that send data, and what their arguments
+    /// carry: a communication "via library" lists these as data sent.
+    #[serde(default)]
+    pub sends: Vec<SdkSend>,
+}
+
+/// One data-carrying call of a service's library.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SdkSend {
+    /// The end of the callee's path (`chat.completions.create` matches
+    /// `client.chat.completions.create(…)`), or a class whose construction
+    /// describes the request (`PutObjectCommand`).
+    pub call: String,
+    /// What the positional arguments carry, in order (`[chat id, message
+    /// text]`); an object argument's keys are listed as written.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// What an object argument's keys carry when their names do not tell
+    /// (`Body: file contents`).
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, String>,
+}
+
+impl SdkSend {
+    /// Does a call of `callee` (a name path) match?
+    pub fn matches(&self, callee: &str) -> bool {
+        callee == self.call
+            || callee
+                .strip_suffix(self.call.as_str())
+                .is_some_and(|before| before.ends_with('.'))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -274,6 +274,12 @@ pub struct InventoryFacts {
 pub struct LibraryImport {
     pub file: String,
     pub library: String,
+    /// Credentials given to the library's client in this file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auth: Vec<String>,
+    /// What this file's calls of the library send (the catalog's `sends`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sent: Vec<String>,
 }
 
 /// Auth and body details of the requests of one file to one host, in call

@@ -76,6 +76,7 @@ pub fn communications_from(
             .or_insert_with(|| new_group(&key, Some(s)));
         g.files.insert(l.file.clone());
         g.libraries.insert(l.library.clone());
+        g.sent.add_requests(&l.auth, &l.data_sent);
         g.library_hosts.extend(s.hosts.iter().cloned());
     }
 

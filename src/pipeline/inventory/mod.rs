@@ -20,6 +20,7 @@ mod facts;
 mod modules;
 mod runtime;
 mod scope;
+mod sdk;
 mod sent;
 
 pub use communications::communications_from;
