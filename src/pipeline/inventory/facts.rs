@@ -23,7 +23,7 @@ pub fn file_facts(
         .iter()
         .filter_map(|import| {
             let (service, _) = catalog.service_for_library(&import.source)?;
-            let (auth, data_sent) = super::sdk::library_sent(facts, service);
+            let (auth, data_sent) = super::sdk::library_sent(facts, service, import);
             Some(LibraryImport {
                 file: facts.path.clone(),
                 library: library_name(&import.source, &service.name, catalog),

@@ -7,11 +7,16 @@
 //! `new Bot(process.env.TELEGRAM_TOKEN)`), which the library sends.
 
 use crate::catalog::Service;
-use crate::model::{CallExpr, Expr, FileFacts};
+use crate::model::{CallExpr, Expr, FileFacts, Import};
 use crate::pipeline::analysis::{names, payload};
 
-/// (auth, data sent) of `facts`' use of `service`'s library.
-pub(super) fn library_sent(facts: &FileFacts, service: &Service) -> (Vec<String>, Vec<String>) {
+/// (auth, data sent) of `facts`' use of `service`'s library, imported by
+/// `import`.
+pub(super) fn library_sent(
+    facts: &FileFacts,
+    service: &Service,
+    import: &Import,
+) -> (Vec<String>, Vec<String>) {
     let (mut auth, mut data) = (Vec::new(), Vec::new());
     for site in &facts.calls {
         let callee = site.callee.as_str();
@@ -28,7 +33,7 @@ pub(super) fn library_sent(facts: &FileFacts, service: &Service) -> (Vec<String>
                 };
                 push(&mut data, shown);
             }
-        } else if let Some(a) = client_credential(site, facts) {
+        } else if let Some(a) = client_credential(site, import) {
             push(&mut auth, a);
         }
     }
@@ -83,23 +88,11 @@ fn push(list: &mut Vec<String>, item: String) {
 
 /// A client constructed with a credential: `new OpenAI({ apiKey })`,
 /// `new Bot(token)`, Swift `OpenAI(apiToken: key)`. Read only on
-/// constructions (a `new` or a capitalised callee without a receiver) in a
-/// file importing the library, and only for credential-named keys, labels
-/// or values.
-fn client_credential(site: &crate::model::CallSite, facts: &FileFacts) -> Option<String> {
+/// constructions of a class the library's import names (see
+/// [`names_client`]), and only for credential-named keys, labels or values.
+fn client_credential(site: &crate::model::CallSite, import: &Import) -> Option<String> {
     let callee = site.callee.as_str();
-    let constructs = !callee.is_empty()
-        && !callee.contains('.')
-        && (site.call.is_new || callee.starts_with(|c: char| c.is_ascii_uppercase()));
-    if !constructs {
-        return None;
-    }
-    // A class of another module is not the library's client.
-    let imported_elsewhere = facts
-        .imports
-        .iter()
-        .any(|i| i.names.iter().any(|n| n == callee) && i.source.starts_with('.'));
-    if imported_elsewhere {
+    if callee.is_empty() || callee.contains('.') || !names_client(import, callee) {
         return None;
     }
     for arg in &site.call.args {
@@ -127,6 +120,19 @@ fn client_credential(site: &crate::model::CallSite, facts: &FileFacts) -> Option
         }
     }
     None
+}
+
+/// Does `import` bring the class `callee` constructs? A name it binds
+/// (`import OpenAI from "openai"`, `import { Bot } from "grammy"`), the
+/// class a Kotlin import names (`com.aallam.openai.client.OpenAI`), or a
+/// class named after a Swift module (`OpenAI`, `SupabaseClient` of `import
+/// Supabase`). Classes of the library's own code are not its client.
+fn names_client(import: &Import, callee: &str) -> bool {
+    let source = import.source.as_str();
+    let capitalised = callee.starts_with(|c: char| c.is_ascii_uppercase());
+    import.names.iter().any(|n| n == callee)
+        || (capitalised && source.rsplit('.').next() == Some(callee))
+        || (capitalised && !source.contains(['.', '/', '@']) && callee.starts_with(source))
 }
 
 /// The name a positional argument's value goes by: `token`,
@@ -176,7 +182,16 @@ mod tests {
             .iter()
             .find(|s| s.name == service)
             .expect("service");
-        library_sent(&facts, service)
+        let import = facts
+            .imports
+            .iter()
+            .find(|i| {
+                catalog
+                    .service_for_library(&i.source)
+                    .is_some_and(|(s, _)| s.name == service.name)
+            })
+            .expect("library import");
+        library_sent(&facts, service, import)
     }
 
     #[test]
