@@ -92,6 +92,16 @@ fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
             continue;
         };
         let is_options = fields.iter().any(|(k, _)| is_request_option(k));
+        // `new FileUpload(url, headers, data)`: a headers object handed
+        // over by position is auth and metadata, never data sent.
+        let named_headers = arg
+            .value
+            .last_name()
+            .is_some_and(|n| n.to_ascii_lowercase().contains("header"));
+        if !is_options && index > 0 && (named_headers || are_header_names(fields)) {
+            add_headers(value, scope, &mut out);
+            continue;
+        }
         if !is_options && index > 0 {
             // `axios.post(url, { ...body })`: a plain data object.
             add_body_keys(value, scope, &mut out);
@@ -166,6 +176,25 @@ pub(super) fn add_header_auth(name: &str, value: &Expr, auth: &mut Option<String
     } else if auth.is_none() && (names::is_credential_name(name) || lower == "cookie") {
         *auth = Some(format!("`{name}` header"));
     }
+}
+
+/// Do these keys name HTTP headers (`Content-Type`, `X-Auth-Token`,
+/// `Authorization`)? All of them must, so a data object with one
+/// hyphenated key stays data.
+fn are_header_names(fields: &[(String, Expr)]) -> bool {
+    !fields.is_empty()
+        && fields.iter().all(|(k, _)| {
+            let lower = k.to_ascii_lowercase();
+            let hyphenated = lower.contains('-')
+                && k.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() || lower.starts_with("x-"));
+            hyphenated
+                || matches!(
+                    lower.as_str(),
+                    "authorization" | "accept" | "cookie" | "origin" | "referer"
+                )
+        })
 }
 
 /// Keys of a request-options object (fetch, axios, got, ky, undici), as
@@ -580,6 +609,25 @@ mod tests {
         let project = index.open(0, &facts);
         let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
         describe_site(site, &project.scope(0, site.function.as_deref()))
+    }
+
+    #[test]
+    fn a_headers_object_handed_over_by_position_is_auth_not_data() {
+        let src = "export function upload(url: string, token: string, form: FormData) {\n\
+            const headers = { 'Content-Type': 'multipart/form-data', 'X-Auth-Token': token };\n\
+            return new FileUpload(url, headers, { file: form });\n}\n\
+            export function send(url: string, token: string) {\n\
+            return post(url, { 'X-Api-Key': token, Accept: 'application/json' });\n}\n";
+        let p = sent("a.ts", src, "FileUpload");
+        assert_eq!(p.auth.as_deref(), Some("`X-Auth-Token` header"));
+        assert_eq!(p.data_sent, vec!["file (file contents)"]);
+        let posted = sent("a.ts", src, "post");
+        assert_eq!(posted.auth.as_deref(), Some("`X-Api-Key` header"));
+        assert!(posted.data_sent.is_empty(), "{:?}", posted.data_sent);
+        // A data object with one hyphenated key stays data.
+        let order = "export function order(url: string, id: string) {\n\
+            return post(url, { 'order-id': id, note: 'x' });\n}\n";
+        assert_eq!(sent("a.ts", order, "post").data_sent, vec!["note", "order-id"]);
     }
 
     #[test]

@@ -92,7 +92,8 @@ fn push(list: &mut Vec<String>, item: String) {
 /// [`names_client`]), and only for credential-named keys, labels or values.
 fn client_credential(site: &crate::model::CallSite, import: &Import) -> Option<String> {
     let callee = site.callee.as_str();
-    if callee.is_empty() || callee.contains('.') || !names_client(import, callee) {
+    let constructs = site.call.is_new || callee.starts_with(|c: char| c.is_ascii_uppercase());
+    if !constructs || callee.contains('.') || !names_client(import, callee) {
         return None;
     }
     for arg in &site.call.args {
@@ -235,5 +236,10 @@ mod tests {
             const cache = new Cache({ apiKey: 'local' });\n\
             const client = new OpenAI({ baseURL: 'https://proxy.internal/v1' });\n";
         assert_eq!(sent("a.ts", src, "OpenAI"), (vec![], vec![]));
+        // A set-up function, not a construction: LaunchDarkly's `key` is
+        // the user's key.
+        let src = "import { initialize } from 'launchdarkly-js-client-sdk';\n\
+            const client = initialize('client-side-id', { key: userKey });\n";
+        assert_eq!(sent("a.ts", src, "LaunchDarkly").0, Vec::<String>::new());
     }
 }
