@@ -276,7 +276,7 @@ fn call_data(fixture: &str) -> Vec<String> {
 fn query_parameters_are_data_sent() {
     for (fixture, wanted) in [
         // `url.searchParams.set("q", query)` before `fetch(url)`.
-        ("fixtures/chatbot", "webSearch: q (message text), count"),
+        ("fixtures/chatbot", "webSearch: q (search query), count"),
         // `URLQueryItem(name: "q", value: text)` on the components sent.
         (
             "fixtures/ledger-ios",
@@ -290,7 +290,7 @@ fn query_parameters_are_data_sent() {
         // Retrofit `@Query("q") text`, and a bare `@Body order`.
         (
             "fixtures/orders-android",
-            "OrdersApi.search: q (message text), status",
+            "OrdersApi.search: q (search query), status",
         ),
         ("fixtures/orders-android", "OrdersApi.place: order"),
     ] {

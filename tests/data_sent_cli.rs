@@ -47,7 +47,7 @@ fn sdk_methods_send_their_arguments_and_clients_carry_their_credential() {
         auth, "",
         "an S3 client without credentials uses the default chain"
     );
-    assert_eq!(data, ["Body (file contents)", "Bucket", "Key"]);
+    assert_eq!(data, ["Body (file contents)", "Bucket", "Key (object name)"]);
 }
 
 #[test]

@@ -244,7 +244,7 @@ fn okhttp_and_ktor_request_bodies_are_data_sent() {
         ["deviceId (device identifier)", "fcmToken (push token)", "locale"]
     );
     // Ktor `setBody(body)` with `val body = mapOf("event" to name, …)`.
-    assert_eq!(sent(49), ["event", "platform"]);
+    assert_eq!(sent(49), ["event (telemetry)", "platform"]);
 }
 
 /// `client.newCall(Request.Builder().url(u).build())`: one request, to `u`;

@@ -70,7 +70,7 @@ fn beacons_through_a_captured_navigator_are_sinks_with_their_data() {
     assert_eq!(beacon["url"], "https://collect.acme-metrics.io/v1/exit");
     assert_eq!(
         beacon["data_sent"],
-        serde_json::json!(["distinct_id", "event", "path"])
+        serde_json::json!(["distinct_id", "event (telemetry)", "path"])
     );
 }
 

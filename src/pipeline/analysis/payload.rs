@@ -246,6 +246,9 @@ pub(crate) fn data_item(key: &str, value: &Expr) -> (String, bool) {
     let push_token = names::is_push_token_name(key) || value_name.is_some_and(names::is_push_token_name);
     let kind = if push_token {
         Some("push token")
+    } else if key.len() <= 2 {
+        // `q: text`: a short key says less than the value's name.
+        value_name.and_then(classify).or_else(|| classify(key))
     } else {
         classify(key).or_else(|| value_name.and_then(classify))
     };
@@ -404,42 +407,44 @@ const ABOUT_WORDS: &[&str] = &[
     "status", "mime", "encoding", "hash", "version", "index",
 ];
 
-/// Sensitive kinds of data recognised by name.
+/// Reviewer categories of data, recognised by name: what a privacy review
+/// lists (message and prompt text, search queries, files and media, audio,
+/// personal and location data, device identifiers, credentials,
+/// telemetry).
 fn classify(name: &str) -> Option<&'static str> {
     let words = names::words(name);
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     // `messageId`, `fileName`, `contentType`, `imageUrl`: about the text or
     // file, not the text or file itself.
     let about = words.last().is_some_and(|w| ABOUT_WORDS.contains(&w.as_str()));
-    if !about
-        && has(&[
-            "text",
-            "message",
-            "messages",
-            "content",
-            "prompt",
-            "caption",
-            "body",
-            "transcript",
-            "query",
-            "input",
-        ])
-    {
+    let is = |list: &[&str]| !about && has(list);
+    if name == "q" || is(&["query", "search", "term", "keyword", "keywords"]) {
+        Some("search query")
+    } else if is(&[
+        "text",
+        "message",
+        "messages",
+        "content",
+        "prompt",
+        "caption",
+        "body",
+        "transcript",
+        "input",
+    ]) {
         Some("message text")
-    } else if !about
-        && has(&[
-            "file",
-            "files",
-            "buffer",
-            "blob",
-            "audio",
-            "image",
-            "photo",
-            "video",
-            "document",
-            "attachment",
-        ])
-    {
+    } else if is(&["audio", "voice", "speech", "recording"]) {
+        Some("audio")
+    } else if is(&[
+        "file",
+        "files",
+        "buffer",
+        "blob",
+        "image",
+        "photo",
+        "video",
+        "document",
+        "attachment",
+    ]) {
         Some("file contents")
     } else if has(&[
         "device",
@@ -453,16 +458,33 @@ fn classify(name: &str) -> Option<&'static str> {
     ]) {
         Some("device identifier")
     } else if has(&[
-        "email",
-        "phone",
         "location",
         "latitude",
         "longitude",
         "lat",
         "lng",
-        "address",
+        "coordinates",
+        "geo",
     ]) {
+        Some("location")
+    } else if has(&["email", "phone", "address", "birthday", "birthdate"])
+        || (words.last().is_some_and(|w| w == "name") && has(&["first", "last", "full", "display", "user"]))
+    {
         Some("personal data")
+    } else if names::is_credential_name(name) && words != ["key"] {
+        // A bare `key` is more often an object or cache key than a secret.
+        Some("credential")
+    } else if is(&[
+        "event",
+        "events",
+        "properties",
+        "metrics",
+        "breadcrumbs",
+        "spans",
+        "traces",
+        "logs",
+    ]) {
+        Some("telemetry")
     } else {
         None
     }
@@ -542,12 +564,34 @@ mod tests {
     }
 
     #[test]
+    fn data_keys_fall_into_reviewer_categories() {
+        for (key, category) in [
+            ("q", Some("search query")),
+            ("searchTerm", Some("search query")),
+            ("prompt", Some("message text")),
+            ("voiceNote", Some("audio")),
+            ("attachment", Some("file contents")),
+            ("latitude", Some("location")),
+            ("firstName", Some("personal data")),
+            ("phoneNumber", Some("personal data")),
+            ("advertisingId", Some("device identifier")),
+            ("password", Some("credential")),
+            ("events", Some("telemetry")),
+            ("messageId", None),
+            ("fileName", None),
+            ("model", None),
+        ] {
+            assert_eq!(classify(key), category, "{key}");
+        }
+    }
+
+    #[test]
     fn beacon_data_is_data_sent() {
         let src = "function track(name, userId) {\n\
             navigator.sendBeacon(\"https://collect.x.io/e\", JSON.stringify({ event: name, distinct_id: userId }));\n}\n";
         assert_eq!(
             sent("a.ts", src, "navigator.sendBeacon").data_sent,
-            vec!["distinct_id", "event"]
+            vec!["distinct_id", "event (telemetry)"]
         );
     }
 
@@ -645,7 +689,10 @@ mod tests {
         let src = "fun login(email: String, password: String) {\n\
             client.newCall(Request.Builder().url(u).post(FormBody.Builder().add(\"email\", email).add(\"password\", password).build()).build())\n}\n";
         let p = sent("A.kt", src, "client.newCall");
-        assert_eq!(p.data_sent, vec!["email (personal data)", "password"]);
+        assert_eq!(
+            p.data_sent,
+            vec!["email (personal data)", "password (credential)"]
+        );
         assert_eq!(p.auth.as_deref(), Some("`password` in the request body"));
         // A GET has no body; a key that is not a literal is not guessed.
         for request in [

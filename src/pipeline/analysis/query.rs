@@ -123,7 +123,7 @@ mod tests {
                 "fetch",
                 Some("https://api.search.io/v1?q={query}&count=10&api_key={key}")
             ),
-            vec!["q (message text)", "count"]
+            vec!["q (search query)", "count"]
         );
     }
 
@@ -137,19 +137,22 @@ mod tests {
             return fetch(url);\n}\n";
         assert_eq!(
             keys_of("a.ts", ts, "fetch", None),
-            vec!["q (message text)", "country"]
+            vec!["q (search query)", "country"]
         );
-        let swift = "func search(_ text: String) async throws {\n\
+        let swift = "func search(_ searchText: String) async throws {\n\
             var components = URLComponents(string: base)!\n\
-            components.queryItems = [URLQueryItem(name: \"q\", value: text), URLQueryItem(name: \"limit\", value: \"20\")]\n\
+            components.queryItems = [URLQueryItem(name: \"q\", value: searchText), URLQueryItem(name: \"limit\", value: \"20\")]\n\
             _ = try await URLSession.shared.data(from: components.url!)\n}\n";
         assert_eq!(
             keys_of("S.swift", swift, "URLSession.shared.data", None),
-            vec!["q (message text)", "limit"]
+            vec!["q (search query)", "limit"]
         );
         let kotlin = "fun search(term: String) {\n\
             val url = base.toHttpUrl().newBuilder().addQueryParameter(\"term\", term).build()\n\
             client.newCall(Request.Builder().url(url).build()).execute()\n}\n";
-        assert_eq!(keys_of("A.kt", kotlin, "client.newCall", None), vec!["term"]);
+        assert_eq!(
+            keys_of("A.kt", kotlin, "client.newCall", None),
+            vec!["term (search query)"]
+        );
     }
 }
