@@ -79,3 +79,70 @@ pub(super) fn by_severity(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .cmp(&a.severity)
         .then_with(|| (&a.file, a.line, &a.rule_id).cmp(&(&b.file, b.line, &b.rule_id)))
 }
+
+/// Reviewer categories of data, in the order a privacy review reads them.
+const DATA_CATEGORIES: &[&str] = &[
+    "message text",
+    "search query",
+    "audio",
+    "file contents",
+    "personal data",
+    "location",
+    "device identifier",
+    "push token",
+    "credential",
+    "telemetry",
+];
+
+/// The "Data sent" cell: the categories first (`message text, search
+/// query`), then the keys as written (`` keys: `q`, `count` ``). An item
+/// is a key with its category (`q (search query)`), a bare key (`count`),
+/// or a category alone (`chat id`, what an SDK argument carries).
+pub(super) fn data_cell(items: &[String]) -> String {
+    let mut categories: Vec<&str> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for item in items {
+        let (key, category) = match item.strip_suffix(')').and_then(|s| s.split_once(" (")) {
+            Some((key, category)) => (Some(key), Some(category)),
+            None if item.contains(' ') => (None, Some(item.as_str())),
+            None => (Some(item.as_str()), None),
+        };
+        if let Some(c) = category.filter(|c| !categories.contains(c)) {
+            categories.push(c);
+        }
+        if let Some(k) = key {
+            keys.push(code(k));
+        }
+    }
+    if categories.is_empty() {
+        return limited(keys);
+    }
+    let rank = |c: &str| DATA_CATEGORIES.iter().position(|d| *d == c).unwrap_or(DATA_CATEGORIES.len());
+    categories.sort_by_key(|c| (rank(c), *c));
+    let named = categories.iter().map(|c| text(c)).collect::<Vec<_>>().join(", ");
+    if keys.is_empty() {
+        named
+    } else {
+        format!("{named} — keys: {}", limited(keys))
+    }
+}
+
+#[cfg(test)]
+mod data_cell_tests {
+    use super::data_cell;
+
+    #[test]
+    fn categories_come_first_then_the_keys() {
+        let items: Vec<String> = ["count", "q (search query)", "text (message text)", "chat id"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            data_cell(&items),
+            "message text, search query, chat id — keys: `count`, `q`, `text`"
+        );
+        let keys: Vec<String> = vec!["model".into(), "temperature".into()];
+        assert_eq!(data_cell(&keys), "`model`, `temperature`");
+        assert_eq!(data_cell(&["message text".to_string()]), "message text");
+    }
+}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::cells::{by_severity, finding_line, limited, link, or_dash, slug};
+use super::cells::{by_severity, data_cell, finding_line, limited, link, or_dash, slug};
 use super::TRAILER_SECTIONS;
 use crate::model::{Communication, Endpoint, Finding, Origin, OutboundCall, Report};
 use crate::pipeline::inventory::{FindingScope, RUNTIME_URLS_TITLE};
@@ -54,7 +54,7 @@ pub(super) fn section(
         if c.data_sent.is_empty() {
             "not detected".into()
         } else {
-            limited(c.data_sent.iter().map(|d| code(d)).collect())
+            data_cell(&c.data_sent)
         }
     );
     let _ = writeln!(out, "| URL origin | {} |\n", origin_cell(&parts));
