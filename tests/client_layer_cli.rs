@@ -293,6 +293,11 @@ fn query_parameters_are_data_sent() {
             "OrdersApi.search: q (search query), status",
         ),
         ("fixtures/orders-android", "OrdersApi.place: order"),
+        // The caller of a route sends what the route's parameters carry.
+        (
+            "fixtures/orders-android",
+            "OrderRepository.find: q (search query), status",
+        ),
     ] {
         let data = call_data(fixture);
         assert!(data.iter().any(|d| d == wanted), "missing {wanted} in {data:#?}");

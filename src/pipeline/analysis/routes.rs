@@ -236,6 +236,7 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
             let framework = &frameworks[fi];
             let mut wrapper = Wrapper::fixed(file, function, value, &framework.api, framework.kind);
             wrapper.auth = client_auth(project, frameworks, fi);
+            wrapper.data_sent = route_data(project.facts(file), Some(function), framework);
             out.push(wrapper);
         }
     }

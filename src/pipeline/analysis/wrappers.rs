@@ -57,6 +57,9 @@ pub struct Wrapper {
     /// The credential the wrapper's request carries (set inside it or on
     /// its client), which its callers' requests inherit.
     pub auth: Option<String>,
+    /// What the wrapper's request sends whatever the caller hands it (a
+    /// body built inside it, a route's `@Query`/`@Body` parameters).
+    pub data_sent: Vec<String>,
 }
 
 /// Wrappers defined by the given sinks: the sink's URL contains a parameter
@@ -237,6 +240,7 @@ impl Wrapper {
             guard: sink.call.guard.clone(),
             redirects: sink.call.redirects.clone(),
             auth: sink.call.auth.clone(),
+            data_sent: sink.call.data_sent.clone(),
         }
     }
 
@@ -259,6 +263,7 @@ impl Wrapper {
             guard: None,
             redirects: None,
             auth: None,
+            data_sent: Vec::new(),
         }
     }
 }
@@ -351,6 +356,11 @@ pub fn wrapper_calls(
         sink.call.redirects = wrapper.redirects.clone();
         if sink.call.auth.is_none() {
             sink.call.auth = wrapper.auth.clone();
+        }
+        for d in &wrapper.data_sent {
+            if !sink.call.data_sent.contains(d) {
+                sink.call.data_sent.push(d.clone());
+            }
         }
         out.push(sink);
     }

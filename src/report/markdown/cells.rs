@@ -117,7 +117,12 @@ pub(super) fn data_cell(items: &[String]) -> String {
     if categories.is_empty() {
         return limited(keys);
     }
-    let rank = |c: &str| DATA_CATEGORIES.iter().position(|d| *d == c).unwrap_or(DATA_CATEGORIES.len());
+    let rank = |c: &str| {
+        DATA_CATEGORIES
+            .iter()
+            .position(|d| *d == c)
+            .unwrap_or(DATA_CATEGORIES.len())
+    };
     categories.sort_by_key(|c| (rank(c), *c));
     let named = categories.iter().map(|c| text(c)).collect::<Vec<_>>().join(", ");
     if keys.is_empty() {
