@@ -121,7 +121,7 @@ fn kotlin_injected_retrofit_interfaces_and_inherited_methods_are_call_sites() {
         format!("{root}/data/OrderRepository.kt:8 Retrofit https://orders.example.com/api/orders/{{id}} OrderRepository.load"),
         format!("{root}/data/OrderRepository.kt:10 Retrofit https://orders.example.com/api/orders/{{id}}/cancel OrderRepository.cancel"),
         // A dynamic `@Url` parameter: the caller's argument is the URL.
-        format!("{root}/data/OrderRepository.kt:12 Retrofit https://cdn.orders.example.com/terms.pdf OrderRepository.terms"),
+        format!("{root}/data/OrderRepository.kt:14 Retrofit https://cdn.orders.example.com/terms.pdf OrderRepository.terms"),
         // A base URL from a property getter, through a function's return value.
         format!("{root}/net/Hosts.kt:15 OkHttp https://telemetry.staging.example.com/ping Pinger.ping"),
         // An inherited method called without a receiver.
