@@ -76,3 +76,14 @@ fn a_local_class_constructed_with_an_api_key_is_not_an_sdk_credential() {
         .collect();
     assert!(auth.iter().all(|a| !a.contains("MemoryCache")), "{auth:?}");
 }
+
+#[test]
+fn analytics_and_error_reporting_sdks_send_events_users_and_errors() {
+    let web = "fixtures/telemetry-web";
+    let (_, data) = communication(web, "PostHog");
+    for wanted in ["user id", "event name", "step", "cart_value", "plan"] {
+        assert!(data.iter().any(|d| d == wanted), "missing {wanted} in {data:?}");
+    }
+    let (_, data) = communication(web, "Sentry");
+    assert!(data.iter().any(|d| d == "error report"), "{data:?}");
+}
