@@ -8,24 +8,30 @@
 
 use crate::common::scan_json;
 
-/// `file:line api url function` of every call of the fixture.
-fn calls(fixture: &str) -> Vec<String> {
+/// One line per call of the fixture, as `line` renders it (`None` skips
+/// the call).
+fn each_call(fixture: &str, line: impl Fn(&serde_json::Value) -> Option<String>) -> Vec<String> {
     let report = scan_json(&[fixture]);
     report["calls"]
         .as_array()
         .expect("calls")
         .iter()
-        .map(|c| {
-            format!(
-                "{}:{} {} {} {}",
-                c["file"].as_str().unwrap_or(""),
-                c["line"],
-                c["api"].as_str().unwrap_or(""),
-                c["url"].as_str().unwrap_or(""),
-                c["function"].as_str().unwrap_or("")
-            )
-        })
+        .filter_map(line)
         .collect()
+}
+
+/// `file:line api url function` of every call of the fixture.
+fn calls(fixture: &str) -> Vec<String> {
+    each_call(fixture, |c| {
+        Some(format!(
+            "{}:{} {} {} {}",
+            c["file"].as_str().unwrap_or(""),
+            c["line"],
+            c["api"].as_str().unwrap_or(""),
+            c["url"].as_str().unwrap_or(""),
+            c["function"].as_str().unwrap_or("")
+        ))
+    })
 }
 
 fn has(calls: &[String], wanted: &str) -> bool {
@@ -164,19 +170,13 @@ fn swift_and_kotlin_redirects_followed_by_recursion_are_reported() {
 
 /// `function: auth` of every call of the fixture that carries auth.
 fn call_auth(fixture: &str) -> Vec<String> {
-    let report = scan_json(&[fixture]);
-    report["calls"]
-        .as_array()
-        .expect("calls")
-        .iter()
-        .filter_map(|c| {
-            Some(format!(
-                "{}: {}",
-                c["function"].as_str().unwrap_or(""),
-                c["auth"].as_str()?
-            ))
-        })
-        .collect()
+    each_call(fixture, |c| {
+        Some(format!(
+            "{}: {}",
+            c["function"].as_str().unwrap_or(""),
+            c["auth"].as_str()?
+        ))
+    })
 }
 
 #[test]
@@ -252,24 +252,18 @@ fn every_literal_a_base_url_function_returns_is_an_endpoint() {
 
 /// `function: data sent` of every call of the fixture that sends data.
 fn call_data(fixture: &str) -> Vec<String> {
-    let report = scan_json(&[fixture]);
-    report["calls"]
-        .as_array()
-        .expect("calls")
-        .iter()
-        .filter_map(|c| {
-            let data: Vec<&str> = c["data_sent"]
-                .as_array()?
-                .iter()
-                .filter_map(|d| d.as_str())
-                .collect();
-            Some(format!(
-                "{}: {}",
-                c["function"].as_str().unwrap_or(""),
-                data.join(", ")
-            ))
-        })
-        .collect()
+    each_call(fixture, |c| {
+        let data: Vec<&str> = c["data_sent"]
+            .as_array()?
+            .iter()
+            .filter_map(|d| d.as_str())
+            .collect();
+        Some(format!(
+            "{}: {}",
+            c["function"].as_str().unwrap_or(""),
+            data.join(", ")
+        ))
+    })
 }
 
 #[test]

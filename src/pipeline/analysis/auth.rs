@@ -177,17 +177,11 @@ fn add_binding_auth(binding: &Binding, auth: &mut Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::analysis::{ParsedFile, ProjectIndex};
+    use crate::pipeline::analysis::testing::at_call;
 
     /// The auth [`set_around`] gives the call to `callee` in `src`.
     fn auth_of(path: &str, src: &str, callee: &str) -> Option<String> {
-        let facts = crate::pipeline::extract::facts_of(path, src);
-        let parsed = ParsedFile::new(facts.clone());
-        let files = [&parsed];
-        let index = ProjectIndex::new(&files);
-        let project = index.open(0, &facts);
-        let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
-        set_around(site, &project.scope(0, site.function.as_deref()))
+        at_call(path, src, callee, set_around)
     }
 
     #[test]

@@ -20,6 +20,8 @@ mod query;
 mod routes;
 mod rules;
 mod sink_guards;
+#[cfg(test)]
+mod testing;
 pub(crate) mod types;
 pub mod wrapper_words;
 pub(crate) mod wrappers;

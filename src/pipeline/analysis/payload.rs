@@ -646,13 +646,7 @@ mod tests {
 
     /// What the call to `callee` in `src` sends, read in its scope.
     fn sent(path: &str, src: &str, callee: &str) -> Payload {
-        let facts = crate::pipeline::extract::facts_of(path, src);
-        let parsed = crate::pipeline::analysis::ParsedFile::new(facts.clone());
-        let files = [&parsed];
-        let index = crate::pipeline::analysis::ProjectIndex::new(&files);
-        let project = index.open(0, &facts);
-        let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
-        describe_site(site, &project.scope(0, site.function.as_deref()))
+        crate::pipeline::analysis::testing::at_call(path, src, callee, describe_site)
     }
 
     #[test]

@@ -101,16 +101,10 @@ fn set_by_call(site: &CallSite, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::analysis::{ParsedFile, ProjectIndex};
+    use crate::pipeline::analysis::testing::at_call;
 
     fn keys_of(path: &str, src: &str, callee: &str, url: Option<&str>) -> Vec<String> {
-        let facts = crate::pipeline::extract::facts_of(path, src);
-        let parsed = ParsedFile::new(facts.clone());
-        let files = [&parsed];
-        let index = ProjectIndex::new(&files);
-        let project = index.open(0, &facts);
-        let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
-        keys(url, site, &project.scope(0, site.function.as_deref()))
+        at_call(path, src, callee, |site, scope| keys(url, site, scope))
     }
 
     #[test]
