@@ -104,7 +104,7 @@ fn swift_extensions_protocol_typed_properties_and_shared_instances_are_call_site
         "Sources/Ledger/Network/LedgerClient.swift:29 URLSession https://api.ledger.example/v2/{request.path} LedgerClient.history",
         "Sources/Ledger/Features/BalanceWidget.swift:8 URLSession https://api.ledger.example/v2/{BalanceRequest.path} BalanceWidget.refresh",
         // A route builder: an enum adopting the type of the wrapper's URL parameter.
-        "Sources/Ledger/Network/Endpoint.swift:8 URLSession {Statements.path} Statements",
+        "Sources/Ledger/Network/Endpoint.swift:9 URLSession {Statements.path} Statements",
     ] {
         assert!(has(&calls, wanted), "missing {wanted} in {calls:#?}");
     }
@@ -287,6 +287,8 @@ fn query_parameters_are_data_sent() {
             "OrdersApi.search: q (search query), status",
         ),
         ("fixtures/orders-android", "OrdersApi.place: order"),
+        // A route builder enum's `queryItems()`.
+        ("fixtures/ledger-ios", "Statements: format"),
         // The caller of a route sends what the route's parameters carry.
         (
             "fixtures/orders-android",

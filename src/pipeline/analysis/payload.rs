@@ -430,6 +430,8 @@ fn classify(name: &str) -> Option<&'static str> {
         "body",
         "transcript",
         "input",
+        "comment",
+        "reply",
     ]) {
         Some("message text")
     } else if is(&["audio", "voice", "speech", "recording"]) {

@@ -11,7 +11,7 @@
 use super::names;
 use super::payload::data_item;
 use super::scope::Scope;
-use crate::model::{CallSite, Expr};
+use crate::model::{CallSite, Expr, FileFacts};
 
 /// The query keys of the request sent at `site` to `url` (the rendered
 /// template), as data-sent items.
@@ -38,6 +38,22 @@ pub fn keys(url: Option<&str>, site: &CallSite, scope: &Scope) -> Vec<String> {
         {
             set_by_call(call, &mut out);
         }
+    }
+    out
+}
+
+/// The query keys a route builder type adds in its own methods (`enum
+/// Statuses: Endpoint` whose `queryItems()` returns `[.init(name: "lang",
+/// value: lang)]` for one case): the data of the requests it defines.
+pub fn builder_keys(facts: &FileFacts, type_name: &str) -> Vec<String> {
+    let prefix = format!("{type_name}.");
+    let mut out = Vec::new();
+    for call in facts
+        .calls
+        .iter()
+        .filter(|c| c.function.as_deref().is_some_and(|f| f.starts_with(&prefix)))
+    {
+        set_by_call(call, &mut out);
     }
     out
 }
@@ -77,8 +93,9 @@ fn set_by_call(site: &CallSite, out: &mut Vec<String>) {
         }
         // Ktor's request builder.
         "parameter" if receiver.is_empty() => pair(),
-        // Swift `URLQueryItem(name: "q", value: query)`.
-        "URLQueryItem" => {
+        // Swift `URLQueryItem(name: "q", value: query)`, or `.init(name:
+        // value:)` in an array of them.
+        "URLQueryItem" | "init" if receiver.is_empty() => {
             let name = site.call.arg(Some("name"), 0).and_then(Expr::as_str);
             name.zip(site.call.arg(Some("value"), 1))
         }
@@ -118,6 +135,25 @@ mod tests {
                 Some("https://api.search.io/v1?q={query}&count=10&api_key={key}")
             ),
             vec!["q (search query)", "count"]
+        );
+    }
+
+    #[test]
+    fn keys_a_route_builder_type_adds() {
+        let src = "enum Statuses: Endpoint {\n\
+            case translate(lang: String?)\n\
+            case report(comment: String)\n\
+            func queryItems() -> [URLQueryItem]? {\n\
+              switch self {\n\
+              case .translate(let lang): return [.init(name: \"lang\", value: lang)]\n\
+              case .report(let comment): return [URLQueryItem(name: \"comment\", value: comment)]\n\
+              }\n\
+            }\n}\n\
+            enum Other { func items() -> [URLQueryItem] { [.init(name: \"page\", value: \"1\")] } }\n";
+        let facts = crate::pipeline::extract::facts_of("S.swift", src);
+        assert_eq!(
+            builder_keys(&facts, "Statuses"),
+            vec!["lang", "comment (message text)"]
         );
     }
 

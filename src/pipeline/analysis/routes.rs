@@ -320,6 +320,7 @@ impl<'w> RouteBuilders<'w> {
             call.origin = value.origin;
             call.via = wrapper.via.clone();
             call.auth = wrapper.auth.clone();
+            call.data_sent = super::query::builder_keys(facts, &decl.name);
             out.record_call(call);
         }
     }
