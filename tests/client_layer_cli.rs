@@ -124,10 +124,10 @@ fn kotlin_injected_retrofit_interfaces_and_inherited_methods_are_call_sites() {
     let root = "app/src/main/java/com/example/orders";
     for wanted in [
         // Callers of an injected Retrofit interface, with the route rebuilt.
-        format!("{root}/data/OrderRepository.kt:8 Retrofit https://orders.example.com/api/orders/{{id}} OrderRepository.load"),
-        format!("{root}/data/OrderRepository.kt:10 Retrofit https://orders.example.com/api/orders/{{id}}/cancel OrderRepository.cancel"),
+        format!("{root}/data/OrderRepository.kt:9 Retrofit https://orders.example.com/api/orders/{{id}} OrderRepository.load"),
+        format!("{root}/data/OrderRepository.kt:11 Retrofit https://orders.example.com/api/orders/{{id}}/cancel OrderRepository.cancel"),
         // A dynamic `@Url` parameter: the caller's argument is the URL.
-        format!("{root}/data/OrderRepository.kt:14 Retrofit https://cdn.orders.example.com/terms.pdf OrderRepository.terms"),
+        format!("{root}/data/OrderRepository.kt:17 Retrofit https://cdn.orders.example.com/terms.pdf OrderRepository.terms"),
         // A base URL from a property getter, through a function's return value.
         format!("{root}/net/Hosts.kt:15 OkHttp https://telemetry.staging.example.com/ping Pinger.ping"),
         // An inherited method called without a receiver.
@@ -267,7 +267,7 @@ fn call_data(fixture: &str) -> Vec<String> {
 }
 
 #[test]
-fn query_parameters_are_data_sent() {
+fn query_path_and_body_data_are_data_sent() {
     for (fixture, wanted) in [
         // `url.searchParams.set("q", query)` before `fetch(url)`.
         ("fixtures/chatbot", "webSearch: q (search query), count"),
@@ -281,12 +281,33 @@ fn query_parameters_are_data_sent() {
             "fixtures/orders-android",
             "AddressLookup.complete: postcode, text (message text)",
         ),
-        // Retrofit `@Query("q") text`, and a bare `@Body order`.
+        // Retrofit `@Query("q") text`, and `@Body order: NewOrder`: the
+        // fields of the project's data class.
         (
             "fixtures/orders-android",
             "OrdersApi.search: q (search query), status",
         ),
-        ("fixtures/orders-android", "OrdersApi.place: order"),
+        (
+            "fixtures/orders-android",
+            "OrderRepository.place: items, note, deliveryAddress (personal data), phone (personal data)",
+        ),
+        // Path parameters of the URL template.
+        ("fixtures/orders-android", "OrdersApi.order: id"),
+        ("fixtures/ledger-ios", "Backend.archiveInvoice: invoiceId"),
+        // A body a helper returns, and a value of an interface type.
+        (
+            "fixtures/shop-web",
+            "sendFeedback: email (personal data), locale, message (message text), rating",
+        ),
+        (
+            "fixtures/shop-web",
+            "sendRating: email (personal data), message (message text), rating",
+        ),
+        // `JSONEncoder().encode(report)` of an `Encodable` struct.
+        (
+            "fixtures/ledger-ios",
+            "FeedbackSender.submit: appVersion, email (personal data), message (message text)",
+        ),
         // A route builder enum's `queryItems()`.
         ("fixtures/ledger-ios", "Statements: format"),
         // The caller of a route sends what the route's parameters carry.

@@ -12,3 +12,6 @@
 (variable_declarator name: (identifier) @typed.name type: (type_annotation (_) @typed.type)) @typed
 ; Parameter properties (`constructor(private http: HttpClient)`) are fields.
 (required_parameter (accessibility_modifier) pattern: (identifier) @typed.name type: (type_annotation (_) @typed.type)) @field
+; Interface members (`interface NewOrder { note: string }`): the fields a
+; value of the type sends when it is encoded as a request body.
+(property_signature name: (_) @typed.name type: (type_annotation (_) @typed.type)) @typed

@@ -16,6 +16,7 @@
 
 use super::names;
 use super::scope::Scope;
+use super::url::returned_value;
 use crate::model::Lang;
 use crate::model::{Arg, CallExpr, CallSite, Expr, Span};
 
@@ -283,7 +284,28 @@ fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> V
                     .filter_map(|a| Some((a.label.as_deref()?, &a.value))),
             );
         }
+        // A value of one of the project's types (`@Body order: NewOrder`,
+        // `JSONEncoder().encode(order)`): the encoder writes its fields.
+        Expr::Ident(name) => {
+            if let Some(s) = scope {
+                let types = &s.project.project_index().types;
+                if let Some(ty) = s.param_type(name) {
+                    fields.extend(types.members(&ty).into_iter().map(|f| (f, &FIELD_VALUE)));
+                }
+            }
+        }
         Expr::Call(call) => {
+            // A body built by a project function (`JSON.stringify(payload(x))`,
+            // `body = makeBody(order)`): what it returns, one hop.
+            if let Some((returned, inner)) = call
+                .callee
+                .path()
+                .zip(scope)
+                .and_then(|(callee, s)| returned_value(&callee, &s))
+            {
+                fields.extend(body_fields(returned, Some(inner), depth + 1));
+                return fields;
+            }
             // Down a builder chain to its root, keeping `put("k", v)` keys.
             let mut root = value;
             while let Expr::Call(link) = root {
@@ -323,6 +345,10 @@ fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> V
     }
     fields
 }
+
+/// The value of a field read from a type's declaration: it has no
+/// expression, the field's name says what it holds.
+static FIELD_VALUE: Expr = Expr::Unknown(String::new());
 
 /// Methods that add one key to a body being built: `JSONObject.put`,
 /// `FormBody.Builder.add`, Gson `addProperty`, multipart parts, `FormData`
@@ -749,6 +775,37 @@ mod tests {
             has_closure: false,
         });
         assert!(facts_free.data_sent.is_empty());
+    }
+
+    #[test]
+    fn a_body_returned_by_a_helper_or_typed_by_the_project_sends_its_fields() {
+        let src = "interface Feedback { message: string; email?: string }\n\
+            function body(f: Feedback) { return { message: f.message, locale: lang }; }\n\
+            export async function send(f: Feedback) { await fetch(u, { body: JSON.stringify(body(f)) }); }\n\
+            export async function rate(f: Feedback) { await fetch(u, { body: JSON.stringify(f) }); }\n\
+            export async function raw(f: string) { await fetch(u, { body: JSON.stringify(f) }); }\n";
+        let by_function = |function: &str| {
+            crate::pipeline::analysis::testing::at_call_in("a.ts", src, "fetch", function, |site, scope| {
+                describe_site(site, scope).data_sent
+            })
+        };
+        assert_eq!(by_function("send"), vec!["locale", "message (message text)"]);
+        assert_eq!(
+            by_function("rate"),
+            vec!["email (personal data)", "message (message text)"]
+        );
+        // A value of a type the project does not define says nothing.
+        assert!(by_function("raw").is_empty());
+        let kotlin = "data class NewOrder(val note: String, val phone: String)\n\
+            class Api(private val client: OkHttpClient) {\n\
+              fun place(order: NewOrder) {\n\
+                val body = gson.toJson(order).toRequestBody(JSON)\n\
+                client.newCall(Request.Builder().url(u).post(body).build()).execute()\n\
+              }\n}\n";
+        assert_eq!(
+            sent("Api.kt", kotlin, "client.newCall").data_sent,
+            vec!["note", "phone (personal data)"]
+        );
     }
 
     #[test]

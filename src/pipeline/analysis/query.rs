@@ -17,6 +17,9 @@ use crate::model::{CallSite, Expr, FileFacts};
 /// template), as data-sent items.
 pub fn keys(url: Option<&str>, site: &CallSite, scope: &Scope) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(url) = url {
+        path_keys(url, &mut out);
+    }
     if let Some(query) = url.and_then(|u| u.split_once('?')).map(|(_, q)| q) {
         for pair in query.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -56,6 +59,48 @@ pub fn builder_keys(facts: &FileFacts, type_name: &str) -> Vec<String> {
         set_by_call(call, &mut out);
     }
     out
+}
+
+/// Path parameters: the values a URL template puts in its path
+/// (`/users/{userId}/posts`), named after their expression. The base a
+/// template starts with (`{baseUrl}/…`) and placeholders that stand for a
+/// piece of URL (`{path}`, `{endpoint}`) are where the request goes, not
+/// what it carries.
+pub(crate) fn path_keys(url: &str, out: &mut Vec<String>) {
+    let path = match crate::model::host::split(url) {
+        Some(parts) => parts.rest,
+        None if url.starts_with('{') => url.find('}').map_or("", |end| &url[end + 1..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + len];
+        rest = &rest[open + len + 1..];
+        let name = name
+            .strip_prefix("this.")
+            .or_else(|| name.strip_prefix("self."))
+            .unwrap_or(name);
+        let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let last = name.rsplit('.').next().unwrap_or(name);
+        if !plain || !last.starts_with(|c: char| c.is_alphabetic() || c == '_') || is_url_piece(last) {
+            continue;
+        }
+        push(name, &Expr::Ident(last.to_string()), out);
+    }
+}
+
+/// A name that holds a piece of the URL itself: a base, path or version,
+/// or a redirect's `location` resolved against the request URL.
+fn is_url_piece(name: &str) -> bool {
+    names::is_url_key(name)
+        || names::words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "path" | "route" | "prefix" | "version" | "segment" | "suffix" | "location" | "redirect"
+            )
+        })
 }
 
 fn push(key: &str, value: &Expr, out: &mut Vec<String>) {
@@ -135,6 +180,30 @@ mod tests {
                 Some("https://api.search.io/v1?q={query}&count=10&api_key={key}")
             ),
             vec!["q (search query)", "count"]
+        );
+    }
+
+    #[test]
+    fn path_parameters_are_data_but_bases_and_url_pieces_are_not() {
+        let mut out = Vec::new();
+        for url in [
+            "https://api.example.com/users/{userId}/posts/{post.id}?page={page}",
+            "{baseUrl}/v{apiVersion}/devices/{deviceToken}",
+            "{this.server}/{path}/search/{query}",
+            "/accounts/{this.accountId}/{…}",
+            "{url}/{location}",
+        ] {
+            path_keys(url, &mut out);
+        }
+        assert_eq!(
+            out,
+            vec![
+                "userId",
+                "post.id",
+                "deviceToken (push token)",
+                "query (search query)",
+                "accountId"
+            ]
         );
     }
 

@@ -48,10 +48,18 @@ pub fn client_auth(project: &Project, frameworks: &[Framework], fi: usize) -> Op
 /// (`@Query("q") query`, `@Field("status") text`, `@Body body`), named by
 /// the annotation or else the parameter. Credential-named keys are auth, not
 /// data (`egress/token-in-url` reports those in the URL).
-pub fn route_data(facts: &FileFacts, function: Option<&str>, framework: &Framework) -> Vec<String> {
+pub fn route_data(
+    project: &Project,
+    file: usize,
+    function: Option<&str>,
+    framework: &Framework,
+) -> Vec<String> {
     let Some(function) = function else {
         return Vec::new();
     };
+    let facts = project.facts(file);
+    let scope = project.scope(file, Some(function));
+    let types = &project.project_index().types;
     let mut keys: Vec<(String, String)> = Vec::new();
     for site in facts
         .calls
@@ -83,8 +91,20 @@ pub fn route_data(facts: &FileFacts, function: Option<&str>, framework: &Framewo
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                if f.params.iter().any(|p| p.name == name) {
+                if !f.params.iter().any(|p| p.name == name) {
+                    continue;
+                }
+                // A body of one of the project's types sends its fields
+                // (`@Body order: NewOrder`, `data class NewOrder(val note:
+                // String)`).
+                let fields = scope
+                    .param_type(&name)
+                    .map(|ty| types.members(&ty))
+                    .unwrap_or_default();
+                if fields.is_empty() {
                     keys.push((name.clone(), name));
+                } else {
+                    keys.extend(fields.into_iter().map(|f| (f.to_string(), f.to_string())));
                 }
             }
         }
@@ -236,7 +256,7 @@ pub fn route_wrappers(project: &Project, file: usize, rules: &RuleSet) -> Vec<Wr
             let framework = &frameworks[fi];
             let mut wrapper = Wrapper::fixed(file, function, value, &framework.api, framework.kind);
             wrapper.auth = client_auth(project, frameworks, fi);
-            wrapper.data_sent = route_data(project.facts(file), Some(function), framework);
+            wrapper.data_sent = route_data(project, file, Some(function), framework);
             out.push(wrapper);
         }
     }

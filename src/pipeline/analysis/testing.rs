@@ -12,11 +12,36 @@ pub fn at_call<R>(
     callee: &str,
     f: impl for<'a> FnOnce(&'a CallSite, &Scope<'a>) -> R,
 ) -> R {
+    at_call_where(path, src, |c| c.callee == callee, f)
+}
+
+/// Runs `f` on the first call to `callee` in function `function`.
+pub fn at_call_in<R>(
+    path: &str,
+    src: &str,
+    callee: &str,
+    function: &str,
+    f: impl for<'a> FnOnce(&'a CallSite, &Scope<'a>) -> R,
+) -> R {
+    at_call_where(
+        path,
+        src,
+        |c| c.callee == callee && c.function.as_deref() == Some(function),
+        f,
+    )
+}
+
+fn at_call_where<R>(
+    path: &str,
+    src: &str,
+    wanted: impl Fn(&CallSite) -> bool,
+    f: impl for<'a> FnOnce(&'a CallSite, &Scope<'a>) -> R,
+) -> R {
     let facts = crate::pipeline::extract::facts_of(path, src);
     let parsed = ParsedFile::new(facts.clone());
     let files = [&parsed];
     let index = ProjectIndex::new(&files);
     let project = index.open(0, &facts);
-    let site = facts.calls.iter().find(|c| c.callee == callee).expect("call");
+    let site = facts.calls.iter().find(|c| wanted(c)).expect("call");
     f(site, &project.scope(0, site.function.as_deref()))
 }

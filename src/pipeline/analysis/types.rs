@@ -28,6 +28,9 @@ pub struct TypeIndex {
     subs: HashMap<String, Vec<String>>,
     /// (type, field) → the field's declared or constructed type.
     fields: HashMap<(String, String), String>,
+    /// type → its typed fields in declaration order: what an encoded value
+    /// of the type sends (`@Body order: NewOrder`).
+    members: HashMap<String, Vec<String>>,
     declared: HashSet<String>,
     /// Declared other than by an extension: the project's own types.
     defined: HashSet<String>,
@@ -58,9 +61,11 @@ impl TypeIndex {
             }
             for typed in facts.typed.iter().filter(|t| t.function.is_none()) {
                 let Some(class) = &typed.class else { continue };
+                let class = simple(class).to_string();
+                push_unique(index.members.entry(class.clone()).or_default(), &typed.name);
                 index
                     .fields
-                    .entry((simple(class).to_string(), typed.name.clone()))
+                    .entry((class, typed.name.clone()))
                     .or_insert_with(|| typed.type_name.clone());
             }
         }
@@ -107,6 +112,24 @@ impl TypeIndex {
         self.ancestors(class)
             .into_iter()
             .find_map(|c| self.fields.get(&(c, field.to_string())).map(String::as_str))
+    }
+
+    /// The typed fields of the project's type `class` and of its ancestors,
+    /// nearest first: the keys an encoder writes for a value of the type.
+    /// Empty for a type the project does not define.
+    pub fn members(&self, class: &str) -> Vec<&str> {
+        if !self.defines(class) {
+            return Vec::new();
+        }
+        let mut out: Vec<&str> = Vec::new();
+        for c in self.ancestors(class) {
+            for field in self.members.get(&c).into_iter().flatten() {
+                if !out.contains(&field.as_str()) {
+                    out.push(field);
+                }
+            }
+        }
+        out
     }
 
     /// Does the project define a type named `name` (not only extend it)?
@@ -204,5 +227,28 @@ mod tests {
         assert_eq!(types.field_type("Other", "http"), None);
         assert!(types.declares("OrdersApiImpl") && types.declares("Outer.Repo") && !types.declares("Map"));
         assert_eq!(types.ancestors("Loop"), ["Loop"]);
+    }
+
+    #[test]
+    fn members_are_the_typed_fields_of_a_defined_type_and_its_ancestors() {
+        let field = |name: &str, class: &str| TypedName {
+            name: name.into(),
+            type_name: "String".into(),
+            class: Some(class.into()),
+            function: None,
+        };
+        let mut a = FileFacts::empty("Models.kt", Lang::Kotlin);
+        a.types = vec![decl("Contact", &[]), decl("NewOrder", &["Contact"])];
+        a.typed = vec![
+            field("note", "NewOrder"),
+            field("phone", "Contact"),
+            field("note", "Contact"),
+        ];
+        // Fields of a type only extended here are not the project's.
+        a.typed.push(field("count", "String"));
+        let index = TypeIndex::new([&a].into_iter());
+        assert_eq!(index.members("NewOrder"), vec!["note", "phone"]);
+        assert!(index.members("String").is_empty());
+        assert!(index.members("Missing").is_empty());
     }
 }

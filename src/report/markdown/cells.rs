@@ -80,6 +80,19 @@ pub(super) fn by_severity(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then_with(|| (&a.file, a.line, &a.rule_id).cmp(&(&b.file, b.line, &b.rule_id)))
 }
 
+/// Categories of personal or content data: what a privacy review lists.
+const PRIVATE_CATEGORIES: &[&str] = &[
+    "message text",
+    "search query",
+    "audio",
+    "file contents",
+    "personal data",
+    "location",
+    "device identifier",
+    "push token",
+    "telemetry",
+];
+
 /// Reviewer categories of data, in the order a privacy review reads them.
 const DATA_CATEGORIES: &[&str] = &[
     "message text",
@@ -94,28 +107,31 @@ const DATA_CATEGORIES: &[&str] = &[
     "telemetry",
 ];
 
-/// The "Data sent" cell: the categories first (`message text, search
-/// query`), then the keys as written (`` keys: `q`, `count` ``). An item
-/// is a key with its category (`q (search query)`), a bare key (`count`),
-/// or a category alone (`chat id`, what an SDK argument carries).
-pub(super) fn data_cell(items: &[String]) -> String {
-    let mut categories: Vec<&str> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    for item in items {
-        let (key, category) = match item.strip_suffix(')').and_then(|s| s.split_once(" (")) {
-            Some((key, category)) => (Some(key), Some(category)),
-            None if item.contains(' ') => (None, Some(item.as_str())),
-            None => (Some(item.as_str()), None),
-        };
-        if let Some(c) = category.filter(|c| !categories.contains(c)) {
-            categories.push(c);
-        }
-        if let Some(k) = key {
-            keys.push(code(k));
-        }
+/// One data-sent item: a key with its category (`q (search query)`), a
+/// bare key (`count`), or a category alone (`chat id`, what an SDK
+/// argument carries).
+fn split_item(item: &str) -> (Option<&str>, Option<&str>) {
+    match item.strip_suffix(')').and_then(|s| s.split_once(" (")) {
+        Some((key, category)) => (Some(key), Some(category)),
+        None if item.contains(' ') => (None, Some(item)),
+        None => (Some(item), None),
     }
-    if categories.is_empty() {
-        return limited(keys);
+}
+
+/// The categories of `items`, in the order a privacy review reads them,
+/// each with the keys that carry it.
+fn categories(items: &[String]) -> Vec<(&str, Vec<&str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (key, category) in items.iter().map(|i| split_item(i)) {
+        let Some(category) = category else { continue };
+        let at = match out.iter().position(|(c, _)| *c == category) {
+            Some(at) => at,
+            None => {
+                out.push((category, Vec::new()));
+                out.len() - 1
+            }
+        };
+        out[at].1.extend(key);
     }
     let rank = |c: &str| {
         DATA_CATEGORIES
@@ -123,8 +139,23 @@ pub(super) fn data_cell(items: &[String]) -> String {
             .position(|d| *d == c)
             .unwrap_or(DATA_CATEGORIES.len())
     };
-    categories.sort_by_key(|c| (rank(c), *c));
-    let named = categories.iter().map(|c| text(c)).collect::<Vec<_>>().join(", ");
+    out.sort_by_key(|(c, _)| (rank(c), *c));
+    out
+}
+
+/// The "Data sent" cell: the categories first (`message text, search
+/// query`), then the keys as written (`` keys: `q`, `count` ``).
+pub(super) fn data_cell(items: &[String]) -> String {
+    let keys: Vec<String> = items.iter().filter_map(|i| split_item(i).0).map(code).collect();
+    let categories = categories(items);
+    if categories.is_empty() {
+        return limited(keys);
+    }
+    let named = categories
+        .iter()
+        .map(|(c, _)| text(c))
+        .collect::<Vec<_>>()
+        .join(", ");
     if keys.is_empty() {
         named
     } else {
@@ -132,9 +163,29 @@ pub(super) fn data_cell(items: &[String]) -> String {
     }
 }
 
+/// The personal and content data among `items`, for the section's privacy
+/// note: ``message text (`text`), personal data (`email`, `phone`)``.
+/// Credentials are auth, not a privacy matter of the data; `None` when the
+/// code shows no such data.
+pub(super) fn privacy_data(items: &[String]) -> Option<String> {
+    let named: Vec<String> = categories(items)
+        .into_iter()
+        .filter(|(c, _)| PRIVATE_CATEGORIES.contains(c))
+        .map(|(c, keys)| {
+            if keys.is_empty() {
+                text(c)
+            } else {
+                let keys: Vec<String> = keys.iter().map(|k| code(k)).collect();
+                format!("{} ({})", text(c), limited(keys))
+            }
+        })
+        .collect();
+    (!named.is_empty()).then(|| named.join(", "))
+}
+
 #[cfg(test)]
 mod data_cell_tests {
-    use super::data_cell;
+    use super::{data_cell, privacy_data};
 
     #[test]
     fn categories_come_first_then_the_keys() {
@@ -149,5 +200,25 @@ mod data_cell_tests {
         let keys: Vec<String> = vec!["model".into(), "temperature".into()];
         assert_eq!(data_cell(&keys), "`model`, `temperature`");
         assert_eq!(data_cell(&["message text".to_string()]), "message text");
+    }
+
+    #[test]
+    fn privacy_data_names_personal_and_content_data_with_their_keys() {
+        let items: Vec<String> = [
+            "phone (personal data)",
+            "message text",
+            "email (personal data)",
+            "password (credential)",
+            "count",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            privacy_data(&items).as_deref(),
+            Some("message text, personal data (`phone`, `email`)")
+        );
+        let plain: Vec<String> = vec!["count".into(), "password (credential)".into()];
+        assert_eq!(privacy_data(&plain), None);
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::cells::{by_severity, data_cell, finding_line, limited, link, or_dash, slug};
+use super::cells::{by_severity, data_cell, finding_line, limited, link, or_dash, privacy_data, slug};
 use super::TRAILER_SECTIONS;
 use crate::model::{Communication, Endpoint, Finding, Origin, OutboundCall, Report};
 use crate::pipeline::inventory::{FindingScope, RUNTIME_URLS_TITLE};
@@ -176,11 +176,16 @@ fn security_bullets(out: &mut String, report: &Report, p: &Parts) {
     let c = p.c;
     out.push_str("**Security / privacy**\n\n");
     let mut bullets = 0;
-    if let Some(privacy) = c
+    // What the code sends speaks first; the catalog's note about the
+    // service only when the code shows no personal or content data.
+    let catalog_note = c
         .notes
         .first()
-        .filter(|_| c.category != "unknown" && c.category != "local")
-    {
+        .filter(|_| c.category != "unknown" && c.category != "local");
+    if let Some(data) = privacy_data(&c.data_sent) {
+        let _ = writeln!(out, "- Privacy: the code sends {data}.");
+        bullets += 1;
+    } else if let Some(privacy) = catalog_note {
         let _ = writeln!(out, "- Privacy: {}", text(privacy));
         bullets += 1;
     }

@@ -53,11 +53,12 @@ fn routes(project: &Project, file: usize, (frameworks, fi): (&[Framework], usize
             framework.kind,
             site.function.clone(),
         );
-        call.url = Some(rendered);
         call.host = host_part.map(|(_, h)| h);
         call.origin = value.origin;
         call.auth = client_auth(project, frameworks, fi);
-        call.data_sent = route_data(facts, site.function.as_deref(), framework);
+        call.data_sent = route_data(project, file, site.function.as_deref(), framework);
+        crate::pipeline::analysis::query::path_keys(&rendered, &mut call.data_sent);
+        call.url = Some(rendered);
         out.record_call(call);
     }
 }
