@@ -303,6 +303,13 @@ fn query_path_and_body_data_are_data_sent() {
             "fixtures/shop-web",
             "sendRating: email (personal data), message (message text), rating",
         ),
+        // A route builder's case handed to the client: its labelled
+        // arguments, and the fields of the body among them.
+        ("fixtures/ledger-ios", "StatementsScreen.open: month"),
+        (
+            "fixtures/ledger-ios",
+            "StatementsScreen.dispute: statementId, reason, contactEmail (personal data)",
+        ),
         // `JSONEncoder().encode(report)` of an `Encodable` struct.
         (
             "fixtures/ledger-ios",

@@ -129,6 +129,22 @@ pub fn is_url_key(name: &str) -> bool {
     })
 }
 
+/// A name that holds a piece of the URL itself: a base, path or version,
+/// or a redirect's `location` resolved against the request URL.
+pub fn is_url_piece(name: &str) -> bool {
+    let words = words(name);
+    // `queryItems`, `queryString`: the whole query, not one search query.
+    let whole_query = words.len() > 1 && words.iter().any(|w| w == "query");
+    whole_query
+        || is_url_key(name)
+        || words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "path" | "route" | "prefix" | "version" | "segment" | "suffix" | "location" | "redirect"
+            )
+        })
+}
+
 /// Roots of member chains that hold configuration.
 pub fn is_config_root(name: &str) -> bool {
     let words = words(name);

@@ -127,6 +127,52 @@ fn describe_at<'a>(call: &'a CallExpr, scope: Option<Scope<'a>>) -> Payload {
     out
 }
 
+/// What a route-builder value handed to a URL-building wrapper carries:
+/// the labelled arguments of an enum case or request struct of the project
+/// (`client.post(endpoint: Statuses.report(accountId: id, comment: text))`,
+/// `RoomsRequest(roomId: rid)`), and the fields of a body value among them
+/// (`Statuses.postStatus(json: data)` with `data: StatusData`). Labels that
+/// name a piece of the URL (`path:`, `endpoint:`) are where it goes.
+pub fn builder_args<'a>(value: &'a Expr, scope: &Scope<'a>) -> Vec<String> {
+    let (value, inner) = through(value, Some(*scope));
+    let Expr::Call(call) = value else {
+        return Vec::new();
+    };
+    let types = &scope.project.project_index().types;
+    let builder_type = match &call.callee {
+        Expr::Member(owner, _) => owner.path(),
+        Expr::Ident(name) => Some(name.clone()),
+        _ => None,
+    };
+    if !builder_type.is_some_and(|t| types.defines(&t)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for arg in &call.args {
+        let Some(label) = arg.label.as_deref() else {
+            continue;
+        };
+        if names::is_url_piece(label) {
+            continue;
+        }
+        let fields = body_fields(&arg.value, inner, 0);
+        if fields.is_empty() || !is_body_label(label) {
+            out.push(data_item(label, &arg.value).0);
+        } else {
+            out.extend(fields.into_iter().map(|(k, v)| data_item(k, v).0));
+        }
+    }
+    out
+}
+
+/// Labels under which a request's body is handed over.
+fn is_body_label(label: &str) -> bool {
+    matches!(
+        label,
+        "json" | "body" | "data" | "payload" | "form" | "params" | "parameters"
+    )
+}
+
 /// How many names are followed from one expression: `body` →
 /// `JSON.stringify(payload)` → `payload` → `{…}` and a little more.
 const MAX_HOPS: usize = 4;
@@ -444,12 +490,16 @@ fn classify(name: &str) -> Option<&'static str> {
     // file, not the text or file itself.
     let about = words.last().is_some_and(|w| ABOUT_WORDS.contains(&w.as_str()));
     let is = |list: &[&str]| !about && has(list);
-    if name == "q" || is(&["query", "search", "term", "keyword", "keywords"]) {
+    // Text and queries are what the name ends with: `messageText`,
+    // `searchQuery`, but not `perMessageDeflate` or `queryTimeout`.
+    let ends = |list: &[&str]| words.last().is_some_and(|w| list.contains(&w.as_str()));
+    if name == "q" || ends(&["query", "term", "keyword", "keywords"]) || is(&["search"]) {
         Some("search query")
-    } else if is(&[
+    } else if ends(&[
         "text",
         "message",
         "messages",
+        "msg",
         "content",
         "prompt",
         "caption",
@@ -608,6 +658,10 @@ mod tests {
             ("messageId", None),
             ("fileName", None),
             ("model", None),
+            ("perMessageDeflate", None),
+            ("queryTimeout", None),
+            ("userMessage", Some("message text")),
+            ("msg", Some("message text")),
         ] {
             assert_eq!(classify(key), category, "{key}");
         }
@@ -806,6 +860,27 @@ mod tests {
             sent("Api.kt", kotlin, "client.newCall").data_sent,
             vec!["note", "phone (personal data)"]
         );
+    }
+
+    #[test]
+    fn a_route_builder_value_sends_its_labelled_arguments() {
+        let src = "enum Notes { case create(path: String, text: String, json: Draft) }\n\
+            struct Draft { let title: String }\n\
+            func save(client: Client, draft: Draft, body: String) async {\n\
+              await client.post(endpoint: Notes.create(path: p, text: body, json: draft))\n\
+              await client.post(endpoint: URLRequest(url: u, timeoutInterval: 5))\n\
+            }\n";
+        let built = |index: usize| {
+            crate::pipeline::analysis::testing::at_call_where(
+                "N.swift",
+                src,
+                |c| c.callee == "client.post" && c.span.line == 4 + index,
+                |site, scope| builder_args(&site.call.args[0].value, scope),
+            )
+        };
+        assert_eq!(built(0), vec!["text (message text)", "title"]);
+        // Labels of a type the project does not define are no route's data.
+        assert!(built(1).is_empty());
     }
 
     #[test]

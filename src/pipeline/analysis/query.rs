@@ -67,10 +67,13 @@ pub fn builder_keys(facts: &FileFacts, type_name: &str) -> Vec<String> {
 /// piece of URL (`{path}`, `{endpoint}`) are where the request goes, not
 /// what it carries.
 pub(crate) fn path_keys(url: &str, out: &mut Vec<String>) {
-    let path = match crate::model::host::split(url) {
-        Some(parts) => parts.rest,
-        None if url.starts_with('{') => url.find('}').map_or("", |end| &url[end + 1..]),
-        None => url,
+    // After the authority (`{scheme}://{host}/…` too), or after the base.
+    let path = if let Some((_, after)) = url.split_once("://") {
+        after.find('/').map_or("", |end| &after[end..])
+    } else if url.starts_with('{') {
+        url.find('}').map_or("", |end| &url[end + 1..])
+    } else {
+        url
     };
     let path = path.split(['?', '#']).next().unwrap_or("");
     let mut rest = path;
@@ -84,23 +87,11 @@ pub(crate) fn path_keys(url: &str, out: &mut Vec<String>) {
             .unwrap_or(name);
         let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
         let last = name.rsplit('.').next().unwrap_or(name);
-        if !plain || !last.starts_with(|c: char| c.is_alphabetic() || c == '_') || is_url_piece(last) {
+        if !plain || !last.starts_with(|c: char| c.is_alphabetic() || c == '_') || names::is_url_piece(last) {
             continue;
         }
         push(name, &Expr::Ident(last.to_string()), out);
     }
-}
-
-/// A name that holds a piece of the URL itself: a base, path or version,
-/// or a redirect's `location` resolved against the request URL.
-fn is_url_piece(name: &str) -> bool {
-    names::is_url_key(name)
-        || names::words(name).iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "path" | "route" | "prefix" | "version" | "segment" | "suffix" | "location" | "redirect"
-            )
-        })
 }
 
 fn push(key: &str, value: &Expr, out: &mut Vec<String>) {
@@ -192,6 +183,8 @@ mod tests {
             "{this.server}/{path}/search/{query}",
             "/accounts/{this.accountId}/{…}",
             "{url}/{location}",
+            "{scheme}://{cleaned}/websocket",
+            "{server.url}/{request.path}/{request.queryItems}",
         ] {
             path_keys(url, &mut out);
         }

@@ -31,7 +31,8 @@ pub fn at_call_in<R>(
     )
 }
 
-fn at_call_where<R>(
+/// Runs `f` on the first call that `wanted` accepts.
+pub fn at_call_where<R>(
     path: &str,
     src: &str,
     wanted: impl Fn(&CallSite) -> bool,

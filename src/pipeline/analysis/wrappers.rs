@@ -357,7 +357,8 @@ pub fn wrapper_calls(
         if sink.call.auth.is_none() {
             sink.call.auth = wrapper.auth.clone();
         }
-        for d in &wrapper.data_sent {
+        let built = arg.map(|a| super::payload::builder_args(&a.value, &scope));
+        for d in wrapper.data_sent.iter().chain(built.iter().flatten()) {
             if !sink.call.data_sent.contains(d) {
                 sink.call.data_sent.push(d.clone());
             }
