@@ -87,3 +87,36 @@ fn analytics_and_error_reporting_sdks_send_events_users_and_errors() {
     let (_, data) = communication(web, "Sentry");
     assert!(data.iter().any(|d| d == "error report"), "{data:?}");
 }
+
+#[test]
+fn each_data_carrying_sdk_call_is_listed_with_what_it_sends() {
+    let report = scan_json(&["fixtures/assistant-bot"]);
+    let calls: Vec<String> = report["communications"]
+        .as_array()
+        .expect("communications")
+        .iter()
+        .flat_map(|c| c["library_calls"].as_array().cloned().unwrap_or_default())
+        .map(|call| {
+            let data: Vec<&str> = call["data_sent"]
+                .as_array()
+                .map(|d| d.iter().filter_map(|x| x.as_str()).collect())
+                .unwrap_or_default();
+            format!(
+                "{}:{} {} — {}",
+                call["file"].as_str().unwrap_or(""),
+                call["line"],
+                call["method"].as_str().unwrap_or(""),
+                data.join(", ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "src/archive.ts:7 PutObjectCommand — Bucket, Key (object name), Body (file contents)",
+            "src/llm.ts:7 openai.chat.completions.create — model, messages (message text)",
+            "src/slack.ts:8 slack.chat.postMessage — channel, text (message text)",
+            "src/telegram.ts:9 bot.api.sendMessage — chat id, message text",
+        ]
+    );
+}

@@ -20,8 +20,8 @@ pub use facts::*;
 pub use lang::{Grammar, Lang};
 pub use origin::Origin;
 pub use report::{
-    Communication, Endpoint, Finding, InventoryFacts, LibraryImport, Location, Report, RequestDetail,
-    ShardInfo, Skipped, Stats, Tool, SCHEMA_VERSION,
+    Communication, Endpoint, Finding, InventoryFacts, LibraryCall, LibraryImport, Location, Report,
+    RequestDetail, ShardInfo, Skipped, Stats, Tool, SCHEMA_VERSION,
 };
 pub use severity::Severity;
 pub use sink_kind::SinkKind;

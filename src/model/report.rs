@@ -212,6 +212,11 @@ pub struct Communication {
     /// only known at run time (additive).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runtime_urls: Vec<String>,
+    /// The calls of the client libraries' data-carrying methods, each with
+    /// what it sends: the call sites of a communication "via library"
+    /// (additive).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub library_calls: Vec<LibraryCall>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -278,6 +283,22 @@ pub struct LibraryImport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auth: Vec<String>,
     /// What this file's calls of the library send (the catalog's `sends`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sent: Vec<String>,
+    /// This file's calls of the library's data-carrying methods.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<LibraryCall>,
+}
+
+/// A call of a data-carrying method of a catalogued client library (the
+/// catalog's `sends`: `client.chat.completions.create({ … })`): a request
+/// the library makes, with what it sends.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LibraryCall {
+    pub file: String,
+    pub line: usize,
+    /// The call as written (`bot.api.sendMessage`).
+    pub method: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_sent: Vec<String>,
 }

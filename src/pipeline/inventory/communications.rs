@@ -10,7 +10,9 @@ use super::scope::FindingScope;
 use super::sent::Sent;
 use crate::catalog::{Catalog, Service};
 use crate::model::host;
-use crate::model::{Communication, Endpoint, Finding, InventoryFacts, OutboundCall, RequestDetail};
+use crate::model::{
+    Communication, Endpoint, Finding, InventoryFacts, LibraryCall, OutboundCall, RequestDetail,
+};
 
 /// Group key; the order of the variants is the order of sections.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +33,7 @@ struct Group {
     hosts: BTreeSet<String>,
     library_hosts: BTreeSet<String>,
     libraries: BTreeSet<String>,
+    library_calls: BTreeSet<LibraryCall>,
     /// URL templates of requests to runtime-determined URLs.
     runtime_urls: BTreeSet<String>,
     /// Auth and data of requests without a host (those with one are in
@@ -76,6 +79,7 @@ pub fn communications_from(
             .or_insert_with(|| new_group(&key, Some(s)));
         g.files.insert(l.file.clone());
         g.libraries.insert(l.library.clone());
+        g.library_calls.extend(l.calls.iter().cloned());
         g.sent.add_requests(&l.auth, &l.data_sent);
         g.library_hosts.extend(s.hosts.iter().cloned());
     }
@@ -182,6 +186,7 @@ fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication 
         notes,
         via_library: g.libraries.into_iter().collect(),
         runtime_urls: g.runtime_urls.into_iter().collect(),
+        library_calls: g.library_calls.into_iter().collect(),
     }
 }
 

@@ -23,12 +23,13 @@ pub fn file_facts(
         .iter()
         .filter_map(|import| {
             let (service, _) = catalog.service_for_library(&import.source)?;
-            let (auth, data_sent) = super::sdk::library_sent(facts, service, import);
+            let sent = super::sdk::library_sent(facts, service, import);
             Some(LibraryImport {
                 file: facts.path.clone(),
                 library: library_name(&import.source, &service.name, catalog),
-                auth,
-                data_sent,
+                auth: sent.auth,
+                data_sent: sent.data_sent,
+                calls: sent.calls,
             })
         })
         .collect();

@@ -7,20 +7,28 @@
 //! `new Bot(process.env.TELEGRAM_TOKEN)`), which the library sends.
 
 use crate::catalog::Service;
-use crate::model::{CallExpr, Expr, FileFacts, Import};
+use crate::model::{CallExpr, Expr, FileFacts, Import, LibraryCall};
 use crate::pipeline::analysis::{names, payload};
 
-/// (auth, data sent) of `facts`' use of `service`'s library, imported by
-/// `import`.
-pub(super) fn library_sent(
-    facts: &FileFacts,
-    service: &Service,
-    import: &Import,
-) -> (Vec<String>, Vec<String>) {
-    let (mut auth, mut data) = (Vec::new(), Vec::new());
+/// What `facts`' use of `service`'s library (imported by `import`) sends:
+/// the credentials given to its clients, the data of all its
+/// data-carrying calls, and each of those calls.
+pub(super) struct LibrarySent {
+    pub auth: Vec<String>,
+    pub data_sent: Vec<String>,
+    pub calls: Vec<LibraryCall>,
+}
+
+pub(super) fn library_sent(facts: &FileFacts, service: &Service, import: &Import) -> LibrarySent {
+    let mut out = LibrarySent {
+        auth: Vec::new(),
+        data_sent: Vec::new(),
+        calls: Vec::new(),
+    };
     for site in &facts.calls {
         let callee = site.callee.as_str();
         if let Some(send) = service.sends.iter().find(|s| s.matches(callee)) {
+            let mut data = Vec::new();
             for (arg, what) in site.call.args.iter().zip(&send.args) {
                 if arg.label.is_none() && !matches!(arg.value, Expr::Object(_)) {
                     push(&mut data, what.clone());
@@ -33,11 +41,20 @@ pub(super) fn library_sent(
                 };
                 push(&mut data, shown);
             }
+            for item in &data {
+                push(&mut out.data_sent, item.clone());
+            }
+            out.calls.push(LibraryCall {
+                file: facts.path.clone(),
+                line: site.span.line,
+                method: callee.to_string(),
+                data_sent: data,
+            });
         } else if let Some(a) = client_credential(site, import) {
-            push(&mut auth, a);
+            push(&mut out.auth, a);
         }
     }
-    (auth, data)
+    out
 }
 
 /// The keyed values a call hands over: object arguments' keys, labelled
@@ -192,7 +209,19 @@ mod tests {
                     .is_some_and(|(s, _)| s.name == service.name)
             })
             .expect("library import");
-        library_sent(&facts, service, import)
+        let sent = library_sent(&facts, service, import);
+        // Every data-carrying call is listed with its own data, and the
+        // file's data is what its calls send.
+        let mut of_calls: Vec<String> = Vec::new();
+        for call in &sent.calls {
+            for d in &call.data_sent {
+                if !of_calls.contains(d) {
+                    of_calls.push(d.clone());
+                }
+            }
+        }
+        assert_eq!(of_calls, sent.data_sent);
+        (sent.auth, sent.data_sent)
     }
 
     #[test]

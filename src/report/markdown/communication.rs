@@ -105,10 +105,18 @@ fn main_code(report: &Report, p: &Parts) -> String {
         .calls
         .iter()
         .filter(|call| call.host.as_deref().is_some_and(|h| hosts.contains(h)));
-    for call in host_calls.chain(p.runtime.iter().copied()) {
-        if p.files.contains(call.file.as_str()) {
-            let line = first_line.entry(call.file.as_str()).or_insert(call.line);
-            *line = (*line).min(call.line);
+    let call_lines = host_calls
+        .chain(p.runtime.iter().copied())
+        .map(|call| (call.file.as_str(), call.line))
+        .chain(
+            p.c.library_calls
+                .iter()
+                .map(|call| (call.file.as_str(), call.line)),
+        );
+    for (file, at) in call_lines {
+        if p.files.contains(file) {
+            let line = first_line.entry(file).or_insert(at);
+            *line = (*line).min(at);
         }
     }
     limited(
