@@ -708,3 +708,11 @@ fn a_rules_folder_of_the_repository_is_read_from_the_base_revision() {
     ]);
     assert_eq!(code, 0, "the head's rules only when asked");
 }
+
+/// The egress surface over a small history (issue #17).
+#[path = "diff_history_cli.rs"]
+mod history;
+
+/// The egress gate and the pull-request comment (issue #17).
+#[path = "diff_gate_cli.rs"]
+mod gate;
