@@ -136,3 +136,40 @@ fn markdown_comment_summarises_each_communication_then_folds_details() {
     );
     insta::assert_snapshot!("pr_comment", md);
 }
+
+#[test]
+fn two_saved_reports_are_gated_with_the_given_configuration() {
+    let repo = repo(None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = |rev: &str| {
+        repo.git(&["checkout", "-q", rev]);
+        let path = dir.path().join(format!("{rev}.json"));
+        let out = egress_scan()
+            .arg(repo.path())
+            .args(["-f", "json", "-o"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path.to_string_lossy().into_owned()
+    };
+    let (v2, v3) = (save("v2"), save("v3"));
+    let gate = |extra: &[&str]| {
+        let out = egress_scan()
+            .args(["diff", &v2, &v3, "--fail-on-new-communication"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        out.status.code().expect("exit code")
+    };
+    // The reports' communications are compared: Slack is new.
+    assert_eq!(gate(&[]), 1);
+    let config = dir.path().join("gate.toml");
+    std::fs::write(&config, "allowed_services = [\"Slack\"]\n").expect("write");
+    assert_eq!(gate(&["--config", &config.to_string_lossy()]), 0);
+}

@@ -252,21 +252,37 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         differing - 2 * exact.len() - (renamed.len() - exact.len())
     };
     let catalog = Catalog::builtin();
-    let side_report = |side: &Side, label: String, renames: &BTreeMap<String, String>| {
+    // A library call site depends on its file alone: files with the same
+    // content on both sides (under the same or a renamed path) give the
+    // same sites, so only the others are opened.
+    let back: BTreeMap<&String, &String> = renames.iter().map(|(from, to)| (to, from)).collect();
+    let base_changed = |rel: &str| {
+        let now = renames.get(rel).map_or(rel, String::as_str);
+        head.files.get(now).map(|v| v.1) != base.files.get(rel).map(|v| v.1)
+    };
+    let head_changed = |rel: &str| {
+        let was = back.get(&rel.to_string()).map_or(rel, |p| p.as_str());
+        base.files.get(was).map(|v| v.1) != head.files.get(rel).map(|v| v.1)
+    };
+    let side_report = |side: &Side,
+                       label: String,
+                       renames: &BTreeMap<String, String>,
+                       changed: &(dyn Fn(&str) -> bool + Sync)| {
         let (stats, facts) = side_facts(&extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         let report = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
             .build(label, stats, &facts);
         let mut sites = sites::report_sites(&report);
-        sites.extend(sites::library_sites(&facts, &catalog));
+        let changed_files: Vec<&ParsedFile> = facts.iter().copied().filter(|f| changed(f.path())).collect();
+        sites.extend(sites::library_sites(&changed_files, &catalog));
         (report, sites)
     };
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
     let no_renames = BTreeMap::new();
     let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
-        || side_report(&base, options.base.clone(), &renames),
-        || side_report(&head, head_label, &no_renames),
+        || side_report(&base, options.base.clone(), &renames, &base_changed),
+        || side_report(&head, head_label, &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
     let mut report = compare::compare_models(

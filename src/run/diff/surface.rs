@@ -300,3 +300,82 @@ fn destinations(
         with_locations(b.difference(&h).collect(), base_sites),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::diff::sites::report_sites;
+
+    /// A report with one call of `fetch(url)` in `file` at `line`, in the
+    /// communication `title`.
+    fn report(title: &str, file: &str, line: usize, url: &str, data: &[&str]) -> Report {
+        let host = url.split('/').nth(2).unwrap_or_default();
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "tool": {"name": "egress-scan", "version": "0"},
+            "root": ".",
+            "stats": {"files_seen": 1, "files_parsed": 1, "files_skipped": {"binary": 0, "too_large": 0,
+                      "minified": 0, "parse_error": 0, "unreadable": 0}},
+            "endpoints": [],
+            "communications": [{"title": title, "category": "chat", "purpose": "", "files": [file],
+                                "hosts": [host], "auth": null, "data_sent": data, "notes": []}],
+            "findings": [],
+            "calls": [{"file": file, "line": line, "column": 3, "api": "fetch", "kind": "http",
+                       "url": url, "host": host, "origin": "literal", "function": "send", "data_sent": data}]
+        }))
+        .expect("report")
+    }
+
+    fn compare(base: &Report, head: &Report, renames: &[(&str, &str)]) -> Vec<CommunicationChange> {
+        let side = |report| SideModel {
+            report,
+            sites: report_sites(report),
+        };
+        let renames = renames
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        compare_surface(side(base), side(head), &renames).0
+    }
+
+    #[test]
+    fn a_moved_or_renamed_call_is_no_change() {
+        let base = report("Chat", "a.ts", 3, "https://chat.example/send", &["text"]);
+        assert!(compare(
+            &base,
+            &report("Chat", "a.ts", 30, "https://chat.example/send", &["text"]),
+            &[]
+        )
+        .is_empty());
+        let renamed = report("Chat", "b.ts", 9, "https://chat.example/send", &["text"]);
+        assert!(compare(&base, &renamed, &[("a.ts", "b.ts")]).is_empty());
+        // Without the rename the file and its call moved: removed and added.
+        let changes = compare(&base, &renamed, &[]);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (
+                changes[0].call_sites_added.len(),
+                changes[0].call_sites_removed.len()
+            ),
+            (1, 1)
+        );
+        assert_eq!(changes[0].files_added, ["b.ts"]);
+    }
+
+    #[test]
+    fn new_data_is_a_changed_site_and_a_new_service_an_added_communication() {
+        let base = report("Chat", "a.ts", 3, "https://chat.example/send", &["text"]);
+        let more = report("Chat", "a.ts", 3, "https://chat.example/send", &["text", "email"]);
+        let changes = compare(&base, &more, &[]);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].change, Change::Changed);
+        assert_eq!(changes[0].call_sites_changed.len(), 1);
+        assert_eq!(changes[0].data_sent_added, ["email"]);
+
+        let other = report("Mail", "a.ts", 3, "https://mail.example/send", &["text"]);
+        let changes = compare(&base, &other, &[]);
+        let kinds: Vec<(&str, Change)> = changes.iter().map(|c| (c.title.as_str(), c.change)).collect();
+        assert_eq!(kinds, [("Chat", Change::Removed), ("Mail", Change::Added)]);
+        assert_eq!(changes[1].call_sites_added[0].communication, "Mail");
+    }
+}
