@@ -263,10 +263,12 @@ fn communication_details(out: &mut String, c: &CommunicationChange, links: &Link
 }
 
 fn site_row(rows: &mut String, mark: char, site: &CallSite, before: Option<&CallSite>, links: &Links) {
-    let mut api = text(&site.api);
-    if !site.via.is_empty() {
-        api.push_str(&format!(" via {}", text(&site.via.join(" → "))));
-    }
+    // Through wrappers: the chain from the outermost to the network API.
+    let mut api = if site.via.is_empty() {
+        text(&site.api)
+    } else {
+        text(&site.via.join(" → "))
+    };
     if let Some(lib) = &site.library {
         api.push_str(&format!(" ({})", text(lib)));
     }

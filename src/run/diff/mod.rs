@@ -249,7 +249,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             .filter(|p| base.files.get(*p).map(|v| v.1) != head.files.get(*p).map(|v| v.1))
             .count();
         // An exact rename is no change; an edited one is one changed file.
-        differing - 2 * exact.len() - (renamed.len() - exact.len())
+        differing.saturating_sub(2 * exact.len() + (renamed.len().saturating_sub(exact.len())))
     };
     let catalog = Catalog::builtin();
     // A library call site depends on its file alone: files with the same

@@ -188,9 +188,11 @@ fn site_text(site: &CallSite) -> String {
     if let Some(f) = &site.function {
         out.push_str(&format!("  {f}"));
     }
-    out.push_str(&format!("  {}", site.api));
-    if !site.via.is_empty() {
-        out.push_str(&format!(" via {}", site.via.join(" → ")));
+    // Through wrappers: the chain from the outermost to the network API.
+    if site.via.is_empty() {
+        out.push_str(&format!("  {}", site.api));
+    } else {
+        out.push_str(&format!("  {}", site.via.join(" → ")));
     }
     if let Some(url) = &site.url {
         out.push_str(&format!(" {url}"));
