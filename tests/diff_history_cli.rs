@@ -185,3 +185,43 @@ fn a_moved_call_is_no_change() {
 fn repo_table(repo: &Repo, base: &str, head: &str) -> String {
     repo.diff(&[base, head]).1
 }
+
+#[test]
+fn a_rename_into_another_module_changes_no_communication() {
+    // Unknown hosts are grouped by module ("Other hosts called from
+    // src"): moving the file to another folder must not read as a
+    // communication removed and another added.
+    let repo = Repo::new();
+    let weather = "export async function forecast(city: string) {\n  return fetch(`https://api.weather.example/v1/forecast?city=${city}`);\n}\n\nexport function celsius(f: number) {\n  return (f - 32) / 1.8;\n}\n";
+    repo.write("src/weather.ts", weather);
+    repo.write("src/alerts.ts", &notifier("ops"));
+    repo.commit("flat");
+    std::fs::create_dir_all(repo.path().join("src/services")).expect("mkdir");
+    repo.git(&["mv", "src/weather.ts", "src/services/weather.ts"]);
+    repo.git(&["mv", "src/alerts.ts", "src/services/alerts.ts"]);
+    repo.write(
+        "src/services/weather.ts",
+        &weather.replace("(f - 32) / 1.8", "((f - 32) * 5) / 9"),
+    );
+    repo.commit("nested");
+    let d = repo.diff_json(&["flat", "nested", "--fail-on-new-communication"]);
+    assert_no_findings_change(&d);
+    assert_eq!(titles(&d), [] as [(String, String); 0], "{d:#}");
+    assert_eq!(d["renamed_files"].as_array().map(Vec::len), Some(2), "{d:#}");
+    assert_eq!(repo.diff(&["flat", "nested", "--fail-on-new-communication"]).0, 0);
+    // The same move without the rename detection's help (a new file and a
+    // deleted one with nothing in common) is a change.
+    let control = Repo::new();
+    control.write("src/weather.ts", weather);
+    control.commit("flat");
+    control.git(&["rm", "-q", "src/weather.ts"]);
+    control.write(
+        "src/services/other.ts",
+        "export const ping = () => fetch(\"https://api.weather.example/v1/forecast?city=x\");\n",
+    );
+    control.commit("nested");
+    assert_eq!(
+        control.diff(&["flat", "nested", "--fail-on-new-communication"]).0,
+        1
+    );
+}

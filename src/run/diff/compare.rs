@@ -19,14 +19,11 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
     compare_models(model(base), model(head), &[])
 }
 
-/// Compares two sides. The base report must already use head-side paths
-/// for the findings of renamed files (see [`super::diff_revisions`]);
-/// `renames` maps the base's paths of call sites and communication files.
+/// Compares two sides. The base side must already use head-side paths for
+/// renamed files (see [`super::relabel`]); `renames` are listed.
 pub(super) fn compare_models(base: SideModel<'_>, head: SideModel<'_>, renames: &[Rename]) -> DiffReport {
-    let rename_map: BTreeMap<String, String> =
-        renames.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     let mut report = compare_lists(base.report, head.report);
-    let (communications, added, removed) = compare_surface(base, head, &rename_map);
+    let (communications, added, removed) = compare_surface(base, head);
     let s = &mut report.summary;
     let count = |c: Change| communications.iter().filter(|x| x.change == c).count();
     s.added_communications = count(Change::Added);

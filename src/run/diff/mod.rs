@@ -22,6 +22,7 @@ mod compare;
 mod extract;
 mod gate;
 mod git;
+mod relabel;
 mod renames;
 pub mod render;
 mod sites;
@@ -270,12 +271,19 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                        changed: &(dyn Fn(&str) -> bool + Sync)| {
         let (stats, facts) = side_facts(&extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
-        let report = scan::ReportBuilder::new(rules, config)
+        let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
-            .build(label, stats, &facts);
+            .build_with_inventory(label, stats, &facts);
+        relabel::under_head_paths(&mut report, inventory, renames, &catalog);
         let mut sites = sites::report_sites(&report);
         let changed_files: Vec<&ParsedFile> = facts.iter().copied().filter(|f| changed(f.path())).collect();
-        sites.extend(sites::library_sites(&changed_files, &catalog));
+        for mut site in sites::library_sites(&changed_files, &catalog) {
+            // The report is under head paths already (see `relabel`).
+            if let Some(new) = renames.get(&site.file) {
+                site.file = new.clone();
+            }
+            sites.push(site);
+        }
         (report, sites)
     };
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());

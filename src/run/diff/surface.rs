@@ -93,19 +93,13 @@ pub struct SideModel<'a> {
 }
 
 /// The communications' changes and the configurable destinations added
-/// and removed. `renames` maps base paths to head paths.
+/// and removed.
 pub fn compare_surface(
     base: SideModel<'_>,
     head: SideModel<'_>,
-    renames: &BTreeMap<String, String>,
 ) -> (Vec<CommunicationChange>, Vec<Destination>, Vec<Destination>) {
-    let rename = |f: &String| renames.get(f).unwrap_or(f).clone();
-    let mut base_sites = base.sites;
-    for s in &mut base_sites {
-        s.file = rename(&s.file);
-    }
-    let (added_dest, removed_dest) = destinations(base.report, head.report, &base_sites, &head.sites);
-    let base_sites = by_identity(base_sites);
+    let (added_dest, removed_dest) = destinations(base.report, head.report, &base.sites, &head.sites);
+    let base_sites = by_identity(base.sites);
     let head_sites = by_identity(head.sites);
 
     // Site changes by communication title: (added, removed, changed).
@@ -152,16 +146,11 @@ pub fn compare_surface(
         }
     }
 
-    let base_comms: BTreeMap<String, Communication> = base
+    let base_comms: BTreeMap<&str, &Communication> = base
         .report
         .communications
         .iter()
-        .map(|c| {
-            let mut c = c.clone();
-            c.files = c.files.iter().map(rename).collect();
-            c.files.sort();
-            (c.title.clone(), c)
-        })
+        .map(|c| (c.title.as_str(), c))
         .collect();
     let head_comms: BTreeMap<&str, &Communication> = head
         .report
@@ -171,14 +160,14 @@ pub fn compare_surface(
         .collect();
     let titles: BTreeSet<&str> = base_comms
         .keys()
-        .map(String::as_str)
+        .copied()
         .chain(head_comms.keys().copied())
         .chain(per_title.keys().map(String::as_str))
         .collect();
     let mut out = Vec::new();
     for title in titles {
         let sites = per_title.get(title).cloned().unwrap_or_default();
-        let (old, new) = (base_comms.get(title), head_comms.get(title).copied());
+        let (old, new) = (base_comms.get(title).copied(), head_comms.get(title).copied());
         if let Some(change) = communication_change(title, old, new, sites) {
             out.push(change);
         }
@@ -326,54 +315,39 @@ mod tests {
         .expect("report")
     }
 
-    fn compare(base: &Report, head: &Report, renames: &[(&str, &str)]) -> Vec<CommunicationChange> {
+    fn compare(base: &Report, head: &Report) -> Vec<CommunicationChange> {
         let side = |report| SideModel {
             report,
             sites: report_sites(report),
         };
-        let renames = renames
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
-        compare_surface(side(base), side(head), &renames).0
+        compare_surface(side(base), side(head)).0
     }
 
     #[test]
-    fn a_moved_or_renamed_call_is_no_change() {
+    fn a_moved_call_is_no_change_and_a_call_in_another_file_is() {
         let base = report("Chat", "a.ts", 3, "https://chat.example/send", &["text"]);
-        assert!(compare(
-            &base,
-            &report("Chat", "a.ts", 30, "https://chat.example/send", &["text"]),
-            &[]
-        )
-        .is_empty());
-        let renamed = report("Chat", "b.ts", 9, "https://chat.example/send", &["text"]);
-        assert!(compare(&base, &renamed, &[("a.ts", "b.ts")]).is_empty());
-        // Without the rename the file and its call moved: removed and added.
-        let changes = compare(&base, &renamed, &[]);
+        let moved = report("Chat", "a.ts", 30, "https://chat.example/send", &["text"]);
+        assert!(compare(&base, &moved).is_empty());
+        let elsewhere = report("Chat", "b.ts", 9, "https://chat.example/send", &["text"]);
+        let changes = compare(&base, &elsewhere);
         assert_eq!(changes.len(), 1);
-        assert_eq!(
-            (
-                changes[0].call_sites_added.len(),
-                changes[0].call_sites_removed.len()
-            ),
-            (1, 1)
-        );
-        assert_eq!(changes[0].files_added, ["b.ts"]);
+        let c = &changes[0];
+        assert_eq!((c.call_sites_added.len(), c.call_sites_removed.len()), (1, 1));
+        assert_eq!(c.files_added, ["b.ts"]);
     }
 
     #[test]
     fn new_data_is_a_changed_site_and_a_new_service_an_added_communication() {
         let base = report("Chat", "a.ts", 3, "https://chat.example/send", &["text"]);
         let more = report("Chat", "a.ts", 3, "https://chat.example/send", &["text", "email"]);
-        let changes = compare(&base, &more, &[]);
+        let changes = compare(&base, &more);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].change, Change::Changed);
         assert_eq!(changes[0].call_sites_changed.len(), 1);
         assert_eq!(changes[0].data_sent_added, ["email"]);
 
         let other = report("Mail", "a.ts", 3, "https://mail.example/send", &["text"]);
-        let changes = compare(&base, &other, &[]);
+        let changes = compare(&base, &other);
         let kinds: Vec<(&str, Change)> = changes.iter().map(|c| (c.title.as_str(), c.change)).collect();
         assert_eq!(kinds, [("Chat", Change::Removed), ("Mail", Change::Added)]);
         assert_eq!(changes[1].call_sites_added[0].communication, "Mail");
