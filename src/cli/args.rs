@@ -187,6 +187,10 @@ pub struct DiffArgs {
     /// `allowed_services` and whose hosts are not all in `allowed_hosts`.
     #[arg(long)]
     pub fail_on_new_communication: bool,
+    /// Print the wall-clock time of each stage (read trees, parse,
+    /// renames, analysis, compare, render) to stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Prefix of the `path#Lline` links of `-f markdown` (e.g.
     /// `https://github.com/OWNER/REPO/blob/SHA/`); default: relative links.
     #[arg(long, value_name = "URL")]

@@ -9,9 +9,12 @@ use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
 use crate::run::diff::{self, DiffReport};
-use crate::run::merge;
+use crate::run::{merge, timings};
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
+    if args.timings {
+        timings::enable();
+    }
     // The configuration's gates and allow-lists apply to the diff.
     let (mut report, config) = match &args.head {
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
@@ -35,13 +38,16 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
         report.gate = Some(gate.judge(&report));
     }
     let allow_new_suppressions = config.allow_new_suppressions;
-    let rendered = match args.format {
+    let rendered = timings::stage("render", || match args.format {
         diff::DiffFormat::Json => diff::render::json(&report),
         diff::DiffFormat::Table => diff::render::table(&report),
         diff::DiffFormat::Markdown => {
             diff::render::markdown(&report, args.link_base.as_deref().unwrap_or(""))
         }
-    };
+    });
+    if args.timings {
+        eprint!("{}", timings::render());
+    }
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,

@@ -45,7 +45,7 @@ use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
-use crate::run::scan;
+use crate::run::{scan, timings};
 pub use compare::compare;
 use extract::Extracted;
 pub use gate::{EgressGate, GateVerdict};
@@ -225,13 +225,18 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     // Work-tree contents by blob id; revision blobs are read from the
     // object database when needed.
     let mut disk: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
-    let base = git::read_revision(&repo, &options.base, &policy, &overrides, options.max_file_size)?;
-    let head = match &options.head {
-        Some(rev) => git::read_revision(&repo, rev, &policy, &overrides, options.max_file_size)?,
-        None => git::read_work_tree(&repo, options, &excludes, include_tests, &mut disk)?,
-    };
+    let (base, head) = timings::stage("read trees", || -> Result<(Side, Side), Error> {
+        let base = git::read_revision(&repo, &options.base, &policy, &overrides, options.max_file_size)?;
+        let head = match &options.head {
+            Some(rev) => git::read_revision(&repo, rev, &policy, &overrides, options.max_file_size)?,
+            None => git::read_work_tree(&repo, options, &excludes, include_tests, &mut disk)?,
+        };
+        Ok((base, head))
+    })?;
     let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
-    let extracted = extract::extract(&engine, &repo, &disk, [&base, &head]);
+    let extracted = timings::stage("read, parse and extract", || {
+        extract::extract(&engine, &repo, &disk, [&base, &head])
+    });
 
     let exact = git::detect_renames(&base, &head);
     let sync = repo.clone().into_sync();
@@ -241,7 +246,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             None => Some(sync.to_thread_local().find_object(*id).ok()?.detach().data),
         }
     };
-    let renamed = renames::renames(&base, &head, &exact, &read);
+    let renamed = timings::stage("renames", || renames::renames(&base, &head, &exact, &read));
     let renames: BTreeMap<String, String> = renamed.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     let changed = {
         let paths: BTreeSet<&String> = base.files.keys().chain(head.files.keys()).collect();
@@ -293,11 +298,13 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         || side_report(&head, head_label, &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
-    let mut report = compare::compare_models(
-        side(&base_report, base_sites),
-        side(&head_report, head_sites),
-        &renamed,
-    );
+    let mut report = timings::stage("compare", || {
+        compare::compare_models(
+            side(&base_report, base_sites),
+            side(&head_report, head_sites),
+            &renamed,
+        )
+    });
     report.unanalysed = unanalysed(&base, &head, &extracted);
     report.files = Some(FileCounts {
         base: base.files.len(),
