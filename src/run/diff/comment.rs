@@ -35,8 +35,24 @@ impl Links<'_> {
     }
 }
 
-/// The comment for `report`, links relative to `link_base` (may be empty).
+/// GitHub refuses a comment longer than 65,536 characters; past this
+/// size the folded details are left out (the JSON output has them).
+pub const MAX_COMMENT: usize = 60_000;
+
+/// The comment for `report`, links relative to `link_base` (may be empty);
+/// at most [`MAX_COMMENT`] bytes unless the summary alone is longer.
 pub fn markdown(report: &DiffReport, link_base: &str) -> String {
+    let full = render(report, link_base, true);
+    if full.len() <= MAX_COMMENT {
+        return full;
+    }
+    let mut short = render(report, link_base, false);
+    short.push_str("\n_The details are too long for a comment: see `egress-scan diff -f json`._\n");
+    short
+}
+
+/// The comment, with or without the details after the summary.
+fn render(report: &DiffReport, link_base: &str, details: bool) -> String {
     let links = Links { base: link_base };
     let s = &report.summary;
     let mut out = String::new();
@@ -68,6 +84,9 @@ pub fn markdown(report: &DiffReport, link_base: &str) -> String {
         s.added_hosts,
         s.removed_hosts
     );
+    if !details {
+        return out;
+    }
     for c in &report.communications {
         communication_details(&mut out, c, &links);
     }
@@ -387,4 +406,37 @@ fn locations(list: &[Location], links: &Links) -> String {
         parts.push(format!("+{} more", list.len() - MAX_LOCATIONS));
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Origin};
+
+    #[test]
+    fn a_comment_too_long_for_github_keeps_its_summary_only() {
+        let mut report: DiffReport = serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "base": "a", "head": "b", "summary": {
+                "new_findings": 0, "resolved_findings": 0, "unchanged_findings": 0,
+                "added_endpoints": 3000, "removed_endpoints": 0, "added_hosts": 0, "removed_hosts": 0},
+            "new_findings": [], "resolved_findings": [], "added_endpoints": [], "removed_endpoints": [],
+            "added_hosts": [], "removed_hosts": []
+        }))
+        .expect("diff report");
+        report.added_endpoints = (0..3000)
+            .map(|i| Endpoint {
+                url: format!("https://h{i}.example/some/long/path/for/the/test"),
+                host: format!("h{i}.example"),
+                scheme: "https".into(),
+                origin: Origin::Literal,
+                service: None,
+                locations: Vec::new(),
+            })
+            .collect();
+        let md = markdown(&report, "");
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(md.starts_with("### egress-scan:"), "{md}");
+        assert!(md.contains("see `egress-scan diff -f json`"), "{md}");
+        assert!(!md.contains("h2999.example"), "{md}");
+    }
 }
