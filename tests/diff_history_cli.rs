@@ -225,3 +225,40 @@ fn a_rename_into_another_module_changes_no_communication() {
         1
     );
 }
+
+#[test]
+fn swift_and_kotlin_sdk_calls_are_call_sites_of_their_service() {
+    let repo = Repo::new();
+    repo.write("Sources/App/Model.swift", "struct Model {}\n");
+    repo.commit("before");
+    repo.write(
+        "Sources/App/Ask.swift",
+        "import OpenAI\n\nlet openAI = OpenAI(apiToken: \"x\")\n\nfunc ask(_ q: String) async throws {\n    let r = try await openAI.chats(query: ChatQuery(messages: [.user(q)], model: .gpt4))\n    print(r)\n}\n",
+    );
+    repo.write(
+        "app/src/main/kotlin/Ask.kt",
+        "import com.aallam.openai.client.OpenAI\n\nclass Asker(private val openAI: OpenAI) {\n    suspend fun ask(q: String) {\n        openAI.chatCompletion(ChatCompletionRequest(model = ModelId(\"gpt-4\"), messages = listOf(q)))\n    }\n}\n",
+    );
+    repo.commit("after");
+    let d = repo.diff_json(&["before", "after"]);
+    assert_eq!(titles(&d), [("OpenAI".to_string(), "added".to_string())], "{d:#}");
+    let sites: Vec<String> = list(&d["communications"][0], "call_sites_added")
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{} {}",
+                s["file"].as_str().unwrap_or(""),
+                s["line"],
+                s["api"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        sites,
+        [
+            "Sources/App/Ask.swift:6 chats",
+            "app/src/main/kotlin/Ask.kt:5 chatCompletion"
+        ],
+        "{d:#}"
+    );
+}
