@@ -96,3 +96,78 @@ impl EgressGate {
         verdict
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::diff::{CommunicationChange, HostChange};
+
+    fn report() -> DiffReport {
+        let mut report: DiffReport = serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "base": "a", "head": "b", "summary": {
+                "new_findings": 0, "resolved_findings": 0, "unchanged_findings": 0,
+                "added_endpoints": 0, "removed_endpoints": 0, "added_hosts": 2, "removed_hosts": 0},
+            "new_findings": [], "resolved_findings": [], "added_endpoints": [], "removed_endpoints": [],
+            "added_hosts": [], "removed_hosts": []
+        }))
+        .expect("diff report");
+        let host = |host: &str, service: Option<&str>| HostChange {
+            host: host.into(),
+            service: service.map(str::to_string),
+            locations: Vec::new(),
+        };
+        report.added_hosts = vec![
+            host("api.stripe.com", Some("Stripe")),
+            host("status.acme.example", None),
+        ];
+        let communication = |title: &str, change: Change, hosts: &[&str]| -> CommunicationChange {
+            serde_json::from_value(serde_json::json!({
+                "title": title, "category": "x", "change": change,
+                "hosts": hosts,
+            }))
+            .expect("communication")
+        };
+        report.communications = vec![
+            communication(
+                "Other hosts called from src",
+                Change::Added,
+                &["status.acme.example"],
+            ),
+            communication("Slack", Change::Added, &["slack.com", "*.slack.com"]),
+            communication("Stripe", Change::Changed, &["api.stripe.com"]),
+        ];
+        report
+    }
+
+    fn gate(allowed_hosts: &[&str], allowed_services: &[&str]) -> EgressGate {
+        EgressGate {
+            new_host: true,
+            new_communication: true,
+            allowed_hosts: allowed_hosts.iter().map(|s| s.to_string()).collect(),
+            allowed_services: allowed_services.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn everything_new_trips_without_allow_lists() {
+        let v = gate(&[], &[]).judge(&report());
+        assert_eq!(v.new_hosts, ["api.stripe.com", "status.acme.example"]);
+        // A changed communication is not new.
+        assert_eq!(v.new_communications, ["Other hosts called from src", "Slack"]);
+        assert_eq!(v.failing(), 4);
+    }
+
+    #[test]
+    fn allow_lists_match_domains_and_service_names() {
+        let v = gate(&["*.acme.example"], &["slack", "STRIPE"]).judge(&report());
+        assert_eq!(v, GateVerdict::default());
+        // `*.example` covers every subdomain; a bare host only itself.
+        let v = gate(&["*.example"], &[]).judge(&report());
+        assert_eq!(v.new_hosts, ["api.stripe.com"]);
+        let v = gate(&["acme.example"], &[]).judge(&report());
+        assert_eq!(v.new_hosts, ["api.stripe.com", "status.acme.example"]);
+        // A library's catalog patterns are allowed by the domain they name.
+        let v = gate(&["*.slack.com"], &[]).judge(&report());
+        assert_eq!(v.new_communications, ["Other hosts called from src"]);
+    }
+}
