@@ -113,7 +113,12 @@ for _ in $(seq "$RUNS"); do
     ci=$(python3 -c "a='$ci'; print($t if not a else min(float(a), $t))")
 done
 warm=$(best "$BIN" diff base head --repo "$REPO" -f json -j "$THREADS")
-"$BIN" diff base head --repo "$REPO" -f table -j "$THREADS" | head -3
+"$BIN" diff base head --repo "$REPO" -f table -j "$THREADS" | head -4
+# Where the time of the cold and the warm diff goes.
+echo "cold diff stages:"
+"$BIN" diff base head --repo "$REPO" -f json -j "$THREADS" --no-cache --timings 2>&1 > /dev/null | tail -n +2
+echo "warm diff stages:"
+"$BIN" diff base head --repo "$REPO" -f json -j "$THREADS" --timings 2>&1 > /dev/null | tail -n +2
 python3 -c "
 full, cold, ci, warm = $full, $cold, $ci, $warm
 print(f'files: $FILES, threads: $THREADS, best of $RUNS')

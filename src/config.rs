@@ -23,9 +23,23 @@ pub struct Config {
     /// Names of functions that validate a host before a request.
     #[serde(default)]
     pub guards: Vec<String>,
-    /// Intended destinations: `api.x.com` or `*.x.com`.
+    /// Intended destinations: `api.x.com` or `*.x.com`. No
+    /// hardcoded-endpoint findings for them, and a `diff` adding one does
+    /// not trip `fail_on_new_host`.
     #[serde(default)]
     pub allowed_hosts: Vec<String>,
+    /// `diff`: communications (catalog service names, `Slack`) a change may
+    /// add without tripping `fail_on_new_communication` / `fail_on_new_host`.
+    #[serde(default)]
+    pub allowed_services: Vec<String>,
+    /// `diff`: exit 1 when the change adds a host that is not allow-listed
+    /// (as `--fail-on-new-host`).
+    #[serde(default)]
+    pub fail_on_new_host: bool,
+    /// `diff`: exit 1 when the change adds a communication that is not
+    /// allow-listed (as `--fail-on-new-communication`).
+    #[serde(default)]
+    pub fail_on_new_communication: bool,
     /// Per-rule severity overrides.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,

@@ -708,3 +708,35 @@ fn a_rules_folder_of_the_repository_is_read_from_the_base_revision() {
     ]);
     assert_eq!(code, 0, "the head's rules only when asked");
 }
+
+/// The egress surface over a small history (issue #17).
+#[path = "diff_history_cli.rs"]
+mod history;
+
+/// The egress gate and the pull-request comment (issue #17).
+#[path = "diff_gate_cli.rs"]
+mod gate;
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_diff_unchanged() {
+    let repo = base_repo();
+    repo.write("src/bot.ts", BOT_FIXED);
+    repo.commit("v2");
+    let plain = repo.diff(&["v1", "v2", "-f", "json"]).1;
+    let out = egress_scan()
+        .args(["diff", "v1", "v2", "-f", "json", "--timings", "--repo"])
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), plain);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for stage in [
+        "read trees",
+        "read, parse and extract",
+        "analysis",
+        "compare",
+        "render",
+    ] {
+        assert!(stderr.contains(stage), "{stage}: {stderr}");
+    }
+}

@@ -178,6 +178,23 @@ pub struct DiffArgs {
     /// (too large, a link, unreadable, abandoned by the parser).
     #[arg(long)]
     pub fail_on_unanalysed: bool,
+    /// Exit with status 1 when the change adds a host that is not in the
+    /// configuration's `allowed_hosts` (or a service of `allowed_services`).
+    #[arg(long)]
+    pub fail_on_new_host: bool,
+    /// Exit with status 1 when the change adds a communication (a service,
+    /// a module's unknown hosts, runtime-determined URLs) that is not in
+    /// `allowed_services` and whose hosts are not all in `allowed_hosts`.
+    #[arg(long)]
+    pub fail_on_new_communication: bool,
+    /// Print the wall-clock time of each stage (read trees, parse,
+    /// renames, analysis, compare, render) to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Prefix of the `path#Lline` links of `-f markdown` (e.g.
+    /// `https://github.com/OWNER/REPO/blob/SHA/`); default: relative links.
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
     /// Configuration file (default: .egress-scan.toml of the revision
     /// `--config-from` names).
     #[arg(long, value_name = "FILE")]

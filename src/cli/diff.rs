@@ -9,23 +9,45 @@ use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
 use crate::run::diff::{self, DiffReport};
-use crate::run::merge;
+use crate::run::{merge, timings};
 
 pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
-    // Whether the change's own inline suppressions may silence the gate:
-    // only a configuration read from the repository can allow it.
-    let (report, allow_new_suppressions) = match &args.head {
+    if args.timings {
+        timings::enable();
+    }
+    // The configuration's gates and allow-lists apply to the diff.
+    let (mut report, config) = match &args.head {
         Some(head) if Path::new(&args.base).is_file() && Path::new(head).is_file() => {
             RuleSet::load(args.files.rules.as_deref())?;
-            (compare_reports(&args.base, head)?, false)
+            // Only `--config` sets gates for two saved reports; it cannot
+            // let the change's own inline suppressions silence the gate:
+            // only a configuration read from the repository can.
+            let config = match args.config.as_deref() {
+                Some(path) => Config {
+                    allow_new_suppressions: false,
+                    ..Config::discover(Path::new("."), Some(path))?
+                },
+                None => Config::default(),
+            };
+            (compare_reports(&args.base, head)?, config)
         }
         _ => diff_repository(args)?,
     };
-    let rendered = match args.format {
+    let gate = diff::EgressGate::new(args.fail_on_new_host, args.fail_on_new_communication, &config);
+    if gate.enabled() {
+        report.gate = Some(gate.judge(&report));
+    }
+    let allow_new_suppressions = config.allow_new_suppressions;
+    let rendered = timings::stage("render", || match args.format {
         diff::DiffFormat::Json => diff::render::json(&report),
         diff::DiffFormat::Table => diff::render::table(&report),
-        diff::DiffFormat::Markdown => diff::render::markdown(&report),
-    };
+        diff::DiffFormat::Markdown => {
+            diff::render::markdown(&report, args.link_base.as_deref().unwrap_or(""))
+        }
+    });
+    if args.timings {
+        eprint!("{}", timings::render());
+    }
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,
@@ -39,7 +61,8 @@ pub(super) fn run(args: &DiffArgs) -> Result<Outcome, Error> {
     } else {
         0
     };
-    Ok(Outcome::gate(failing + unanalysed))
+    let egress = report.gate.as_ref().map_or(0, |g| g.failing());
+    Ok(Outcome::gate(failing + unanalysed + egress))
 }
 
 /// The diff of two saved JSON reports of whole scans.
@@ -60,10 +83,9 @@ fn compare_reports(base: &str, head: &str) -> Result<DiffReport, Error> {
     Ok(report)
 }
 
-/// The diff of two revisions (or a revision and the work tree), under the
-/// configuration `--config-from` names; with that configuration's
-/// `allow_new_suppressions`.
-fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, bool), Error> {
+/// The diff of two revisions (or a revision and the work tree), and the
+/// configuration `--config-from` names, whose gates and allow-lists apply.
+fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
     let config_rev = match (args.config_from, &args.head) {
         (ConfigFrom::Base, _) => Some(args.base.as_str()),
         (ConfigFrom::Head, head) => head.as_deref(),
@@ -100,8 +122,5 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, bool), Error> {
         max_file_size: args.files.max_file_size,
         cache: cache_root(args.files.no_cache),
     };
-    Ok((
-        diff::diff_revisions(&options, rules, &config)?,
-        config.allow_new_suppressions,
-    ))
+    Ok((diff::diff_revisions(&options, rules, &config)?, config))
 }

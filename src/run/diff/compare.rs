@@ -1,14 +1,47 @@
 //! Comparing two reports: findings by fingerprint, endpoints by URL and
-//! hosts by name.
+//! hosts by name, and the egress surface ([`super::surface`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::renames::Rename;
+use super::sites::report_sites;
+use super::surface::{compare_surface, Change, SideModel};
 use super::{DiffReport, HostChange, Summary, DIFF_SCHEMA_VERSION};
 use crate::model::{Endpoint, Finding, Report};
 
-/// Compares two reports. `base` must already use head-side paths for renamed
-/// files (see [`super::diff_revisions`]) for renamed findings to match.
+/// Compares two reports (two saved JSON reports: the call sites are the
+/// reports' calls; there is no rename information).
 pub fn compare(base: &Report, head: &Report) -> DiffReport {
+    let model = |report| SideModel {
+        report,
+        sites: report_sites(report),
+    };
+    compare_models(model(base), model(head), &[])
+}
+
+/// Compares two sides. The base side must already use head-side paths for
+/// renamed files (see [`super::relabel`]); `renames` are listed.
+pub(super) fn compare_models(base: SideModel<'_>, head: SideModel<'_>, renames: &[Rename]) -> DiffReport {
+    let mut report = compare_lists(base.report, head.report);
+    let (communications, added, removed) = compare_surface(base, head);
+    let s = &mut report.summary;
+    let count = |c: Change| communications.iter().filter(|x| x.change == c).count();
+    s.added_communications = count(Change::Added);
+    s.changed_communications = count(Change::Changed);
+    s.removed_communications = count(Change::Removed);
+    s.added_call_sites = communications.iter().map(|c| c.call_sites_added.len()).sum();
+    s.removed_call_sites = communications.iter().map(|c| c.call_sites_removed.len()).sum();
+    s.changed_call_sites = communications.iter().map(|c| c.call_sites_changed.len()).sum();
+    s.renamed_files = renames.len();
+    report.communications = communications;
+    report.added_configurable_destinations = added;
+    report.removed_configurable_destinations = removed;
+    report.renamed_files = renames.to_vec();
+    report
+}
+
+/// Findings, endpoints and hosts.
+fn compare_lists(base: &Report, head: &Report) -> DiffReport {
     // Findings: multiset match by fingerprint; when a fingerprint occurs more
     // often on one side, the extra occurrences (by position) are new/resolved.
     let group = |findings: &[Finding]| {
@@ -127,6 +160,7 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
             removed_endpoints: removed_endpoints.len(),
             added_hosts: added_hosts.len(),
             removed_hosts: removed_hosts.len(),
+            ..Summary::default()
         },
         new_findings,
         resolved_findings,
@@ -137,5 +171,10 @@ pub fn compare(base: &Report, head: &Report) -> DiffReport {
         new_suppressions,
         unanalysed: Vec::new(),
         files: None,
+        communications: Vec::new(),
+        renamed_files: Vec::new(),
+        added_configurable_destinations: Vec::new(),
+        removed_configurable_destinations: Vec::new(),
+        gate: None,
     }
 }

@@ -7,14 +7,27 @@
 //! looked up in the facts cache ([`crate::pipeline::cache`]) by that id first, so a
 //! blob seen by an earlier scan or diff is neither read nor parsed again.
 //! Cross-file analysis then runs on the whole project of each side (it works
-//! on facts, not trees, and is cheap), which keeps cross-file facts exact. Findings are matched by fingerprint; findings
-//! of a file renamed without content change keep their identity because the
-//! base side is reported under the new path.
+//! on facts, not trees, and is cheap), which keeps cross-file facts exact.
+//!
+//! The two reports are then compared as a whole model: findings by
+//! fingerprint, endpoints and hosts ([`compare`]), and the egress surface
+//! ([`surface`]): communications, their call sites ([`sites`]: identity
+//! without the line), hosts, libraries, auth and data sent. A renamed file,
+//! with or without edits ([`renames`]), is compared under its new path.
+//! [`gate`] judges new hosts and communications; [`render`] and
+//! [`comment`] print the result.
 
+mod comment;
 mod compare;
 mod extract;
+mod gate;
 mod git;
+mod relabel;
+mod renames;
 pub mod render;
+mod sites;
+mod summary;
+mod surface;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -23,6 +36,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::rules::RuleSet;
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::Lang;
@@ -31,11 +45,15 @@ use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
-use crate::run::scan;
+use crate::run::{scan, timings};
 pub use compare::compare;
 use extract::Extracted;
+pub use gate::{EgressGate, GateVerdict};
 use git::Side;
 pub use git::{revision_config, revision_rule_files};
+pub use renames::Rename;
+pub use sites::CallSite;
+pub use surface::{AuthChange, CallSiteChange, Change, CommunicationChange, Destination};
 
 pub const DIFF_SCHEMA_VERSION: u32 = 1;
 
@@ -91,6 +109,24 @@ pub struct DiffReport {
     /// Work done (git mode only): files per side, changed files, files extracted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<FileCounts>,
+    /// Communications added, removed or changed: files, call sites, hosts,
+    /// client libraries, auth and data sent (sorted by title).
+    #[serde(default)]
+    pub communications: Vec<CommunicationChange>,
+    /// Files renamed, with or without edits (git mode only); their call
+    /// sites and findings are compared under the new path.
+    #[serde(default)]
+    pub renamed_files: Vec<Rename>,
+    /// URL templates only known at run time (configuration, parameters,
+    /// responses) that the change adds or removes.
+    #[serde(default)]
+    pub added_configurable_destinations: Vec<Destination>,
+    #[serde(default)]
+    pub removed_configurable_destinations: Vec<Destination>,
+    /// What tripped the egress gate, when `--fail-on-new-host` or
+    /// `--fail-on-new-communication` (or their configuration keys) is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateVerdict>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -102,6 +138,20 @@ pub struct Summary {
     pub removed_endpoints: usize,
     pub added_hosts: usize,
     pub removed_hosts: usize,
+    #[serde(default)]
+    pub added_communications: usize,
+    #[serde(default)]
+    pub changed_communications: usize,
+    #[serde(default)]
+    pub removed_communications: usize,
+    #[serde(default)]
+    pub added_call_sites: usize,
+    #[serde(default)]
+    pub removed_call_sites: usize,
+    #[serde(default)]
+    pub changed_call_sites: usize,
+    #[serde(default)]
+    pub renamed_files: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -175,43 +225,92 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     // Work-tree contents by blob id; revision blobs are read from the
     // object database when needed.
     let mut disk: HashMap<gix::ObjectId, Vec<u8>> = HashMap::new();
-    let base = git::read_revision(&repo, &options.base, &policy, &overrides, options.max_file_size)?;
-    let head = match &options.head {
-        Some(rev) => git::read_revision(&repo, rev, &policy, &overrides, options.max_file_size)?,
-        None => git::read_work_tree(&repo, options, &excludes, include_tests, &mut disk)?,
-    };
+    let (base, head) = timings::stage("read trees", || -> Result<(Side, Side), Error> {
+        let base = git::read_revision(&repo, &options.base, &policy, &overrides, options.max_file_size)?;
+        let head = match &options.head {
+            Some(rev) => git::read_revision(&repo, rev, &policy, &overrides, options.max_file_size)?,
+            None => git::read_work_tree(&repo, options, &excludes, include_tests, &mut disk)?,
+        };
+        Ok((base, head))
+    })?;
     let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
-    let extracted = extract::extract(&engine, &repo, &disk, [&base, &head]);
+    let extracted = timings::stage("read, parse and extract", || {
+        extract::extract(&engine, &repo, &disk, [&base, &head])
+    });
 
-    let renames = git::detect_renames(&base, &head);
+    let exact = git::detect_renames(&base, &head);
+    let sync = repo.clone().into_sync();
+    let read = |id: &gix::ObjectId| -> Option<Vec<u8>> {
+        match disk.get(id) {
+            Some(bytes) => Some(bytes.clone()),
+            None => Some(sync.to_thread_local().find_object(*id).ok()?.detach().data),
+        }
+    };
+    let renamed = timings::stage("renames", || renames::renames(&base, &head, &exact, &read));
+    let renames: BTreeMap<String, String> = renamed.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     let changed = {
         let paths: BTreeSet<&String> = base.files.keys().chain(head.files.keys()).collect();
-        paths
+        let differing = paths
             .into_iter()
             .filter(|p| base.files.get(*p).map(|v| v.1) != head.files.get(*p).map(|v| v.1))
-            .count()
-            - 2 * renames.len()
+            .count();
+        // An exact rename is no change; an edited one is one changed file.
+        differing.saturating_sub(2 * exact.len() + (renamed.len().saturating_sub(exact.len())))
     };
-    let side_report = |side: &Side, label: String, renames: &BTreeMap<String, String>| {
+    let catalog = Catalog::builtin();
+    // A library call site depends on its file alone: files with the same
+    // content on both sides (under the same or a renamed path) give the
+    // same sites, so only the others are opened.
+    let back: BTreeMap<&String, &String> = renames.iter().map(|(from, to)| (to, from)).collect();
+    let base_changed = |rel: &str| {
+        let now = renames.get(rel).map_or(rel, String::as_str);
+        head.files.get(now).map(|v| v.1) != base.files.get(rel).map(|v| v.1)
+    };
+    let head_changed = |rel: &str| {
+        let was = back.get(&rel.to_string()).map_or(rel, |p| p.as_str());
+        base.files.get(was).map(|v| v.1) != head.files.get(rel).map(|v| v.1)
+    };
+    let side_report = |side: &Side,
+                       label: String,
+                       renames: &BTreeMap<String, String>,
+                       changed: &(dyn Fn(&str) -> bool + Sync)| {
         let (stats, facts) = side_facts(&extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
-        scan::ReportBuilder::new(rules, config)
+        let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
-            .build(label, stats, &facts)
+            .build_with_inventory(label, stats, &facts);
+        relabel::under_head_paths(&mut report, inventory, renames, &catalog);
+        let mut sites = sites::report_sites(&report);
+        let changed_files: Vec<&ParsedFile> = facts.iter().copied().filter(|f| changed(f.path())).collect();
+        for mut site in sites::library_sites(&changed_files, &catalog) {
+            // The report is under head paths already (see `relabel`).
+            if let Some(new) = renames.get(&site.file) {
+                site.file = new.clone();
+            }
+            sites.push(site);
+        }
+        (report, sites)
     };
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
     let no_renames = BTreeMap::new();
-    let (base_report, head_report) = rayon::join(
-        || side_report(&base, options.base.clone(), &renames),
-        || side_report(&head, head_label, &no_renames),
+    let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
+        || side_report(&base, options.base.clone(), &renames, &base_changed),
+        || side_report(&head, head_label, &no_renames, &head_changed),
     );
-    let mut report = compare(&base_report, &head_report);
+    let side = |report, sites| surface::SideModel { report, sites };
+    let mut report = timings::stage("compare", || {
+        compare::compare_models(
+            side(&base_report, base_sites),
+            side(&head_report, head_sites),
+            &renamed,
+        )
+    });
     report.unanalysed = unanalysed(&base, &head, &extracted);
     report.files = Some(FileCounts {
         base: base.files.len(),
         head: head.files.len(),
         changed,
-        renamed: renames.len(),
+        renamed: renamed.len(),
         extracted: extracted.len(),
     });
     Ok(report)

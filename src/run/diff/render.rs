@@ -1,14 +1,14 @@
-//! Renderers of a [`DiffReport`]: plain text, JSON and a pull-request
-//! comment in GitHub markdown.
+//! Renderers of a [`DiffReport`]: plain text and JSON; the pull-request
+//! comment in GitHub markdown is [`super::comment`].
 
 use std::fmt::Write;
 
-use super::{DiffReport, HostChange};
+use super::{summary, CallSite, DiffReport, HostChange};
 use crate::model::{Endpoint, Finding, Location};
-use crate::report::escape::{code, terminal_safe as safe, text};
+use crate::report::escape::terminal_safe as safe;
 
-/// Lists longer than this are folded into `<details>` in markdown.
-const FOLD_AFTER: usize = 5;
+pub use super::comment::markdown;
+
 /// Locations shown per endpoint/host before "+N more".
 const MAX_LOCATIONS: usize = 3;
 
@@ -35,6 +35,63 @@ pub fn table(report: &DiffReport) -> String {
         "endpoints: {} added, {} removed; hosts: {} added, {} removed",
         s.added_endpoints, s.removed_endpoints, s.added_hosts, s.removed_hosts
     );
+    let _ = writeln!(
+        out,
+        "communications: {} added, {} changed, {} removed; call sites: {} added, {} removed, {} changed; files renamed: {}",
+        s.added_communications,
+        s.changed_communications,
+        s.removed_communications,
+        s.added_call_sites,
+        s.removed_call_sites,
+        s.changed_call_sites,
+        s.renamed_files
+    );
+    if let Some(gate) = &report.gate {
+        let mut tripped: Vec<String> = gate
+            .new_hosts
+            .iter()
+            .map(|h| format!("new host {}", safe(h)))
+            .collect();
+        tripped.extend(
+            gate.new_communications
+                .iter()
+                .map(|c| format!("new communication {}", safe(c))),
+        );
+        if tripped.is_empty() {
+            let _ = writeln!(out, "egress gate: passed");
+        } else {
+            let _ = writeln!(out, "egress gate: FAILED: {}", tripped.join(", "));
+        }
+    }
+    if !report.communications.is_empty() {
+        let _ = writeln!(out, "\ncommunications:");
+        for c in &report.communications {
+            let _ = writeln!(out, "  {}", safe(&summary::line(c)));
+            for site in &c.call_sites_added {
+                let _ = writeln!(out, "      + {}", site_text(site));
+            }
+            for site in &c.call_sites_removed {
+                let _ = writeln!(out, "      - {}", site_text(site));
+            }
+            for change in &c.call_sites_changed {
+                let _ = writeln!(out, "      ! {}", site_text(&change.head));
+                if change.base.data_sent != change.head.data_sent {
+                    let _ = writeln!(
+                        out,
+                        "          data sent: [{}] → [{}]",
+                        safe(&change.base.data_sent.join(", ")),
+                        safe(&change.head.data_sent.join(", "))
+                    );
+                }
+            }
+        }
+    }
+    if !report.renamed_files.is_empty() {
+        let _ = writeln!(out, "\nrenamed files:");
+        for r in &report.renamed_files {
+            let _ = writeln!(out, "  {} → {} ({} %)", safe(&r.from), safe(&r.to), r.similarity);
+        }
+    }
     let findings = |out: &mut String, title: &str, list: &[Finding]| {
         if list.is_empty() {
             return;
@@ -101,173 +158,53 @@ pub fn table(report: &DiffReport) -> String {
     };
     hosts(&mut out, "added hosts", '+', &report.added_hosts);
     hosts(&mut out, "removed hosts", '-', &report.removed_hosts);
-    out
-}
-
-/// A short pull-request comment: a summary line and table, then each list,
-/// folded into `<details>` when long. Scanned content is escaped.
-pub fn markdown(report: &DiffReport) -> String {
-    let s = &report.summary;
-    let mut out = String::new();
-    let _ = writeln!(out, "### egress-scan: {}\n", headline(report));
-    let _ = writeln!(
-        out,
-        "Comparing {} → {}.\n",
-        code(&report.base),
-        code(&report.head)
-    );
-    let _ = writeln!(out, "| | new / added | resolved / removed | unchanged |");
-    let _ = writeln!(out, "|---|---:|---:|---:|");
-    let _ = writeln!(
-        out,
-        "| Findings | {} | {} | {} |",
-        s.new_findings, s.resolved_findings, s.unchanged_findings
-    );
-    let _ = writeln!(
-        out,
-        "| Endpoints | {} | {} | |",
-        s.added_endpoints, s.removed_endpoints
-    );
-    let _ = writeln!(out, "| Hosts | {} | {} | |", s.added_hosts, s.removed_hosts);
-
-    if !report.new_findings.is_empty() {
-        let rows = finding_rows(&report.new_findings);
-        section(&mut out, "New findings", report.new_findings.len(), &rows);
-    }
-    if !report.new_suppressions.is_empty() {
-        let rows = finding_rows(&report.new_suppressions);
-        section(
-            &mut out,
-            "New suppressions (they count for the gate unless the base config allows them)",
-            report.new_suppressions.len(),
-            &rows,
-        );
-    }
-    if !report.unanalysed.is_empty() {
-        let rows: String = report
-            .unanalysed
-            .iter()
-            .map(|u| format!("- {}: {}\n", code(&u.file), text(&u.reason)))
-            .collect();
-        section(
-            &mut out,
-            "Changed files not analysed (their calls are missing from this diff)",
-            report.unanalysed.len(),
-            &rows,
-        );
-    }
-    if !report.added_hosts.is_empty() {
-        let rows = host_rows(&report.added_hosts);
-        section(&mut out, "Added hosts", report.added_hosts.len(), &rows);
-    }
-    if !report.removed_hosts.is_empty() {
-        let rows = host_rows(&report.removed_hosts);
-        section(&mut out, "Removed hosts", report.removed_hosts.len(), &rows);
-    }
-    if !report.added_endpoints.is_empty() {
-        let rows = endpoint_rows(&report.added_endpoints);
-        section(&mut out, "Added endpoints", report.added_endpoints.len(), &rows);
-    }
-    if !report.removed_endpoints.is_empty() {
-        let rows = endpoint_rows(&report.removed_endpoints);
-        section(
-            &mut out,
-            "Removed endpoints",
-            report.removed_endpoints.len(),
-            &rows,
-        );
-    }
-    if !report.resolved_findings.is_empty() {
-        let rows = finding_rows(&report.resolved_findings);
-        // Good news is always folded: it needs no action.
-        let _ = writeln!(
-            out,
-            "\n<details><summary>Resolved findings ({})</summary>\n\n{rows}\n</details>",
-            report.resolved_findings.len()
-        );
-    }
-    out
-}
-
-fn headline(report: &DiffReport) -> String {
-    let s = &report.summary;
-    if s.new_findings == 0 && s.added_hosts == 0 && s.added_endpoints == 0 {
-        if s.resolved_findings == 0 && s.removed_endpoints == 0 {
-            return "no change to outbound communications".into();
+    let destinations = |out: &mut String, title: &str, sign: char, list: &[super::Destination]| {
+        if list.is_empty() {
+            return;
         }
-        return format!(
-            "no new findings ({} resolved, {} endpoint(s) removed)",
-            s.resolved_findings, s.removed_endpoints
-        );
-    }
-    let high = report
-        .new_findings
-        .iter()
-        .filter(|f| !f.suppressed && f.severity >= crate::model::Severity::High)
-        .count();
-    let mut parts = vec![format!("{} new finding(s)", s.new_findings)];
-    if high > 0 {
-        parts[0].push_str(&format!(" ({high} high or critical)"));
-    }
-    parts.push(format!("{} new host(s)", s.added_hosts));
-    parts.push(format!("{} resolved", s.resolved_findings));
-    parts.join(", ")
+        let _ = writeln!(out, "\n{title}:");
+        for d in list {
+            let _ = writeln!(out, "  {sign} {}  {}", safe(&d.url), locations(&d.locations));
+        }
+    };
+    destinations(
+        &mut out,
+        "added configurable destinations",
+        '+',
+        &report.added_configurable_destinations,
+    );
+    destinations(
+        &mut out,
+        "removed configurable destinations",
+        '-',
+        &report.removed_configurable_destinations,
+    );
+    out
 }
 
-fn section(out: &mut String, title: &str, count: usize, rows: &str) {
-    if count > FOLD_AFTER {
-        let _ = write!(
-            out,
-            "\n<details><summary>{title} ({count})</summary>\n\n{rows}\n</details>\n"
-        );
+/// `src/a.ts:12  notify  fetch https://x.example/a (literal)`.
+fn site_text(site: &CallSite) -> String {
+    let mut out = format!("{}:{}", site.file, site.line);
+    if let Some(f) = &site.function {
+        out.push_str(&format!("  {f}"));
+    }
+    // Through wrappers: the chain from the outermost to the network API.
+    if site.via.is_empty() {
+        out.push_str(&format!("  {}", site.api));
     } else {
-        let _ = write!(out, "\n**{title}**\n\n{rows}");
+        out.push_str(&format!("  {}", site.via.join(" → ")));
     }
-}
-
-fn finding_rows(list: &[Finding]) -> String {
-    let mut rows = String::from("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
-    for f in list {
-        let suppressed = if f.suppressed { " (suppressed)" } else { "" };
-        let _ = writeln!(
-            rows,
-            "| {}{suppressed} | {} | {}:{} | {} |",
-            f.severity.as_str(),
-            text(&f.rule_id),
-            text(&f.file),
-            f.line,
-            text(&f.message)
-        );
+    if let Some(url) = &site.url {
+        out.push_str(&format!(" {url}"));
     }
-    rows
-}
-
-fn endpoint_rows(list: &[Endpoint]) -> String {
-    let mut rows = String::from("| URL | Origin | Location |\n|---|---|---|\n");
-    for e in list {
-        let _ = writeln!(
-            rows,
-            "| {} | {} | {} |",
-            text(&e.url),
-            text(&format!("{:?}", e.origin).to_lowercase()),
-            text(&locations(&e.locations))
-        );
+    match &site.library {
+        Some(lib) => out.push_str(&format!(" (library {lib})")),
+        None => out.push_str(&format!(" ({})", site.origin)),
     }
-    rows
-}
-
-fn host_rows(list: &[HostChange]) -> String {
-    let mut rows = String::from("| Host | Service | Location |\n|---|---|---|\n");
-    for h in list {
-        let _ = writeln!(
-            rows,
-            "| {} | {} | {} |",
-            text(&h.host),
-            text(h.service.as_deref().unwrap_or("")),
-            text(&locations(&h.locations))
-        );
+    if !site.data_sent.is_empty() {
+        out.push_str(&format!("  data sent: {}", site.data_sent.join(", ")));
     }
-    rows
+    safe(&out)
 }
 
 fn locations(list: &[Location]) -> String {
