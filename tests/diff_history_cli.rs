@@ -103,6 +103,13 @@ fn an_sdk_integration_without_a_url_is_a_new_communication() {
         assert_eq!(site["api"], "chat.postMessage");
         assert_eq!(site["origin"], "library");
         assert!(site.get("url").is_none(), "{site:#}");
+        // Each library call carries what it sends.
+        assert!(
+            list(site, "data_sent")
+                .iter()
+                .any(|d| d.as_str().is_some_and(|d| d.contains("message text"))),
+            "{site:#}"
+        );
     }
     assert_eq!(list(slack, "files_added").len(), 4);
     assert_eq!(list(slack, "libraries_added"), [Value::from("@slack/web-api")]);

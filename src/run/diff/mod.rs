@@ -282,10 +282,20 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         relabel::under_head_paths(&mut report, inventory, renames, &catalog);
         let mut sites = sites::report_sites(&report);
         let changed_files: Vec<&ParsedFile> = facts.iter().copied().filter(|f| changed(f.path())).collect();
+        // What each library call sends, as the report lists it.
+        let library_data: BTreeMap<(&str, usize), &Vec<String>> = report
+            .communications
+            .iter()
+            .flat_map(|c| &c.library_calls)
+            .map(|l| ((l.file.as_str(), l.line), &l.data_sent))
+            .collect();
         for mut site in sites::library_sites(&changed_files, &catalog) {
             // The report is under head paths already (see `relabel`).
             if let Some(new) = renames.get(&site.file) {
                 site.file = new.clone();
+            }
+            if let Some(data) = library_data.get(&(site.file.as_str(), site.line)) {
+                site.data_sent = (*data).clone();
             }
             sites.push(site);
         }

@@ -42,7 +42,10 @@ pub(super) fn under_head_paths(
     }
     report.calls.sort();
     report.calls.dedup();
-    facts.libraries.iter_mut().for_each(|l| rename(&mut l.file));
+    for l in &mut facts.libraries {
+        rename(&mut l.file);
+        l.calls.iter_mut().for_each(|c| rename(&mut c.file));
+    }
     facts.requests.iter_mut().for_each(|r| rename(&mut r.file));
     facts.sort();
     report.communications = communications_from(
