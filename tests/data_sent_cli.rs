@@ -120,3 +120,33 @@ fn each_data_carrying_sdk_call_is_listed_with_what_it_sends() {
         ]
     );
 }
+
+#[test]
+fn a_purchase_sdk_sends_the_user_and_the_receipt_whatever_its_arguments() {
+    let report = scan_json(&["fixtures/ledger-ios"]);
+    let revenuecat = report["communications"]
+        .as_array()
+        .expect("communications")
+        .iter()
+        .find(|c| c["title"] == "RevenueCat")
+        .expect("RevenueCat communication")
+        .clone();
+    let calls: Vec<String> = revenuecat["library_calls"]
+        .as_array()
+        .expect("library calls")
+        .iter()
+        .map(|c| format!("{} {}", c["line"], c["method"].as_str().unwrap_or("")))
+        .collect();
+    // The bare `purchase(product)` is the project's own method.
+    assert_eq!(
+        calls,
+        ["7 Purchases.shared.logIn", "11 Purchases.shared.purchase"]
+    );
+    let data: Vec<&str> = revenuecat["data_sent"]
+        .as_array()
+        .expect("data sent")
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert_eq!(data, ["product", "purchase receipt", "user id"]);
+}

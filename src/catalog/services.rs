@@ -62,12 +62,21 @@ pub struct SdkSend {
     /// (`Body: file contents`).
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,
+    /// What the call sends whatever its arguments: a registration that
+    /// hands the service the device's push token (`getToken()`,
+    /// `getExpoPushTokenAsync()`).
+    #[serde(default)]
+    pub always: Vec<String>,
 }
 
 impl SdkSend {
-    /// Does a call of `callee` (a name path) match?
+    /// Does a call of `callee` (a name path) match? A bare call matches
+    /// only a constructed class (`PutObjectCommand`) or a whole path: a
+    /// bare `purchase(…)` is the project's own function, not the SDK's
+    /// `Purchases.shared.purchase(…)`.
     pub fn matches(&self, callee: &str) -> bool {
-        callee == self.call
+        let bare_ok = self.call.contains('.') || self.call.starts_with(|c: char| c.is_ascii_uppercase());
+        (callee == self.call && bare_ok)
             || callee
                 .strip_suffix(self.call.as_str())
                 .is_some_and(|before| before.ends_with('.'))
@@ -177,6 +186,25 @@ mod tests {
 
     fn catalog() -> Catalog {
         serde_yaml::from_str(BUILTIN).expect("rules/services.yaml is valid")
+    }
+
+    #[test]
+    fn a_send_matches_the_end_of_a_path_or_a_constructed_class() {
+        let send = |call: &str| SdkSend {
+            call: call.into(),
+            args: Vec::new(),
+            keys: Default::default(),
+            always: Vec::new(),
+        };
+        assert!(send("purchase").matches("Purchases.shared.purchase"));
+        assert!(
+            !send("purchase").matches("purchase"),
+            "the project's own function"
+        );
+        assert!(!send("purchase").matches("repurchase"));
+        assert!(send("chat.postMessage").matches("slack.chat.postMessage"));
+        assert!(send("chat.postMessage").matches("chat.postMessage"));
+        assert!(send("PutObjectCommand").matches("PutObjectCommand"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(super) fn library_sent(facts: &FileFacts, service: &Service, import: &Import
     for site in &facts.calls {
         let callee = site.callee.as_str();
         if let Some(send) = service.sends.iter().find(|s| s.matches(callee)) {
-            let mut data = Vec::new();
+            let mut data = send.always.clone();
             for (arg, what) in site.call.args.iter().zip(&send.args) {
                 if arg.label.is_none() && !matches!(arg.value, Expr::Object(_)) {
                     push(&mut data, what.clone());
