@@ -24,6 +24,33 @@ const SCHEMES: &[&str] = &[
     "https", "http", "wss", "ws", "grpc", "grpcs", "stun", "stuns", "turn", "turns", "tcp", "udp", "tls",
 ];
 
+/// Does `url` start with a scheme that does not reach the network: an
+/// app's own deep link (`myapp://agent?…`), a key URI handed to another app
+/// (`otpauth://totp/…`), a file, `mailto:`/`tel:`/`data:`? A credential in
+/// such a URL is not sent over the network by this request.
+pub fn has_local_scheme(url: &str) -> bool {
+    let Some((scheme, after)) = url.split_once(':') else {
+        return false;
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return false;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if SCHEMES.contains(&scheme.as_str()) || matches!(scheme.as_str(), "ftp" | "ftps") {
+        return false;
+    }
+    // `host:8080/path` has no `//`: a port, not a scheme.
+    after.starts_with("//")
+        || matches!(
+            scheme.as_str(),
+            "mailto" | "tel" | "sms" | "data" | "javascript" | "blob" | "about" | "intent" | "file"
+        )
+}
+
 /// Schemes a WHATWG parser treats as special: any run of `/` and `\\`
 /// follows the scheme.
 const SPECIAL: &[&str] = &["https", "http", "wss", "ws"];
@@ -283,5 +310,28 @@ mod tests {
         assert!(is_documentation("schema.org"));
         assert!(!is_documentation("api.openai.com"));
         assert_eq!(hostname("API.X.com:443"), "api.x.com");
+    }
+
+    #[test]
+    fn local_schemes_do_not_reach_the_network() {
+        for url in [
+            "companion://agent?key={key}",
+            "otpauth://totp/A?secret={s}",
+            "file:///tmp/x",
+            "mailto:a@b.c",
+            "data:text/plain,x",
+        ] {
+            assert!(has_local_scheme(url), "{url}");
+        }
+        for url in [
+            "https://api.x.io/?token={t}",
+            "WSS://x.io",
+            "ftp://files.x.io",
+            "localhost:8080/a",
+            "{base}/a?token={t}",
+            "/bot{token}/send",
+        ] {
+            assert!(!has_local_scheme(url), "{url}");
+        }
     }
 }

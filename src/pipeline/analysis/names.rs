@@ -18,7 +18,6 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "sig",
     "signature",
     "session",
-    "sessionid",
     "credential",
     "credentials",
     "jwt",
@@ -29,7 +28,6 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "privatekey",
     "secretkey",
     "accesskey",
-    "sid",
 ];
 
 /// Words that make a following `key` a credential (`apiKey`, `secret_key`).
@@ -80,6 +78,14 @@ pub fn is_push_token_name(name: &str) -> bool {
 pub fn is_credential_name(name: &str) -> bool {
     let words = words(name);
     if words.is_empty() || is_push_token_name(name) {
+        return false;
+    }
+    // `accountSid`, `authId`, `sessionId`, `messageIds`: an identifier of
+    // the account, session or resource, not a secret.
+    if words
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "sid" | "uuid" | "guid" | "identifier"))
+    {
         return false;
     }
     if words.len() == 1 && words[0] == "key" {
@@ -234,7 +240,7 @@ mod tests {
             "key",
             "client_secret",
             "password",
-            "sessionId",
+            "session",
             "accessToken",
             "sig",
         ] {
@@ -243,6 +249,10 @@ mod tests {
         for no in [
             "cacheKey",
             "authorId",
+            "sessionId",
+            "accountSid",
+            "authId",
+            "sid",
             "monkey",
             "keyword",
             "sortKey",

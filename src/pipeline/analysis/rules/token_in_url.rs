@@ -153,6 +153,9 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
 
 /// Where in a URL a credential sits.
 fn credential_place(value: &Value) -> Option<(String, &'static str)> {
+    if host::has_local_scheme(&value.render()) {
+        return None;
+    }
     let mut text = String::new();
     // `${baseUrl}/bot${token}`: an unresolved base URL, then a path.
     let url_base =

@@ -1,0 +1,33 @@
+//! Precision: shapes that look like a leak or a request and are not, over
+//! `fixtures/companion-app` (TypeScript, Swift and Kotlin). A false high
+//! finding fails a `--fail-on high` gate, so each shape has a must-not.
+
+use crate::common::{call_lines, findings, scan_json};
+
+#[test]
+fn only_a_credential_sent_over_the_network_is_a_high_finding() {
+    let report = scan_json(&["fixtures/companion-app"]);
+    let leaks: Vec<String> = findings(&report, "egress/token-in-url")
+        .iter()
+        .map(|f| format!("{}:{}", f["file"].as_str().unwrap_or(""), f["line"]))
+        .collect();
+    // Not: the app's own `companion://agent?…&key=` link, an `otpauth://`
+    // key URI, a file path with a session id, and account identifiers in
+    // a REST path (`/Accounts/{accountSid}`, `/Account/{authId}`).
+    // The token in a status request's query is reported once, not also
+    // at the `URL(string:)` that built it.
+    assert_eq!(leaks, ["ios/Companion/StatusClient.swift:7"]);
+}
+
+#[test]
+fn a_map_read_and_a_built_request_are_not_extra_calls() {
+    let report = scan_json(&["fixtures/companion-app"]);
+    let calls = call_lines(&report);
+    let in_file = |file: &str| calls.iter().filter(|c| c.contains(file)).count();
+    // `cache.get(key)` in a file that imports Ktor reads a map.
+    assert_eq!(in_file("PrefsCache.kt"), 1, "{calls:#?}");
+    // `Request.Builder().url(…)` then `newCall(request)`: one request.
+    assert_eq!(in_file("UploadClient.kt"), 1, "{calls:#?}");
+    assert_eq!(in_file("sessions.ts"), 0, "{calls:#?}");
+    assert_eq!(in_file("otp.ts"), 0, "{calls:#?}");
+}
