@@ -386,10 +386,7 @@ fn markdown_is_a_pr_comment_with_escaped_content() {
     let (code, md) = repo.diff(&["v1", "v2", "-f", "markdown"]);
     assert_eq!(code, 0);
     assert!(md.starts_with("### egress-scan:"), "{md}");
-    assert!(
-        md.contains("a\\|b/&lt;img src=x&gt;/\\[x\\]\\(y\\)/\\`z\\`"),
-        "{md}"
-    );
+    assert!(md.contains("a\\|b/&lt;img src=x&gt;/\\[x\\](y)/\\`z\\`"), "{md}");
     assert!(!md.contains("<img"), "{md}");
     assert!(md.contains("<details><summary>Added hosts (8)</summary>"), "{md}");
 }

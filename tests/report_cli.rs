@@ -56,6 +56,21 @@ fn markdown_snapshots_of_every_fixture() {
         ] {
             assert!(md.contains(heading), "{name}: missing {heading}");
         }
+        // Reads cleanly: no escapes in prose, identifiers in code spans
+        // (a literal backtick on the rendered page is a failed code span).
+        for noise in ["\\(", "\\)", "\\_", "&amp;", "\\`"] {
+            assert!(!md.contains(noise), "{name}: `{noise}` in the raw text");
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&md, Options::ENABLE_TABLES));
+        let outside_code: String = html
+            .split("<code>")
+            .map(|s| s.split_once("</code>").map_or(s, |(_, rest)| rest))
+            .collect();
+        assert!(
+            !outside_code.contains('`'),
+            "{name}: literal backtick on the rendered page"
+        );
         // Deterministic across runs and thread counts.
         let again = egress_scan()
             .args([&format!("fixtures/{name}"), "-f", "markdown", "-j", "1"])
@@ -98,6 +113,31 @@ fn markdown_title_from_config_and_escaping_of_scanned_content() {
         let outside_code: String = line.split('`').step_by(2).collect();
         assert!(!outside_code.contains('<'), "{line}");
     }
+}
+
+#[test]
+fn sarif_columns_count_code_points_as_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("leak.ts"),
+        "/* ünïcödé */ fetch(`https://api.example.io/v1?token=${token}`);\n",
+    )
+    .unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&scan_format(dir.path().to_str().unwrap(), "sarif")).expect("SARIF");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let leak = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "egress/token-in-url")
+        .expect("token-in-url result");
+    // `fetch` is the 15th code point of the line (the 19th byte).
+    assert_eq!(
+        leak["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        15
+    );
 }
 
 #[test]

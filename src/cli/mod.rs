@@ -111,15 +111,21 @@ pub(crate) fn threads(requested: Option<usize>) -> usize {
     requested.unwrap_or(cpus).clamp(1, cpus.saturating_mul(4))
 }
 
-/// The root as given, `/`-separated, without a trailing slash.
+/// The root as reports name it: a relative path as given (`/`-separated,
+/// without `./` or a trailing slash), and for an absolute path or `.` the
+/// folder's name. A report handed to an auditor must not carry the layout
+/// of the machine that made it.
 pub(crate) fn display_root(root: &Path) -> String {
     let s = root.to_string_lossy().replace('\\', "/");
     let trimmed = s.trim_end_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        trimmed.to_string()
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    if !root.is_absolute() && !trimmed.is_empty() && trimmed != "." {
+        return trimmed.to_string();
     }
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    canonical
+        .file_name()
+        .map_or_else(|| "scan root".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 pub(crate) fn write_stdout(text: &str) -> Result<(), Error> {
@@ -152,5 +158,22 @@ mod tests {
         assert_eq!(threads(Some(1000)), (4 * cpus).min(1000));
         assert_eq!(threads(Some(0)), 1);
         assert_eq!(threads(None), cpus);
+    }
+
+    #[test]
+    fn reports_name_a_root_without_the_machine_s_layout() {
+        assert_eq!(display_root(Path::new("fixtures/chatbot/")), "fixtures/chatbot");
+        assert_eq!(display_root(Path::new("./app")), "app");
+        let dir = std::env::temp_dir().join("egress-scan-root-name");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        assert_eq!(display_root(&dir), "egress-scan-root-name");
+        assert_eq!(display_root(Path::new("/")), "scan root");
+        let here = std::env::current_dir().expect("cwd");
+        let name = here
+            .file_name()
+            .expect("named cwd")
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(display_root(Path::new(".")), name);
     }
 }

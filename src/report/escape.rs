@@ -13,24 +13,54 @@
 use std::fmt::Write as _;
 
 /// Escapes scanned text for a markdown table cell or line: no links, HTML,
-/// emphasis or table breaks survive.
+/// code spans or table breaks survive. Only what could do that is escaped
+/// (`\\`, backticks, brackets, `|`, `*`, `~`, a leading `#`, `<`, `>`, an
+/// `&` that would start an entity), so prose and identifiers such as
+/// `OPENAI_API_KEY (see findings)` read as written.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '(' | ')' => {
+            '\\' | '`' | '*' | '[' | ']' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
+            '#' if out.is_empty() => out.push_str("\\#"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
+            '&' if starts_entity(&s[i + 1..]) => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
             c if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Would `&` followed by `rest` be read as a character reference
+/// (`&amp;`, `&#60;`, `&#x3c;`)?
+fn starts_entity(rest: &str) -> bool {
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '#')
+        .collect();
+    !name.is_empty() && rest[name.len()..].starts_with(';')
+}
+
+/// Text the tool writes itself, in which backticks mark identifiers
+/// (`` `apiKey` given to the `OpenAI` client ``): each marked span becomes
+/// a code span of its (possibly scanned) content, the rest is [`text`].
+/// Unbalanced backticks leave the whole as plain text.
+pub fn rich(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return text(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { code(part) } else { text(part) })
+        .collect()
 }
 
 /// An inline code span that survives any content: newlines flattened,
@@ -155,13 +185,26 @@ mod tests {
     #[test]
     fn markdown_text_and_code_spans_cannot_inject() {
         assert_eq!(text("a|b"), "a\\|b");
-        assert_eq!(text("[x](http://e)"), "\\[x\\]\\(http://e\\)");
+        assert_eq!(text("[x](http://e)"), "\\[x\\](http://e)");
         assert_eq!(text("<img src=x>"), "&lt;img src=x&gt;");
         assert_eq!(text("a\nb"), "a b");
         assert_eq!(
             text("a|b `c` [x](y) <img src=x>"),
-            "a\\|b \\`c\\` \\[x\\]\\(y\\) &lt;img src=x&gt;"
+            "a\\|b \\`c\\` \\[x\\](y) &lt;img src=x&gt;"
         );
+        // Prose and identifiers read as written; entities cannot form.
+        assert_eq!(
+            text("OPENAI_API_KEY (see findings)"),
+            "OPENAI_API_KEY (see findings)"
+        );
+        assert_eq!(text("R&D &amp; &#60;"), "R&D &amp;amp; &amp;#60;");
+        assert_eq!(text("# heading"), "\\# heading");
+        // Marked identifiers become code spans, scanned content and all.
+        assert_eq!(
+            rich("`apiKey` given to the `Open|AI` client (env `A_B`)"),
+            "`apiKey` given to the `Open\\|AI` client (env `A_B`)"
+        );
+        assert_eq!(rich("odd ` tick"), "odd \\` tick");
         assert_eq!(text("a\u{1b}[31m"), "a\u{FFFD}\\[31m");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");

@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::escape::{code, text};
+use super::escape::{code, rich, text};
 use crate::model::Severity;
 use crate::model::{Report, Stats, Tool, SCHEMA_VERSION};
 
@@ -327,7 +327,7 @@ pub fn render_markdown(org: &OrgInventory, title: Option<&str>) -> String {
                 i + 1,
                 issue.severity.as_str(),
                 code(&issue.rule_id),
-                text(&issue.message),
+                rich(&issue.message),
                 code(&format!("{}:{}", issue.file, issue.line))
             );
         }

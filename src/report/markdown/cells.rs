@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::model::Finding;
-use crate::report::escape::{code, text, url_path};
+use crate::report::escape::{code, rich, text, url_path};
 
 /// Rows listed per cell before "… and N more".
 const MAX_ITEMS: usize = 12;
@@ -60,7 +60,7 @@ pub(super) fn finding_line(f: &Finding) -> String {
         "**{}** {}: {} ({})",
         f.severity.as_str(),
         code(&f.rule_id),
-        text(&f.message),
+        rich(&f.message),
         link_label(&f.file, f.line)
     );
     if f.suppressed {

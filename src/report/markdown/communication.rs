@@ -9,7 +9,7 @@ use super::cells::{by_severity, data_cell, finding_line, limited, link, or_dash,
 use super::TRAILER_SECTIONS;
 use crate::model::{Communication, Endpoint, Finding, Origin, OutboundCall, Report};
 use crate::pipeline::inventory::{FindingScope, RUNTIME_URLS_TITLE};
-use crate::report::escape::{code, text};
+use crate::report::escape::{code, rich, text};
 
 /// What a communication's section is drawn from.
 struct Parts<'a> {
@@ -35,7 +35,7 @@ pub(super) fn section(
     let _ = writeln!(
         out,
         "| Purpose | {} (category: {}) |",
-        text(&c.purpose),
+        rich(&c.purpose),
         text(&c.category)
     );
     let _ = writeln!(out, "| Main code | {} |", or_dash(main_code(report, &parts)));
@@ -45,7 +45,7 @@ pub(super) fn section(
         "| Auth | {} |",
         c.auth
             .as_deref()
-            .map(text)
+            .map(rich)
             .unwrap_or_else(|| "not detected".into())
     );
     let _ = writeln!(

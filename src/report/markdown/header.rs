@@ -14,7 +14,11 @@ use crate::report::escape::{code, text};
 pub(super) fn title_and_scope(out: &mut String, report: &Report, title: Option<&str>, runtime: usize) {
     let title = match title {
         Some(t) => text(t),
-        None => format!("Outbound communications: {}", text(&report.root)),
+        // The repository's name: the last folder of the root.
+        None => format!(
+            "Outbound communications: {}",
+            text(report.root.rsplit('/').next().unwrap_or(&report.root))
+        ),
     };
     let _ = writeln!(out, "# {title}\n");
     let s = &report.stats;

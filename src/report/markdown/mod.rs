@@ -227,7 +227,7 @@ mod tests {
         let s = summary(&report(endpoints, Vec::new(), vec![findings[0].clone(), stray]));
         assert!(
             s.contains(
-                "1. **LOW** — Subprocess \\`ssh\\` — [src/b.ts:2](src/b.ts#L2) (`egress/subprocess-network`)"
+                "1. **LOW** — Subprocess `ssh` — [src/b.ts:2](src/b.ts#L2) (`egress/subprocess-network`)"
             ),
             "{s}"
         );

@@ -8,7 +8,7 @@ use super::cells::{by_severity, limited, link_label};
 use super::TRAILER_SECTIONS;
 use crate::model::{Finding, Report, Severity};
 use crate::pipeline::inventory::FindingScope;
-use crate::report::escape::{code, text};
+use crate::report::escape::{code, rich};
 
 /// Findings of medium severity and above, most severe first, with repeats
 /// of one rule and message (a file and its build copies, say) on one line.
@@ -40,7 +40,7 @@ pub(super) fn section(out: &mut String, report: &Report) {
             "{}. **{}** — {} — {} ({})",
             i + 1,
             f.severity.as_str().to_uppercase(),
-            text(&f.message),
+            rich(&f.message),
             place,
             code(&f.rule_id)
         );

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::{summary, CallSite, Change, CommunicationChange, DiffReport, HostChange};
 use crate::model::{Endpoint, Finding, Location, Severity};
-use crate::report::escape::{code, terminal_safe as safe, text, url_path};
+use crate::report::escape::{code, rich, terminal_safe as safe, text, url_path};
 
 /// Lists longer than this are folded into `<details>`.
 const FOLD_AFTER: usize = 5;
@@ -345,7 +345,7 @@ fn finding_rows(list: &[Finding], links: &Links) -> String {
             f.severity.as_str(),
             text(&f.rule_id),
             links.to(&f.file, f.line),
-            text(&f.message)
+            rich(&f.message)
         );
     }
     rows
