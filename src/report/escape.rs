@@ -53,7 +53,7 @@ fn starts_entity(rest: &str) -> bool {
 /// Unbalanced backticks leave the whole as plain text.
 pub fn rich(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return text(s);
     }
     parts
