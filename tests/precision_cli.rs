@@ -31,3 +31,20 @@ fn a_map_read_and_a_built_request_are_not_extra_calls() {
     assert_eq!(in_file("sessions.ts"), 0, "{calls:#?}");
     assert_eq!(in_file("otp.ts"), 0, "{calls:#?}");
 }
+
+#[test]
+fn end_to_end_harnesses_and_test_files_are_test_code() {
+    let shipped = scan_json(&["fixtures/companion-app"]);
+    let calls = call_lines(&shipped);
+    assert!(
+        calls
+            .iter()
+            .all(|c| !c.starts_with("e2e/") && !c.starts_with("src/test.ts")),
+        "{calls:#?}"
+    );
+    let with_tests = scan_json(&["fixtures/companion-app", "--include-tests"]);
+    let calls = call_lines(&with_tests);
+    for file in ["e2e/helpers/login.ts", "src/test.ts"] {
+        assert!(calls.iter().any(|c| c.starts_with(file)), "{file} in {calls:#?}");
+    }
+}

@@ -45,12 +45,34 @@ pub const TEST_DIRS: &[&str] = &[
     "androidTest",
     "testFixtures",
     "test-fixtures",
+    "__fixtures__",
+    // End-to-end harnesses: they drive the app, they are not the app.
+    "e2e",
+    "detox",
+    "cypress",
+    "playwright",
+    "testHelpers",
+    "test-helpers",
 ];
 
-/// True for test file names (`x.test.ts`, `FooTests.swift`, `BarTest.kt`).
+/// True for test and design-time file names: `x.test.ts`, `x.spec.ts`,
+/// `test.ts`, `x_test.ts`, `test_x.ts`, `x.e2e.ts`, `x.cy.ts`,
+/// `testHelpers.ts`, Storybook's `x.stories.tsx`, `FooTests.swift`,
+/// `BarTest.kt`.
 pub fn is_test_file(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
     name.contains(".test.")
         || name.contains(".spec.")
+        || name.contains(".e2e.")
+        || name.contains(".cy.")
+        || name.contains(".stories.")
+        || matches!(
+            stem,
+            "test" | "tests" | "testHelpers" | "test-helpers" | "testUtils" | "test-utils" | "setupTests"
+        )
+        || stem.ends_with("_test")
+        || stem.ends_with("_spec")
+        || stem.starts_with("test_")
         || name.ends_with("Tests.swift")
         || name.ends_with("Test.swift")
         || name.ends_with("Test.kt")
@@ -169,6 +191,20 @@ mod tests {
         assert!(is_test_file("ApiTest.kt"));
         assert!(!is_test_file("client.ts"));
         assert!(!is_test_file("Contest.swift"));
+        for name in [
+            "test.ts",
+            "api_test.ts",
+            "test_api.js",
+            "login.e2e.ts",
+            "checkout.cy.ts",
+            "Button.stories.tsx",
+            "testHelpers.ts",
+        ] {
+            assert!(is_test_file(name), "{name}");
+        }
+        for name in ["latest.ts", "contest_entry.ts", "attestation.ts", "stories.ts"] {
+            assert!(!is_test_file(name), "{name}");
+        }
     }
 
     #[test]
