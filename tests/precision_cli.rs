@@ -48,3 +48,33 @@ fn end_to_end_harnesses_and_test_files_are_test_code() {
         assert!(calls.iter().any(|c| c.starts_with(file)), "{file} in {calls:#?}");
     }
 }
+
+#[test]
+fn tooling_communications_come_after_the_app_s() {
+    let report = scan_json(&["fixtures/companion-app"]);
+    let scopes: Vec<(String, String)> = report["communications"]
+        .as_array()
+        .expect("communications")
+        .iter()
+        .map(|c| {
+            (
+                c["title"].as_str().unwrap_or("").to_string(),
+                c["scope"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let last = scopes.last().expect("a communication");
+    assert_eq!(last, &("GitHub".to_string(), "tooling".to_string()), "{scopes:?}");
+    assert!(
+        scopes[..scopes.len() - 1].iter().all(|(_, s)| s == "app"),
+        "{scopes:?}"
+    );
+    let md = crate::common::egress_scan()
+        .args(["fixtures/companion-app", "-f", "markdown"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let md = String::from_utf8(md).expect("UTF-8");
+    let part = md.find("**Development and CI tooling.**").expect("tooling part");
+    assert!(md[part..].contains(". GitHub\n"), "{md}");
+}

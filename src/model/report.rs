@@ -217,6 +217,15 @@ pub struct Communication {
     /// (additive).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub library_calls: Vec<LibraryCall>,
+    /// `app` for what the shipped software talks to, `tooling` when every
+    /// file is development or CI tooling (scripts, CI, build files,
+    /// bundler configuration) (additive).
+    #[serde(default = "app_scope")]
+    pub scope: String,
+}
+
+fn app_scope() -> String {
+    "app".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

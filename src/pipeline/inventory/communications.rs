@@ -13,6 +13,7 @@ use crate::model::host;
 use crate::model::{
     Communication, Endpoint, Finding, InventoryFacts, LibraryCall, OutboundCall, RequestDetail,
 };
+use crate::pipeline::walk::policy::is_tooling_path;
 
 /// Group key; the order of the variants is the order of sections.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,11 +99,17 @@ pub fn communications_from(
         .iter()
         .map(|r| ((r.file.as_str(), r.host.as_str()), r))
         .collect();
-    groups
+    let mut out: Vec<Communication> = groups
         .into_values()
         .map(|g| finish(g, findings, &requests))
-        .collect()
+        .collect();
+    // What ships first; development and CI tooling after it.
+    out.sort_by_key(|c| c.scope == TOOLING);
+    out
 }
+
+/// The scope of a communication made only by development and CI tooling.
+pub const TOOLING: &str = "tooling";
 
 fn new_group(key: &Key, service: Option<&Service>) -> Group {
     match (key, service) {
@@ -175,6 +182,11 @@ fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication 
         g.hosts.into_iter().collect()
     };
     let (auth, data_sent) = sent.finish();
+    let scope = if !g.files.is_empty() && g.files.iter().all(|f| is_tooling_path(f)) {
+        TOOLING.into()
+    } else {
+        "app".into()
+    };
     Communication {
         title: g.title,
         category: g.category,
@@ -187,6 +199,7 @@ fn finish(g: Group, findings: &[Finding], requests: &Requests) -> Communication 
         via_library: g.libraries.into_iter().collect(),
         runtime_urls: g.runtime_urls.into_iter().collect(),
         library_calls: g.library_calls.into_iter().collect(),
+        scope,
     }
 }
 

@@ -79,6 +79,44 @@ pub fn is_test_file(name: &str) -> bool {
         || name.ends_with("Tests.kt")
 }
 
+/// Development and CI tooling, by path relative to the root: scripts, CI
+/// and release automation (`scripts/`, `fastlane/`, `.github/`,
+/// `buildSrc/`, a top-level `tools/`), build files (`Package.swift`,
+/// `*.gradle(.kts)`, `Podfile`, `Fastfile`, `Dangerfile`) and bundler or
+/// test-runner configuration (`webpack.config.js`, `metro.config.js`,
+/// `vite.config.ts`). What they contact is not what the app ships with.
+pub fn is_tooling_path(rel: &str) -> bool {
+    let segments: Vec<&str> = rel.split('/').collect();
+    let (dirs, name) = segments.split_at(segments.len().saturating_sub(1));
+    let name = name.first().copied().unwrap_or("");
+    let tooling_dir = dirs.iter().any(|d| {
+        matches!(
+            *d,
+            "scripts" | "fastlane" | ".github" | ".circleci" | "buildSrc" | ".husky"
+        )
+    }) || matches!(dirs.first(), Some(&("tools" | "ci" | "bin")));
+    let stem = name.split('.').next().unwrap_or(name);
+    let build_file = matches!(
+        name,
+        "Package.swift"
+            | "Podfile"
+            | "Fastfile"
+            | "Appfile"
+            | "Gemfile"
+            | "Gruntfile.js"
+            | "Gulpfile.js"
+            | "gulpfile.js"
+    ) || stem == "Dangerfile"
+        || stem == "dangerfile"
+        || name.ends_with(".gradle")
+        || name.ends_with(".gradle.kts");
+    // `webpack.config.js`, `.eslintrc.cjs`, `jest.setup.ts`.
+    let config_file = [".config.", "rc.js", "rc.cjs", "rc.mjs", ".setup."]
+        .iter()
+        .any(|p| name.contains(p));
+    tooling_dir || build_file || config_file
+}
+
 /// Declaration files and source maps: they hold no code that runs, so they
 /// are never analysed (case-insensitively, as the extension is matched).
 /// Minified bundles (`*.min.js`) are analysed: SDK bundles are where
@@ -182,6 +220,32 @@ mod tests {
             PathPolicy::new(Path::new(root), include_tests, Lang::ALL.to_vec()),
             exclude_overrides("", &excludes).expect("valid globs"),
         )
+    }
+
+    #[test]
+    fn tooling_paths() {
+        for path in [
+            "scripts/release.ts",
+            "packages/app/scripts/upload.js",
+            "fastlane/actions/notify.rb.ts",
+            "tools/gen.ts",
+            "ios/Package.swift",
+            "android/app/build.gradle.kts",
+            "metro.config.js",
+            "apps/web/vite.config.ts",
+            ".eslintrc.cjs",
+        ] {
+            assert!(is_tooling_path(path), "{path}");
+        }
+        for path in [
+            "src/tools/format.ts",
+            "src/api/client.ts",
+            "app/src/main/java/Config.kt",
+            "Sources/App/AppConfig.swift",
+            "src/config.ts",
+        ] {
+            assert!(!is_tooling_path(path), "{path}");
+        }
     }
 
     #[test]

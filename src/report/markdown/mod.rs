@@ -17,7 +17,7 @@ mod ssrf;
 mod summary;
 
 use crate::model::{OutboundCall, Report};
-use crate::pipeline::inventory::{calls_without_endpoint, is_runtime_url};
+use crate::pipeline::inventory::{calls_without_endpoint, is_runtime_url, TOOLING};
 
 /// The sections after the communications, in order; the contents link
 /// to them and sections link to each other by these headings.
@@ -37,7 +37,15 @@ pub fn render(report: &Report, title: Option<&str>) -> String {
     header::title_and_scope(&mut out, report, title, runtime.len());
     header::coverage_notes(&mut out, &report.stats);
     let headings = header::contents(&mut out, report);
+    let mut tooling_part = false;
     for (c, heading) in report.communications.iter().zip(&headings) {
+        if c.scope == TOOLING && !tooling_part {
+            tooling_part = true;
+            out.push_str(
+                "**Development and CI tooling.** The sections below are communications made only by \
+                 scripts, CI, build files and bundler configuration, not by the shipped software.\n\n",
+            );
+        }
         communication::section(&mut out, report, c, heading, &runtime);
     }
     summary::section(&mut out, report);
