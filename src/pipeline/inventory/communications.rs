@@ -21,6 +21,8 @@ enum Key {
     Service(String),
     Local,
     Module(String),
+    /// The requests sharing a runtime base URL (`{serverUrl}/api/…`).
+    RuntimeBase(String),
     RuntimeUrls,
 }
 
@@ -85,10 +87,14 @@ pub fn communications_from(
         g.library_hosts.extend(s.hosts.iter().cloned());
     }
 
-    for c in runtime_url_calls(endpoints, calls) {
-        let g = groups
-            .entry(Key::RuntimeUrls)
-            .or_insert_with(|| new_group(&Key::RuntimeUrls, None));
+    let runtime = runtime_url_calls(endpoints, calls);
+    let shared_bases = shared_bases(&runtime);
+    for c in runtime {
+        let key = match c.url.as_deref().and_then(runtime_base) {
+            Some(base) if shared_bases.contains(base) => Key::RuntimeBase(base.to_string()),
+            _ => Key::RuntimeUrls,
+        };
+        let g = groups.entry(key.clone()).or_insert_with(|| new_group(&key, None));
         g.files.insert(c.file.clone());
         g.runtime_urls.extend(c.url.clone());
         g.sent.add_call(c);
@@ -126,6 +132,15 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
             purpose: "Services on this machine or the local network".into(),
             ..Group::default()
         },
+        (Key::RuntimeBase(base), _) => Group {
+            title: format!("Configured server {base}"),
+            category: "unknown".into(),
+            purpose: format!(
+                "Requests to the server whose base URL `{base}` is only known at run time (configuration, \
+                 sign-in or the user's choice)"
+            ),
+            ..Group::default()
+        },
         (Key::RuntimeUrls, _) => Group {
             title: RUNTIME_URLS_TITLE.into(),
             category: "unknown".into(),
@@ -141,6 +156,44 @@ fn new_group(key: &Key, service: Option<&Service>) -> Group {
             ..Group::default()
         },
     }
+}
+
+/// How many requests must share a runtime base URL for it to be a
+/// communication of its own: the app's main destination (its own server),
+/// not a leftover among the runtime URLs.
+const MIN_BASE_REQUESTS: usize = 5;
+
+/// The base URL a runtime URL template starts with: its leading
+/// placeholder when a path follows (`{serverUrl}` of
+/// `{serverUrl}/api/v4/users`), or `scheme://{host}`. `None` for a whole
+/// URL from one value (`{url}`).
+pub fn runtime_base(url: &str) -> Option<&str> {
+    let end = if url.starts_with('{') {
+        url.find('}')? + 1
+    } else {
+        let (_, after) = url.split_once("://")?;
+        if !after.starts_with('{') {
+            return None;
+        }
+        let start = url.len() - after.len();
+        start + after.find('}')? + 1
+    };
+    url[end..].starts_with('/').then(|| &url[..end])
+}
+
+/// The runtime base URLs at least [`MIN_BASE_REQUESTS`] requests share.
+fn shared_bases<'a>(runtime: &[&'a OutboundCall]) -> BTreeSet<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in runtime {
+        if let Some(base) = c.url.as_deref().and_then(runtime_base) {
+            *counts.entry(base).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_BASE_REQUESTS)
+        .map(|(base, _)| base)
+        .collect()
 }
 
 /// What each file's requests to each host send, by (file, host).
@@ -329,5 +382,38 @@ mod tests {
             &Catalog::builtin(),
         );
         assert!(comms.iter().all(|c| c.title != RUNTIME_URLS_TITLE));
+    }
+
+    #[test]
+    fn runtime_bases_shared_by_requests_are_communications_of_their_own() {
+        assert_eq!(runtime_base("{serverUrl}/api/v4/users"), Some("{serverUrl}"));
+        assert_eq!(runtime_base("https://{host}/v1/ping"), Some("https://{host}"));
+        assert_eq!(runtime_base("{url}"), None);
+        assert_eq!(runtime_base("https://api.x.io/{path}"), None);
+        let calls: Vec<OutboundCall> = (0..6)
+            .map(|i| {
+                let url = if i < MIN_BASE_REQUESTS {
+                    format!("{{server}}/api/v1/m{i}")
+                } else {
+                    "{downloadUrl}".to_string()
+                };
+                crate::model::testing::call(
+                    &format!("src/f{i}.ts"),
+                    3,
+                    Some(&url),
+                    None,
+                    crate::model::Origin::Config,
+                )
+            })
+            .collect();
+        let comms = communications_from(&[], &[], &calls, &InventoryFacts::default(), &Catalog::builtin());
+        let titles: Vec<(&str, usize)> = comms.iter().map(|c| (c.title.as_str(), c.files.len())).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("Configured server {server}", MIN_BASE_REQUESTS),
+                (RUNTIME_URLS_TITLE, 1)
+            ]
+        );
     }
 }

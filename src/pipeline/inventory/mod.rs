@@ -26,5 +26,7 @@ mod sent;
 pub use communications::{communications_from, TOOLING};
 pub use facts::file_facts;
 pub use modules::module_of;
-pub use runtime::{calls_without_endpoint, is_runtime_url, runtime_url_calls, RUNTIME_URLS_TITLE};
+pub use runtime::{
+    calls_without_endpoint, holds_runtime_call, is_runtime_url, runtime_url_calls, RUNTIME_URLS_TITLE,
+};
 pub use scope::FindingScope;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Endpoint, OutboundCall, SinkKind};
+use crate::model::{Communication, Endpoint, OutboundCall, SinkKind};
 
 /// Title of the communication of requests whose URL is only known at run
 /// time.
@@ -42,4 +42,15 @@ pub fn runtime_url_calls<'a>(endpoints: &[Endpoint], calls: &'a [OutboundCall]) 
         .into_iter()
         .filter(|c| is_runtime_url(c))
         .collect()
+}
+
+/// Does communication `c` hold `call`, a request to a runtime-determined
+/// URL? Requests sharing a base URL form their own communication
+/// ("Configured server {serverUrl}"), the others (and those without a URL
+/// template) are in [`RUNTIME_URLS_TITLE`].
+pub fn holds_runtime_call(c: &Communication, call: &OutboundCall) -> bool {
+    match &call.url {
+        Some(url) => c.runtime_urls.contains(url),
+        None => c.title == RUNTIME_URLS_TITLE,
+    }
 }

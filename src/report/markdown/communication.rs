@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::cells::{by_severity, data_cell, finding_line, limited, link, or_dash, privacy_data, slug};
 use super::TRAILER_SECTIONS;
 use crate::model::{Communication, Endpoint, Finding, Origin, OutboundCall, Report};
-use crate::pipeline::inventory::{FindingScope, RUNTIME_URLS_TITLE};
+use crate::pipeline::inventory::{holds_runtime_call, FindingScope};
 use crate::report::escape::{code, rich, text};
 
 /// What a communication's section is drawn from.
@@ -72,15 +72,13 @@ impl<'a> Parts<'a> {
                 hosts.contains(e.host.as_str()) && e.locations.iter().any(|l| files.contains(l.file.as_str()))
             })
             .collect();
-        let runtime = if c.title == RUNTIME_URLS_TITLE {
-            runtime
-                .iter()
-                .copied()
-                .filter(|call| files.contains(call.file.as_str()))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // The requests to runtime-determined URLs this communication holds
+        // (all of them, or those sharing its base URL).
+        let runtime = runtime
+            .iter()
+            .copied()
+            .filter(|call| files.contains(call.file.as_str()) && holds_runtime_call(c, call))
+            .collect();
         Parts {
             c,
             files,

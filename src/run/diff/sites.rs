@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::model::{Communication, OutboundCall, Report};
 use crate::pipeline::analysis::ParsedFile;
-use crate::pipeline::inventory::{is_runtime_url, RUNTIME_URLS_TITLE};
+use crate::pipeline::inventory::{holds_runtime_call, is_runtime_url};
 
 /// Title under which call sites that no communication of the report
 /// accounts for (service discovery with no host, a call whose endpoint the
@@ -141,7 +141,7 @@ fn communication_of(call: &OutboundCall, communications: &[Communication]) -> St
         }
         None if is_runtime_url(call) => communications
             .iter()
-            .filter(|c| c.title == RUNTIME_URLS_TITLE)
+            .filter(|c| holds_runtime_call(c, call))
             .find(has_file),
         None => None,
     };

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use super::sites::{by_identity, CallSite};
 use crate::model::{Communication, Location, Report};
-use crate::pipeline::inventory::RUNTIME_URLS_TITLE;
 
 /// How a communication changed.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -258,7 +257,6 @@ fn destinations(
     let urls = |r: &Report| -> BTreeSet<String> {
         r.communications
             .iter()
-            .filter(|c| c.title == RUNTIME_URLS_TITLE)
             .flat_map(|c| c.runtime_urls.iter().cloned())
             .collect()
     };
