@@ -80,20 +80,6 @@ pub(super) fn by_severity(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then_with(|| (&a.file, a.line, &a.rule_id).cmp(&(&b.file, b.line, &b.rule_id)))
 }
 
-/// Categories of personal or content data: what a privacy review lists.
-const PRIVATE_CATEGORIES: &[&str] = &[
-    "message text",
-    "search query",
-    "audio",
-    "file contents",
-    "personal data",
-    "location",
-    "purchase receipt",
-    "device identifier",
-    "push token",
-    "telemetry",
-];
-
 /// Reviewer categories of data, in the order a privacy review reads them.
 const DATA_CATEGORIES: &[&str] = &[
     "message text",
@@ -172,7 +158,8 @@ pub(super) fn data_cell(items: &[String]) -> String {
 pub(super) fn privacy_data(items: &[String]) -> Option<String> {
     let named: Vec<String> = categories(items)
         .into_iter()
-        .filter(|(c, _)| PRIVATE_CATEGORIES.contains(c))
+        // Every reviewer category but credentials: personal or content data.
+        .filter(|(c, _)| DATA_CATEGORIES.contains(c) && *c != "credential")
         .map(|(c, keys)| {
             if keys.is_empty() {
                 text(c)
