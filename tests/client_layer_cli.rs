@@ -182,19 +182,19 @@ fn call_auth(fixture: &str) -> Vec<String> {
 #[test]
 fn auth_set_on_the_request_in_a_helper_or_by_a_client_interceptor_reaches_every_caller() {
     // A header set on a `Headers` object before the call, and inherited by
-    // the callers of the wrapper.
+    // the callers of the wrapper, with the credential's source.
     let web = call_auth("fixtures/shop-web");
     for wanted in [
-        "Transport.get: `X-Api-Key` header",
-        "LoyaltyService.points: `X-Api-Key` header",
+        "Transport.get: `X-Api-Key` header (env `SHOP_API_KEY`)",
+        "LoyaltyService.points: `X-Api-Key` header (env `SHOP_API_KEY`)",
     ] {
         assert!(web.iter().any(|a| a == wanted), "missing {wanted} in {web:#?}");
     }
     // A header set by a helper of the client class (`authorize(&request)`).
     let ios = call_auth("fixtures/ledger-ios");
     for wanted in [
-        "Backend.call: Bearer in Authorization header",
-        "InvoiceStore.refresh: Bearer in Authorization header",
+        "Backend.call: Bearer in Authorization header (from `Keychain.token`)",
+        "InvoiceStore.refresh: Bearer in Authorization header (from `Keychain.token`)",
     ] {
         assert!(ios.iter().any(|a| a == wanted), "missing {wanted} in {ios:#?}");
     }

@@ -206,10 +206,29 @@ fn add_headers<'a>(value: &'a Expr, scope: Option<Scope<'a>>, out: &mut Payload)
     }
 }
 
-/// Records in `auth` the credential a header `name: value` carries. An
-/// `Authorization` header wins over other credential-named headers.
+/// Records in `auth` the credential a header `name: value` carries, with
+/// its source when the code shows one (`Bearer in Authorization header
+/// (env `API_TOKEN`)`). An `Authorization` header wins over other
+/// credential-named headers.
 pub(super) fn add_header_auth(name: &str, value: &Expr, auth: &mut Option<String>) {
     let lower = name.to_ascii_lowercase();
+    // The credential: the interpolated part of `Bearer ${token}`.
+    let credential = match value {
+        Expr::Concat(parts) => parts.iter().find(|p| !matches!(p, Expr::Str(_))),
+        other => Some(other),
+    };
+    // A local, a parameter or the object's own field (`this.token`) says
+    // nothing about where the credential comes from.
+    let own_field = |c: &Expr| {
+        c.path().is_some_and(
+            |p| matches!(p.split_once('.'), Some(("this" | "self", rest)) if !rest.contains('.')),
+        )
+    };
+    let source = credential
+        .filter(|c| !matches!(c, Expr::Ident(_)) && !own_field(c))
+        .and_then(credential_source)
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
     if lower == "authorization" || lower == "proxy-authorization" {
         let scheme = match value {
             Expr::Concat(parts) => parts.first().and_then(Expr::as_str).map(|s| s.trim().to_string()),
@@ -219,10 +238,35 @@ pub(super) fn add_header_auth(name: &str, value: &Expr, auth: &mut Option<String
         let scheme = scheme
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "credential".into());
-        *auth = Some(format!("{scheme} in {name} header"));
+        *auth = Some(format!("{scheme} in {name} header{source}"));
     } else if auth.is_none() && (names::is_credential_name(name) || lower == "cookie") {
-        *auth = Some(format!("`{name}` header"));
+        *auth = Some(format!("`{name}` header{source}"));
     }
+}
+
+/// Where a credential comes from, when the code shows it: an environment
+/// variable or a named setting (`from `settings.apiKey``). A bare local
+/// or parameter name says nothing and is left to the caller.
+pub(crate) fn credential_source(value: &Expr) -> Option<String> {
+    let path = match value {
+        // `process.env.X ?? ""`, `process.env.X!`.
+        Expr::Fallback(first, _) => return credential_source(first),
+        Expr::Call(call) => {
+            // `Deno.env.get("X")`, `System.getenv("X")`.
+            let callee = call.callee.path()?;
+            let name = call.args.first()?.value.as_str()?;
+            return (callee.ends_with("env.get") || callee.ends_with("getenv"))
+                .then(|| format!("env `{name}`"));
+        }
+        _ => value.path()?,
+    };
+    if let Some(name) = path
+        .strip_prefix("process.env.")
+        .or_else(|| path.strip_prefix("import.meta.env."))
+    {
+        return Some(format!("env `{name}`"));
+    }
+    (!path.contains('(')).then(|| format!("from `{path}`"))
 }
 
 /// Do these keys name HTTP headers (`Content-Type`, `X-Auth-Token`,
@@ -698,6 +742,30 @@ mod tests {
             has_closure: false,
         };
         assert_eq!(describe(&call).auth.as_deref(), Some("`x-api-key` header"));
+    }
+
+    #[test]
+    fn header_auth_names_the_credential_s_source_when_the_code_shows_it() {
+        let member = |root: &str, name: &str| Expr::Member(Box::new(Expr::Ident(root.into())), name.into());
+        let env = Expr::Member(Box::new(member("process", "env")), "API_TOKEN".into());
+        let bearer = |credential: Expr| Expr::Concat(vec![Expr::Str("Bearer ".into()), credential]);
+        for (value, wanted) in [
+            (bearer(env), "Bearer in Authorization header (env `API_TOKEN`)"),
+            (
+                bearer(member("Keychain", "token")),
+                "Bearer in Authorization header (from `Keychain.token`)",
+            ),
+            // A parameter or the object's own field says nothing more.
+            (
+                bearer(Expr::Ident("token".into())),
+                "Bearer in Authorization header",
+            ),
+            (bearer(member("this", "token")), "Bearer in Authorization header"),
+        ] {
+            let mut auth = None;
+            add_header_auth("Authorization", &value, &mut auth);
+            assert_eq!(auth.as_deref(), Some(wanted));
+        }
     }
 
     #[test]

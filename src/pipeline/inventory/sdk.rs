@@ -131,7 +131,9 @@ fn client_credential(site: &crate::model::CallSite, import: &Import) -> Option<S
             } else {
                 format!("`{key}`")
             };
-            let source = source_of(value).map(|s| format!(" ({s})")).unwrap_or_default();
+            let source = payload::credential_source(value)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
             return Some(format!(
                 "{what} given to the `{callee}` client{source}; the library sends it"
             ));
@@ -161,30 +163,6 @@ fn positional_name(value: &Expr) -> Option<&str> {
         Expr::Call(call) => call.args.first()?.value.as_str(),
         _ => value.last_name(),
     }
-}
-
-/// Where a credential comes from, when the code shows it: an environment
-/// variable or a named setting.
-fn source_of(value: &Expr) -> Option<String> {
-    let path = match value {
-        // `process.env.X ?? ""`, `process.env.X!`.
-        Expr::Fallback(first, _) => return source_of(first),
-        Expr::Call(call) => {
-            // `Deno.env.get("X")`, `System.getenv("X")`.
-            let callee = call.callee.path()?;
-            let name = call.args.first()?.value.as_str()?;
-            return (callee.ends_with("env.get") || callee.ends_with("getenv"))
-                .then(|| format!("env `{name}`"));
-        }
-        _ => value.path()?,
-    };
-    if let Some(name) = path
-        .strip_prefix("process.env.")
-        .or_else(|| path.strip_prefix("import.meta.env."))
-    {
-        return Some(format!("env `{name}`"));
-    }
-    (!path.contains('(')).then(|| format!("from `{path}`"))
 }
 
 #[cfg(test)]
