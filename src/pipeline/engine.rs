@@ -68,6 +68,9 @@ pub struct Engine {
     /// Names of network APIs, for the prefilter's second phase.
     sink_words: Prefilter,
     cache: Option<FactsCache>,
+    /// Where the second phase puts the facts of the files it admits (see
+    /// [`Self::with_spill`]).
+    spill: Option<std::sync::Arc<crate::pipeline::spill::Spill>>,
 }
 
 /// One grammar's built-in query plus the user rules' queries for it.
@@ -136,6 +139,7 @@ impl Engine {
             },
             sink_words: Prefilter::from_words(sink_words),
             cache: None,
+            spill: None,
         })
     }
 
@@ -143,6 +147,15 @@ impl Engine {
     /// keyed by this build, the rules and the prefilter setting.
     pub fn with_cache(mut self, root: Option<&std::path::Path>, rules: &RuleSet) -> Self {
         self.cache = root.and_then(|root| FactsCache::open(root, &self.cache_key(rules)));
+        self
+    }
+
+    /// The prefilter's second phase moves the facts of each file it admits
+    /// to `spill` as soon as they are extracted, as the first pass does: with
+    /// a strong-word-only first tier it may admit hundreds of files, whose
+    /// full facts would otherwise be held together.
+    pub fn with_spill(mut self, spill: Option<std::sync::Arc<crate::pipeline::spill::Spill>>) -> Self {
+        self.spill = spill;
         self
     }
 
@@ -279,7 +292,8 @@ impl Engine {
                 })
                 .filter_map(|(i, _)| {
                     let (rel, grammar, bytes) = source(*i)?;
-                    Some((*i, self.parse_cached(rel, grammar, &bytes, None)))
+                    let outcome = self.parse_cached(rel, grammar, &bytes, None);
+                    Some((*i, outcome.spilled_to(self.spill.as_ref())))
                 })
                 .collect();
             if admitted.is_empty() {
