@@ -55,3 +55,79 @@ fn prefilter_keeps_wrapper_call_sites_without_trigger_words() {
     }
     assert_eq!(a["stats"]["files_seen"], 3);
 }
+
+/// Writes `files` (path, text) under a fresh folder of the test target dir.
+fn project(name: &str, files: &[(&str, &str)]) -> String {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prefilter-{name}"));
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+    }
+    root.display().to_string()
+}
+
+#[test]
+fn generic_member_calls_are_not_triggers_by_themselves() {
+    // `.get(`, `.send(`, `key` and `url` start identifier words in almost
+    // every file; none of them makes a file parsed.
+    let root = project(
+        "weak-words",
+        &[
+            ("src/cache.ts", "export function lookup(map: Map<string, string>, key: string) {\n  const url = map.get(key);\n  return url;\n}\n"),
+            ("src/queue.ts", "export function push(queue: { send(x: string): void }, session: string) {\n  queue.send(session);\n}\n"),
+            ("src/api.ts", "import axios from \"axios\";\nexport const load = () => axios.get(\"https://api.example.com/v1/items\");\n"),
+        ],
+    );
+    let a = scan_json(&["scan", &root]);
+    assert_eq!(a["stats"]["files_without_triggers"], 2, "{}", a["stats"]);
+    assert_eq!(a["stats"]["files_parsed"], 1);
+    let b = scan_json(&["scan", &root, "--no-prefilter"]);
+    assert_eq!(comparable(a), comparable(b));
+}
+
+#[test]
+fn imports_count_in_the_shape_a_file_writes_them() {
+    // `request` and `http` are generic words; `require("http")` is an
+    // import of a module the sink catalog names.
+    let root = project(
+        "import-shapes",
+        &[
+            ("src/get.js", "const http = require(\"http\");\nfunction ping(host) {\n  return http.get({ hostname: host, path: \"/health\" });\n}\nmodule.exports = { ping };\n"),
+            ("src/names.js", "function request(items) { return items.length; }\nconst httpish = request([]);\nmodule.exports = { httpish };\n"),
+        ],
+    );
+    let a = scan_json(&["scan", &root]);
+    assert_eq!(a["stats"]["files_without_triggers"], 1, "{}", a["stats"]);
+    let b = scan_json(&["scan", &root, "--no-prefilter"]);
+    assert_eq!(comparable(a.clone()), comparable(b));
+    assert!(
+        a["calls"]
+            .as_array()
+            .expect("calls")
+            .iter()
+            .any(|c| c["file"] == "src/get.js"),
+        "{}",
+        a["calls"]
+    );
+}
+
+#[test]
+fn generic_methods_of_a_client_class_reach_files_naming_the_class() {
+    // `ApiClient.get` wraps `fetch`; `orders.ts` calls it through a
+    // receiver sharing a word with the class, `labels.ts` calls an
+    // unrelated `.get` and is not parsed.
+    let root = project(
+        "client-class",
+        &[
+            ("src/client.ts", "export class ApiClient {\n  constructor(private base: string) {}\n  get(path: string) {\n    return fetch(this.base + path);\n  }\n}\nexport const api = new ApiClient(\"https://shop.example.com\");\n"),
+            ("src/orders.ts", "import { api } from \"./client\";\nexport function orders(id: string) {\n  return api.get(`/orders/${id}`);\n}\n"),
+            ("src/labels.ts", "export function label(map: Map<string, string>, id: string) {\n  return map.get(id);\n}\n"),
+        ],
+    );
+    let a = scan_json(&["scan", &root]);
+    let b = scan_json(&["scan", &root, "--no-prefilter"]);
+    assert_eq!(comparable(a.clone()), comparable(b));
+    assert_eq!(a["stats"]["files_without_triggers"], 1, "{}", a["stats"]);
+}

@@ -16,6 +16,7 @@ use crate::catalog::Catalog;
 use crate::model::FileFacts;
 use crate::model::Grammar;
 use crate::pipeline::analysis;
+use crate::pipeline::analysis::wrapper_words::WrapperNames;
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::cache::FactsCache;
 use crate::pipeline::extract::{self, CompiledQueries, RuleQuery};
@@ -67,6 +68,9 @@ pub struct Engine {
     /// Names of network APIs, for the prefilter's second phase.
     sink_words: Prefilter,
     cache: Option<FactsCache>,
+    /// Where the second phase puts the facts of the files it admits (see
+    /// [`Self::with_spill`]).
+    spill: Option<std::sync::Arc<crate::pipeline::spill::Spill>>,
 }
 
 /// One grammar's built-in query plus the user rules' queries for it.
@@ -135,6 +139,7 @@ impl Engine {
             },
             sink_words: Prefilter::from_words(sink_words),
             cache: None,
+            spill: None,
         })
     }
 
@@ -142,6 +147,15 @@ impl Engine {
     /// keyed by this build, the rules and the prefilter setting.
     pub fn with_cache(mut self, root: Option<&std::path::Path>, rules: &RuleSet) -> Self {
         self.cache = root.and_then(|root| FactsCache::open(root, &self.cache_key(rules)));
+        self
+    }
+
+    /// The prefilter's second phase moves the facts of each file it admits
+    /// to `spill` as soon as they are extracted, as the first pass does: with
+    /// a strong-word-only first tier it may admit hundreds of files, whose
+    /// full facts would otherwise be held together.
+    pub fn with_spill(mut self, spill: Option<std::sync::Arc<crate::pipeline::spill::Spill>>) -> Self {
+        self.spill = spill;
         self
     }
 
@@ -219,11 +233,7 @@ impl Engine {
         };
         match facts {
             Ok(facts) => {
-                let possible_wrappers = crate::pipeline::analysis::wrapper_words::wrapper_names_in(
-                    &facts,
-                    &self.sink_words,
-                    &Default::default(),
-                );
+                let possible_wrappers = wrapper_names_in(&facts, &self.sink_words, &Default::default());
                 let mut parsed = ParsedFile::new(facts);
                 parsed.possible_wrappers = possible_wrappers;
                 Outcome::Facts(Box::new(parsed))
@@ -260,11 +270,8 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
-            let (names, simple) = crate::pipeline::analysis::wrapper_words::wrapper_names(
-                &fresh_files,
-                &self.sink_words,
-                &known,
-            );
+            let (mut names, simple) = wrapper_names(&fresh_files, &self.sink_words, &known);
+            names.extend(imported_names(&fresh_files));
             if names.is_empty() {
                 break;
             }
@@ -285,7 +292,8 @@ impl Engine {
                 })
                 .filter_map(|(i, _)| {
                     let (rel, grammar, bytes) = source(*i)?;
-                    Some((*i, self.parse_cached(rel, grammar, &bytes, None)))
+                    let outcome = self.parse_cached(rel, grammar, &bytes, None);
+                    Some((*i, outcome.spilled_to(self.spill.as_ref())))
                 })
                 .collect();
             if admitted.is_empty() {
@@ -297,6 +305,95 @@ impl Engine {
             }
         }
     }
+}
+
+/// Names under which the parsed files' possible wrappers can be called (see
+/// [`WordSet`](crate::pipeline::prefilter::WordSet)): a possible wrapper is
+/// a function with parameters that calls a network API (`sinks` matches the
+/// callee) or one of the `known` wrapper names of an earlier round. Returns
+/// the names to match and the simple names found.
+fn wrapper_names(
+    files: &[&ParsedFile],
+    sinks: &Prefilter,
+    known: &std::collections::BTreeSet<String>,
+) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    let all = files
+        .par_iter()
+        .map(|file| {
+            if known.is_empty() {
+                file.possible_wrappers.clone()
+            } else {
+                wrapper_names_in(&file.facts(), sinks, known)
+            }
+        })
+        .reduce(WrapperNames::default, |mut all, one| {
+            all.words.extend(one.words);
+            all.simple.extend(one.simple);
+            all
+        });
+    (all.words.into_iter().collect(), all.simple)
+}
+
+/// Names the parsed TypeScript files import from project modules (a
+/// relative source: `import { BASE_PATH } from "./config"`): the analysis
+/// reads exported constants across files, so the module declaring one is
+/// parsed even when it holds no trigger word (`export const HUB_PORT =
+/// 51826`). A file exporting a name holds it as a token.
+fn imported_names(files: &[&ParsedFile]) -> Vec<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for file in files {
+        for import in file.summary.imports.iter().filter(|i| i.source.starts_with('.')) {
+            for local in &import.names {
+                names.insert(import.exported_name(local).to_string());
+            }
+        }
+    }
+    names
+        .into_iter()
+        .filter(|n| n != "default" && !n.contains('.'))
+        .collect()
+}
+
+/// [`wrapper_names`] of one file. A method with a one-word name (`get`,
+/// `send`) of a class is named `Class.method`: a call `api.get(route)`
+/// links to `ApiClient.get` only through its receiver, so a file calling
+/// it holds the method's name *and* the class's name or one of its words
+/// (the analysis links the two the same way, see `analysis::wrappers`).
+fn wrapper_names_in(
+    facts: &FileFacts,
+    sinks: &Prefilter,
+    known: &std::collections::BTreeSet<String>,
+) -> WrapperNames {
+    let mut names = WrapperNames::default();
+    let calling: std::collections::BTreeSet<&str> = facts
+        .calls
+        .iter()
+        .filter(|site| {
+            let last = site.callee.rsplit('.').next().unwrap_or("");
+            sinks.may_match(site.callee.as_bytes()) || known.contains(last)
+        })
+        .filter_map(|site| site.function.as_deref())
+        .collect();
+    for function in &facts.functions {
+        if function.params.is_empty() || !calling.contains(function.name.as_str()) {
+            continue;
+        }
+        let (class, simple) = match function.name.rsplit_once('.') {
+            Some((c, s)) => (Some(c), s),
+            None => (None, function.name.as_str()),
+        };
+        names.simple.insert(simple.to_string());
+        match class {
+            Some(class) if crate::pipeline::analysis::wrappers::is_generic_method(simple) => {
+                let class = class.rsplit('.').next().unwrap_or(class);
+                names.words.insert(format!("{class}.{simple}"));
+            }
+            _ => {
+                names.words.insert(simple.to_string());
+            }
+        }
+    }
+    names
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.

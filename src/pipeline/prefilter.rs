@@ -1,9 +1,16 @@
-//! The prefilter: one Aho-Corasick automaton over every trigger word of the
+//! The prefilter: one Aho-Corasick automaton over the trigger words of the
 //! loaded rules and sinks. A file containing none of them cannot produce a
-//! result and is never parsed. False positives are fine; false negatives are
-//! bugs, which is why URL schemes and every sink name are always triggers.
+//! result and is never parsed, unless the second phase admits it. False
+//! positives are fine; false negatives are bugs.
 //!
-//! Short words (`io`, `ws`, `get`, `key`, `url`) would match inside almost
+//! The automaton holds the *strong* tier of trigger words only (see
+//! [`strong_words`]): URL schemes, global network APIs, imports of the
+//! modules the sink and service catalogs name, subprocess APIs and
+//! credential-in-URL shapes. Generic method names (`get`, `send`, `key`)
+//! start an identifier word in almost every file; they are the weak tier,
+//! which decides nothing here.
+//!
+//! Short words (`io`, `ws`, `got`) would match inside almost
 //! every identifier (`function`, `rows`, `target`), so a word of at most
 //! [`SHORT`] bytes only counts where an identifier word starts: after a byte
 //! that is not a letter or digit, or at an upper-case letter (`apiKey`,
@@ -34,10 +41,12 @@ pub struct Prefilter {
 
 /// Long words match anywhere: a plain "is there a match" search, the
 /// fastest an automaton does. Short words need the identifier-start check
-/// on each hit, so they get their own overlapping search.
+/// on each hit, so they get their own overlapping search. Each of the two
+/// comes case-insensitive (the catalogs' words) and case-sensitive (the
+/// built-in rules' capitalised words, see [`strong_words`]).
 struct Matchers {
-    long: Option<AhoCorasick>,
-    short: Option<AhoCorasick>,
+    /// `(automaton, short)`: a short word's hit must start a word.
+    automata: Vec<(AhoCorasick, bool)>,
 }
 
 impl Prefilter {
@@ -47,43 +56,51 @@ impl Prefilter {
 
     /// Also lets through files containing any of `extra` (the service
     /// catalog's client library names, so SDK imports reach the inventory).
+    /// Only the strong tier of trigger words counts (see [`strong_words`]).
     pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
-        let mut words: Vec<String> = extra;
-        words.push("://".into());
-        for rule in &rules.rules {
-            words.extend(rule.triggers.iter().cloned());
-        }
-        words.extend(rules.sinks.trigger_words());
-        Prefilter::from_words(words)
+        let (mut words, exact) = strong_words(rules);
+        words.extend(extra);
+        Prefilter::from_tiers(words, exact)
     }
 
-    /// A prefilter over exactly `words`; none lets nothing through.
-    pub fn from_words(mut words: Vec<String>) -> Prefilter {
-        words.retain(|w| !w.is_empty());
+    /// A prefilter over exactly `words`, matched case-insensitively; none
+    /// lets nothing through.
+    pub fn from_words(words: Vec<String>) -> Prefilter {
+        Prefilter::from_tiers(words, Vec::new())
+    }
+
+    /// `words` matched case-insensitively, `exact` case-sensitively.
+    fn from_tiers(mut words: Vec<String>, mut exact: Vec<String>) -> Prefilter {
         for w in &mut words {
             if is_word(w) {
                 w.make_ascii_lowercase();
             }
         }
-        words.sort();
-        words.dedup();
-        let (short, long): (Vec<String>, Vec<String>) =
-            words.into_iter().partition(|w| w.len() <= SHORT && is_word(w));
-        let build = |words: &[String], kind: MatchKind| {
-            if words.is_empty() {
-                return None;
+        let mut automata = Vec::new();
+        for (mut words, insensitive) in [(words, true), (std::mem::take(&mut exact), false)] {
+            words.retain(|w| !w.is_empty());
+            words.sort();
+            words.dedup();
+            let (short, long): (Vec<String>, Vec<String>) =
+                words.into_iter().partition(|w| w.len() <= SHORT && is_word(w));
+            for (words, short, kind) in [
+                (long, false, MatchKind::LeftmostFirst),
+                (short, true, MatchKind::Standard),
+            ] {
+                if words.is_empty() {
+                    continue;
+                }
+                if let Ok(ac) = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(insensitive)
+                    .match_kind(kind)
+                    .build(&words)
+                {
+                    automata.push((ac, short));
+                }
             }
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .build(words)
-                .ok()
-        };
+        }
         Prefilter {
-            matchers: Some(Matchers {
-                long: build(&long, MatchKind::LeftmostFirst),
-                short: build(&short, MatchKind::Standard),
-            }),
+            matchers: Some(Matchers { automata }),
         }
     }
 
@@ -100,12 +117,91 @@ impl Prefilter {
         let Some(m) = &self.matchers else {
             return true;
         };
-        m.long.as_ref().is_some_and(|ac| ac.is_match(bytes))
-            || m.short.as_ref().is_some_and(|ac| {
+        m.automata.iter().any(|(ac, short)| {
+            if *short {
                 ac.find_overlapping_iter(bytes)
                     .any(|hit| starts_word(bytes, hit.start()))
-            })
+            } else {
+                ac.is_match(bytes)
+            }
+        })
     }
+}
+
+/// The strong tier of trigger words: a file holding one is parsed.
+///
+/// - a URL scheme (`://`) and the credential-in-URL shapes of
+///   [`CREDENTIAL_IN_URL`];
+/// - the sink catalog's strong words (global network APIs, the import
+///   shapes of the modules it names; see
+///   [`crate::catalog::rules::SinkCatalog::strong_trigger_words`]);
+/// - the triggers of every rule whose results can stand in a file of their
+///   own (a subprocess, a TLS setting, a LAN service, a user rule's query).
+///
+/// The triggers of the rules that judge a network call (`token-in-url`,
+/// `redirect-without-host-check`, `unvalidated-url-fetch`: `key`, `url`,
+/// `location`) are weak: their results sit at a call site, which a strong
+/// word or the second phase (a call to a project wrapper) already admits.
+/// So are the sink catalog's weak words, such as `.get(` or `.send(`: a
+/// member call is a sink only on an object that an import, a wrapper or a
+/// client-typed field gives it.
+///
+/// Returns the words matched case-insensitively, then those matched
+/// case-sensitively: a built-in rule's trigger holding a capital letter is
+/// a type or member name of a case-sensitive language (`Process`,
+/// `Runtime`, `NetService`), which its lower-case homonym (`process.env`,
+/// a `runtime` variable) is not.
+pub fn strong_words(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
+    let mut words: Vec<String> = vec!["://".into()];
+    let mut exact: Vec<String> = Vec::new();
+    words.extend(
+        CREDENTIAL_IN_URL
+            .iter()
+            .flat_map(|name| ["?", "&"].map(|sep| format!("{sep}{name}="))),
+    );
+    for rule in &rules.rules {
+        if !rule_triggers_are_strong(rule) {
+            continue;
+        }
+        for word in &rule.triggers {
+            if rule.query.is_empty() && word.bytes().any(|b| b.is_ascii_uppercase()) {
+                exact.push(word.clone());
+            } else {
+                words.push(word.clone());
+            }
+        }
+    }
+    words.extend(rules.sinks.strong_trigger_words());
+    (words, exact)
+}
+
+/// Query parameters that carry a credential (`?access_token=`, `&key=`).
+const CREDENTIAL_IN_URL: &[&str] = &[
+    "token",
+    "access_token",
+    "api_key",
+    "apikey",
+    "key",
+    "secret",
+    "client_secret",
+    "password",
+    "auth",
+    "sig",
+    "signature",
+    "session",
+];
+
+/// Whether a rule's results can stand without a network call site of the
+/// same file (see [`strong_words`]).
+fn rule_triggers_are_strong(rule: &crate::catalog::rules::Rule) -> bool {
+    use crate::catalog::rules::Detector;
+    if !rule.query.is_empty() {
+        return true;
+    }
+    !matches!(
+        rule.detector,
+        Some(Detector::TokenInUrl | Detector::RedirectWithoutHostCheck | Detector::UnvalidatedUrlFetch)
+    )
 }
 
 /// Hash of a word, case-insensitively. A collision only lets a file through
@@ -145,12 +241,35 @@ pub fn file_words(bytes: &[u8]) -> Vec<u32> {
     out
 }
 
-/// Wrapper names to look for in [`file_words`].
+/// Wrapper names to look for in [`file_words`]. A plain name (`loadRemote`)
+/// counts as it is; a `Class.method` name (a method with a one-word name,
+/// `ApiClient.get`) counts by its class: the class's name or one of its
+/// words longer than two letters (`api`, `client`), since a call reaching
+/// it goes through a receiver that names the class, shares a word with it,
+/// or is declared with a related type, and a wrapper of that wrapper in the
+/// same class is found by the analysis, not here.
 pub struct WordSet(std::collections::HashSet<u32>);
 
 impl WordSet {
     pub fn new(words: &[String]) -> WordSet {
-        WordSet(words.iter().map(|w| word_hash(w)).collect())
+        let mut set = std::collections::HashSet::new();
+        for word in words {
+            match word.rsplit_once('.') {
+                Some((class, _method)) => {
+                    set.insert(word_hash(class));
+                    set.extend(
+                        crate::model::words::words(class)
+                            .iter()
+                            .filter(|w| w.len() > 2)
+                            .map(|w| word_hash(w)),
+                    );
+                }
+                None => {
+                    set.insert(word_hash(word));
+                }
+            }
+        }
+        WordSet(set)
     }
 
     pub fn admits(&self, file_words: &[u32]) -> bool {

@@ -134,10 +134,12 @@ pub fn walk_and_process(
     })
     .map_err(|e| Error::Exclude(e.to_string()))?;
 
-    let engine = Engine::new(rules, options.prefilter)?.with_cache(options.cache.as_deref(), rules);
     // Each file's full facts go to the spill file as soon as they are
     // extracted, so memory holds summaries only (see `ParsedFile`).
     let spill = Spill::new().map(Arc::new);
+    let engine = Engine::new(rules, options.prefilter)?
+        .with_cache(options.cache.as_deref(), rules)
+        .with_spill(spill.clone());
     let progress = Progress::start("scanning", walked.files.len(), options.progress);
     let mut outcomes: Vec<Outcome> = timings::stage("read, parse and extract", || {
         walked
@@ -167,11 +169,6 @@ pub fn walk_and_process(
             |i| Some(Cow::Owned(crate::pipeline::prefilter::file_words(&read(i)?.2))),
             read,
         );
-        // The files it admitted.
-        outcomes = std::mem::take(&mut outcomes)
-            .into_par_iter()
-            .map(|o| o.spilled_to(spill.as_ref()))
-            .collect();
     });
 
     Ok((walked, outcomes))

@@ -62,9 +62,16 @@ pub struct SinkSpec {
     /// When set, this argument must be a literal HTTP method (XMLHttpRequest.open).
     #[serde(default)]
     pub method_arg: Option<usize>,
-    /// Prefilter words, when the callee names are too generic to serve.
+    /// Prefilter words, when the callee names are too generic to serve:
+    /// the strong tier, enough on its own to parse a file.
     #[serde(default)]
     pub triggers: Vec<String>,
+    /// Weak-tier prefilter words: names that start identifiers in almost
+    /// every file (`session`, `window`). They never make a file parsed on
+    /// their own; they only tell, in parsed files, which functions call a
+    /// network API (the prefilter's second phase looks for those wrappers).
+    #[serde(default)]
+    pub weak_triggers: Vec<String>,
     /// Minimum number of arguments: tells the setter `.url(u)` from the getter `.url()`.
     #[serde(default)]
     pub min_args: usize,
@@ -116,6 +123,10 @@ pub struct ClientFactory {
     pub methods: Vec<String>,
     #[serde(default)]
     pub imports: Vec<String>,
+    /// As [`SinkSpec::weak_triggers`]; when given, the strong tier is the
+    /// imports' module names, else the factories' names less these.
+    #[serde(default)]
+    pub weak_triggers: Vec<String>,
     /// The client itself sends a request when called (`api(config)`,
     /// `client(url)`), with a path or a config object holding `url`.
     #[serde(default)]
@@ -484,41 +495,97 @@ impl SinkCatalog {
         })
     }
 
-    /// Prefilter words: explicit `triggers`, else required imports, else the
-    /// first literal segment of each callee (`axios` of `axios.get`).
+    /// Prefilter words of both tiers: explicit `triggers` and
+    /// `weak_triggers`, else required imports, else the first literal
+    /// segment of each callee (`axios` of `axios.get`). The second phase of
+    /// the prefilter reads a callee holding one of them as a network API.
     pub fn trigger_words(&self) -> Vec<String> {
+        self.words(false)
+    }
+
+    /// The strong tier of [`Self::trigger_words`]: a file holding one of
+    /// these is parsed. A required import counts in the shape a file
+    /// writes it (`"undici`, `'node:http` for TypeScript; Swift and Kotlin
+    /// module names are distinctive as they are), so `import http from
+    /// "http"` lets a file through but a variable named `request` does not.
+    pub fn strong_trigger_words(&self) -> Vec<String> {
+        self.words(true)
+    }
+
+    fn words(&self, strong_only: bool) -> Vec<String> {
         let mut words = Vec::new();
         let first_segment = |p: &String| {
             p.split('.')
                 .find(|seg| *seg != "*" && *seg != "**" && !seg.is_empty())
                 .map(|w| w.trim_end_matches("()").to_string())
         };
+        let imported = |lang: Lang, imports: &[String]| -> Vec<String> {
+            let stems = imports.iter().map(|i| i.trim_end_matches('*').to_string());
+            if strong_only {
+                stems.flat_map(|stem| import_shapes(lang, &stem)).collect()
+            } else {
+                stems.collect()
+            }
+        };
+        let weak = |list: &[String]| -> Vec<String> {
+            if strong_only {
+                Vec::new()
+            } else {
+                list.to_vec()
+            }
+        };
         for sink in &self.sinks {
-            if !sink.triggers.is_empty() {
+            if !sink.triggers.is_empty() || !sink.weak_triggers.is_empty() {
                 words.extend(sink.triggers.iter().cloned());
+                words.extend(weak(&sink.weak_triggers));
             } else if !sink.imports.is_empty() {
-                words.extend(sink.imports.iter().map(|i| i.trim_end_matches('*').to_string()));
+                words.extend(imported(sink.lang, &sink.imports));
             } else {
                 words.extend(sink.callees.iter().filter_map(first_segment));
             }
         }
         for client in &self.clients {
-            words.extend(client.factories.iter().filter_map(first_segment));
-            words.extend(client.imports.iter().map(|i| i.trim_end_matches('*').to_string()));
+            if client.imports.is_empty() || !strong_only {
+                words.extend(
+                    client
+                        .factories
+                        .iter()
+                        .filter_map(first_segment)
+                        .filter(|w| !strong_only || !client.weak_triggers.contains(w)),
+                );
+            }
+            words.extend(imported(client.lang, &client.imports));
         }
         // A client package is imported by name: the longest literal part
         // of each pattern (`http-client` of `*-http-client`, `sdk` of
-        // `@*/sdk`) is in every file importing a package it matches.
+        // `@*/sdk`) is in every file importing a package it matches; an
+        // exact TypeScript package name also in its import shape.
         for package in &self.client_packages {
-            words.extend(package.packages.iter().filter_map(|p| {
-                p.split('*')
+            words.extend(package.packages.iter().flat_map(|p| {
+                let longest = p
+                    .split('*')
                     .map(|part| part.trim_matches(|c: char| !c.is_alphanumeric()))
                     .max_by_key(|part| part.len())
                     .filter(|part| !part.is_empty())
-                    .map(String::from)
+                    .map(String::from);
+                match longest {
+                    Some(_) if strong_only && !p.contains('*') => import_shapes(package.lang, p),
+                    Some(word) => vec![word],
+                    None => Vec::new(),
+                }
             }));
         }
         words
+    }
+}
+
+/// How a file names an imported module: TypeScript and JavaScript write it
+/// quoted (`from "undici"`, `require('node:http')`, `` import(`ws`) ``);
+/// Swift and Kotlin module and package names are written bare.
+fn import_shapes(lang: Lang, stem: &str) -> Vec<String> {
+    match lang {
+        Lang::Typescript => ["\"", "'", "`"].iter().map(|q| format!("{q}{stem}")).collect(),
+        _ => vec![stem.to_string()],
     }
 }
 
