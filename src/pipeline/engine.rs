@@ -16,7 +16,7 @@ use crate::catalog::Catalog;
 use crate::model::FileFacts;
 use crate::model::Grammar;
 use crate::pipeline::analysis;
-use crate::pipeline::analysis::wrapper_words::WrapperNames;
+use crate::pipeline::analysis::wrapper_words::{wrapper_names, wrapper_names_in};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::cache::FactsCache;
 use crate::pipeline::extract::{self, CompiledQueries, RuleQuery};
@@ -307,33 +307,6 @@ impl Engine {
     }
 }
 
-/// Names under which the parsed files' possible wrappers can be called (see
-/// [`WordSet`](crate::pipeline::prefilter::WordSet)): a possible wrapper is
-/// a function with parameters that calls a network API (`sinks` matches the
-/// callee) or one of the `known` wrapper names of an earlier round. Returns
-/// the names to match and the simple names found.
-fn wrapper_names(
-    files: &[&ParsedFile],
-    sinks: &Prefilter,
-    known: &std::collections::BTreeSet<String>,
-) -> (Vec<String>, std::collections::BTreeSet<String>) {
-    let all = files
-        .par_iter()
-        .map(|file| {
-            if known.is_empty() {
-                file.possible_wrappers.clone()
-            } else {
-                wrapper_names_in(&file.facts(), sinks, known)
-            }
-        })
-        .reduce(WrapperNames::default, |mut all, one| {
-            all.words.extend(one.words);
-            all.simple.extend(one.simple);
-            all
-        });
-    (all.words.into_iter().collect(), all.simple)
-}
-
 /// Names the parsed TypeScript files import from project modules (a
 /// relative source: `import { BASE_PATH } from "./config"`): the analysis
 /// reads exported constants across files, so the module declaring one is
@@ -352,48 +325,6 @@ fn imported_names(files: &[&ParsedFile]) -> Vec<String> {
         .into_iter()
         .filter(|n| n != "default" && !n.contains('.'))
         .collect()
-}
-
-/// [`wrapper_names`] of one file. A method with a one-word name (`get`,
-/// `send`) of a class is named `Class.method`: a call `api.get(route)`
-/// links to `ApiClient.get` only through its receiver, so a file calling
-/// it holds the method's name *and* the class's name or one of its words
-/// (the analysis links the two the same way, see `analysis::wrappers`).
-fn wrapper_names_in(
-    facts: &FileFacts,
-    sinks: &Prefilter,
-    known: &std::collections::BTreeSet<String>,
-) -> WrapperNames {
-    let mut names = WrapperNames::default();
-    let calling: std::collections::BTreeSet<&str> = facts
-        .calls
-        .iter()
-        .filter(|site| {
-            let last = site.callee.rsplit('.').next().unwrap_or("");
-            sinks.may_match(site.callee.as_bytes()) || known.contains(last)
-        })
-        .filter_map(|site| site.function.as_deref())
-        .collect();
-    for function in &facts.functions {
-        if function.params.is_empty() || !calling.contains(function.name.as_str()) {
-            continue;
-        }
-        let (class, simple) = match function.name.rsplit_once('.') {
-            Some((c, s)) => (Some(c), s),
-            None => (None, function.name.as_str()),
-        };
-        names.simple.insert(simple.to_string());
-        match class {
-            Some(class) if crate::pipeline::analysis::wrappers::is_generic_method(simple) => {
-                let class = class.rsplit('.').next().unwrap_or(class);
-                names.words.insert(format!("{class}.{simple}"));
-            }
-            _ => {
-                names.words.insert(simple.to_string());
-            }
-        }
-    }
-    names
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.

@@ -8,13 +8,11 @@ use super::ParsedFile;
 use crate::model::FileFacts;
 use crate::pipeline::prefilter::Prefilter;
 
-/// Names under which the parsed files' possible wrappers can be called: the
-/// words a file that calls one of them contains. A possible wrapper is a
-/// function with parameters that calls a network API (`sinks` matches the
-/// callee) or one of the `known` wrapper names of an earlier round. Methods
-/// with a common name (`get`, `send`) add the words of their class instead,
-/// since a call `api.get(route)` only links to `ApiClient.get` through the
-/// receiver. Returns the names to match and the simple names found.
+/// Names under which the parsed files' possible wrappers can be called (see
+/// [`WordSet`](crate::pipeline::prefilter::WordSet)): a possible wrapper is
+/// a function with parameters that calls a network API (`sinks` matches the
+/// callee) or one of the `known` wrapper names of an earlier round. Returns
+/// the names to match and the simple names found.
 pub fn wrapper_names(
     files: &[&ParsedFile],
     sinks: &Prefilter,
@@ -45,10 +43,13 @@ pub struct WrapperNames {
     pub simple: BTreeSet<String>,
 }
 
-/// [`wrapper_names`] of one file.
+/// [`wrapper_names`] of one file. A method with a one-word name (`get`,
+/// `send`) of a class is named `Class.method`: a call `api.get(route)`
+/// links to `ApiClient.get` only through its receiver, so a file calling
+/// it holds the method's name *and* the class's name or one of its words
+/// (the analysis links the two the same way, see `analysis::wrappers`).
 pub fn wrapper_names_in(facts: &FileFacts, sinks: &Prefilter, known: &BTreeSet<String>) -> WrapperNames {
-    let mut words = BTreeSet::new();
-    let mut simple_names = BTreeSet::new();
+    let mut names = WrapperNames::default();
     let calling: BTreeSet<&str> = facts
         .calls
         .iter()
@@ -66,21 +67,16 @@ pub fn wrapper_names_in(facts: &FileFacts, sinks: &Prefilter, known: &BTreeSet<S
             Some((c, s)) => (Some(c), s),
             None => (None, function.name.as_str()),
         };
-        simple_names.insert(simple.to_string());
+        names.simple.insert(simple.to_string());
         match class {
             Some(class) if super::wrappers::is_generic_method(simple) => {
                 let class = class.rsplit('.').next().unwrap_or(class);
-                words.insert(class.to_string());
-                let class_words = crate::model::words::words(class);
-                words.extend(class_words.into_iter().filter(|w| w.len() > 2));
+                names.words.insert(format!("{class}.{simple}"));
             }
             _ => {
-                words.insert(simple.to_string());
+                names.words.insert(simple.to_string());
             }
         }
     }
-    WrapperNames {
-        words,
-        simple: simple_names,
-    }
+    names
 }
