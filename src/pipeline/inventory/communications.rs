@@ -167,7 +167,7 @@ const MIN_BASE_REQUESTS: usize = 5;
 /// placeholder when a path follows (`{serverUrl}` of
 /// `{serverUrl}/api/v4/users`), or `scheme://{host}`. `None` for a whole
 /// URL from one value (`{url}`).
-pub fn runtime_base(url: &str) -> Option<&str> {
+fn runtime_base(url: &str) -> Option<&str> {
     let end = if url.starts_with('{') {
         url.find('}')? + 1
     } else {
