@@ -19,12 +19,14 @@
 
 mod comment;
 mod compare;
+mod context;
 mod extract;
 mod gate;
 mod git;
 mod relabel;
 mod renames;
 pub mod render;
+mod scope;
 mod sites;
 mod summary;
 mod surface;
@@ -52,6 +54,7 @@ pub use gate::{EgressGate, GateVerdict};
 use git::Side;
 pub use git::{revision_config, revision_rule_files};
 pub use renames::Rename;
+use scope::Scope;
 pub use sites::CallSite;
 pub use surface::{AuthChange, CallSiteChange, Change, CommunicationChange, Destination};
 
@@ -80,6 +83,9 @@ pub struct DiffOptions {
     pub max_file_size: u64,
     /// Facts cache folder (see [`crate::pipeline::cache`]); `None`: no cache.
     pub cache: Option<PathBuf>,
+    /// Analyse every file of both sides instead of the changed files and
+    /// their neighbours (see [`scope`]).
+    pub whole: bool,
 }
 
 /// The result of comparing two reports. Everything is sorted; no timings.
@@ -179,6 +185,10 @@ pub struct FileCounts {
     pub renamed: usize,
     /// Distinct blobs run through prefilter/parse/extract (each once).
     pub extracted: usize,
+    /// Paths analysed when the diff read only the changed files and their
+    /// neighbours (see `--whole`); absent when it read the whole tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysed: Option<usize>,
 }
 
 impl DiffReport {
@@ -234,10 +244,6 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         Ok((base, head))
     })?;
     let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
-    let extracted = timings::stage("read, parse and extract", || {
-        extract::extract(&engine, &repo, &disk, [&base, &head])
-    });
-
     let exact = git::detect_renames(&base, &head);
     let sync = repo.clone().into_sync();
     let read = |id: &gix::ObjectId| -> Option<Vec<u8>> {
@@ -257,6 +263,83 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         // An exact rename is no change; an edited one is one changed file.
         differing.saturating_sub(2 * exact.len() + (renamed.len().saturating_sub(exact.len())))
     };
+
+    // The files to analyse (see `scope`): `None` reads the whole tree.
+    let index = (!options.whole).then(|| timings::stage("scope", || Scope::index(&base, &head, &read)));
+    let mut analysed = index.as_ref().and_then(|index| index.plan(&index.changed()));
+    let mut extracted = Extracted::new();
+    let sides = Sides {
+        base: &base,
+        head: &head,
+        renames: &renames,
+    };
+    let mut report = loop {
+        let (base_part, head_part) = (
+            base.restricted(analysed.as_ref()),
+            head.restricted(analysed.as_ref()),
+        );
+        extracted = timings::stage("read, parse and extract", || {
+            extract::extract(&engine, &repo, &disk, [&base_part, &head_part], extracted)
+        });
+        let report = timings::stage("compare", || {
+            compare_sides(
+                &extracted,
+                [&base_part, &head_part],
+                &sides,
+                options,
+                rules,
+                config,
+                &renamed,
+            )
+        });
+        let (Some(index), Some(scope)) = (&index, &analysed) else {
+            break report;
+        };
+        let talks = context::Signals::of(&report);
+        if talks.is_empty() {
+            break report;
+        }
+        let grown = timings::stage("scope", || {
+            index.context_for(scope, |path, id, tokens| {
+                talks.heard_in(path, tokens, || read(id))
+            })
+        });
+        match grown {
+            Some(grown) if grown.len() == scope.len() => break report,
+            grown => analysed = grown,
+        }
+    };
+    report.unanalysed = unanalysed(&base, &head, &extracted);
+    report.files = Some(FileCounts {
+        base: base.files.len(),
+        head: head.files.len(),
+        changed,
+        renamed: renamed.len(),
+        extracted: extracted.len(),
+        analysed: analysed.map(|paths| paths.len()),
+    });
+    Ok(report)
+}
+
+/// Both sides in full and the renames between them.
+struct Sides<'a> {
+    base: &'a Side,
+    head: &'a Side,
+    renames: &'a BTreeMap<String, String>,
+}
+
+/// Builds the report and call sites of each side from the facts of `parts`
+/// (each side's analysed files) and compares them.
+fn compare_sides(
+    extracted: &Extracted,
+    parts: [&Side; 2],
+    sides: &Sides<'_>,
+    options: &DiffOptions,
+    rules: &RuleSet,
+    config: &Config,
+    renamed: &[Rename],
+) -> DiffReport {
+    let Sides { base, head, renames } = *sides;
     let catalog = Catalog::builtin();
     // A library call site depends on its file alone: files with the same
     // content on both sides (under the same or a renamed path) give the
@@ -274,7 +357,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                        label: String,
                        renames: &BTreeMap<String, String>,
                        changed: &(dyn Fn(&str) -> bool + Sync)| {
-        let (stats, facts) = side_facts(&extracted, side);
+        let (stats, facts) = side_facts(extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
@@ -304,26 +387,15 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
     let no_renames = BTreeMap::new();
     let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
-        || side_report(&base, options.base.clone(), &renames, &base_changed),
-        || side_report(&head, head_label, &no_renames, &head_changed),
+        || side_report(parts[0], options.base.clone(), renames, &base_changed),
+        || side_report(parts[1], head_label, &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
-    let mut report = timings::stage("compare", || {
-        compare::compare_models(
-            side(&base_report, base_sites),
-            side(&head_report, head_sites),
-            &renamed,
-        )
-    });
-    report.unanalysed = unanalysed(&base, &head, &extracted);
-    report.files = Some(FileCounts {
-        base: base.files.len(),
-        head: head.files.len(),
-        changed,
-        renamed: renamed.len(),
-        extracted: extracted.len(),
-    });
-    Ok(report)
+    compare::compare_models(
+        side(&base_report, base_sites),
+        side(&head_report, head_sites),
+        renamed,
+    )
 }
 
 /// The head's added or modified files that were not analysed, with why.
