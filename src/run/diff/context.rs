@@ -18,8 +18,12 @@ const MODULE_HOSTS: &str = "Other hosts called from ";
 
 pub(super) struct Signals {
     /// Hosts and client-library names, searched in the text
-    /// (case-insensitively).
+    /// (case-insensitively)...
     texts: Option<AhoCorasick>,
+    /// ...of the files holding every identifier token of one of them
+    /// (`api`, `example`, `com` for `api.example.com`), so that few files
+    /// are read again.
+    text_tokens: Vec<Vec<u64>>,
     /// Identifiers naming a runtime base URL (`serverUrl` of
     /// `{serverUrl}/api`), searched among the tokens.
     names: BTreeSet<u64>,
@@ -60,6 +64,7 @@ impl Signals {
             .into_iter()
             .filter(|t| t.len() > 2 && !t.contains('*'))
             .collect();
+        let text_tokens = texts.iter().map(|t| identifier_tokens(t)).collect();
         let texts = (!texts.is_empty())
             .then(|| {
                 AhoCorasick::builder()
@@ -70,6 +75,7 @@ impl Signals {
             .flatten();
         Signals {
             texts,
+            text_tokens,
             names,
             modules,
         }
@@ -79,27 +85,42 @@ impl Signals {
         self.texts.is_none() && self.names.is_empty() && self.modules.is_empty()
     }
 
-    /// Does the file at `path` (with identifier `tokens`, and contents
-    /// `read` when the text must be searched) carry one of the signals?
+    /// Does the file at `path` (with its sorted identifier `tokens`, and
+    /// contents `read` when the text must be searched) carry one of the
+    /// signals?
     pub(super) fn heard_in(
         &self,
         path: &str,
         tokens: &[u64],
         read: impl FnOnce() -> Option<Vec<u8>>,
     ) -> bool {
-        if tokens.iter().any(|t| self.names.contains(t)) {
+        let has = |t: &u64| tokens.binary_search(t).is_ok();
+        if self.names.iter().any(has) {
             return true;
         }
-        let in_module = !self.modules.is_empty() && self.modules.contains(&module_of(path));
-        if self.texts.is_none() && !in_module {
-            return false;
+        // A module's unknown hosts: any file of it with a URL scheme.
+        if !self.modules.is_empty()
+            && URL_SCHEMES.iter().any(|s| has(&token_hash(s)))
+            && self.modules.contains(&module_of(path))
+        {
+            return true;
         }
-        let Some(bytes) = read() else {
+        let Some(texts) = &self.texts else {
             return false;
         };
-        (in_module && bytes.windows(3).any(|w| w == b"://"))
-            || self.texts.as_ref().is_some_and(|ac| ac.is_match(&bytes))
+        let maybe = self.text_tokens.iter().any(|needed| needed.iter().all(has));
+        maybe && read().is_some_and(|bytes| texts.is_match(&bytes))
     }
+}
+
+const URL_SCHEMES: [&str; 4] = ["http", "https", "ws", "wss"];
+
+/// The identifier tokens of `text`, hashed as [`super::scope`] hashes them.
+fn identifier_tokens(text: &str) -> Vec<u64> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|t| !t.is_empty() && !t.starts_with(|c: char| c.is_ascii_digit()))
+        .map(token_hash)
+        .collect()
 }
 
 /// The identifier a runtime URL template starts from: `serverUrl` for
@@ -131,8 +152,18 @@ mod tests {
             BTreeSet::new(),
         );
         let text = |s: &'static str| move || Some(s.as_bytes().to_vec());
-        assert!(signals.heard_in("src/a.ts", &[], text("fetch('https://API.example.com/x')")));
-        assert!(!signals.heard_in("src/a.ts", &[], text("fetch('https://other.example.com/x')")));
+        let mut tokens: Vec<u64> = ["fetch", "https", "api", "example", "com", "x", "other"]
+            .map(token_hash)
+            .to_vec();
+        tokens.sort_unstable();
+        assert!(signals.heard_in("src/a.ts", &tokens, text("fetch('https://api.example.com/x')")));
+        assert!(!signals.heard_in("src/a.ts", &tokens, text("fetch('https://other.example.com/x')")));
+        assert!(
+            !signals.heard_in("src/a.ts", &[], || panic!(
+                "a file without the host's tokens is not read"
+            )),
+            "{tokens:?}"
+        );
         assert!(signals.heard_in("src/a.ts", &[token_hash("serverUrl")], text("")));
     }
 }

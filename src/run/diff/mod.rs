@@ -265,7 +265,19 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     };
 
     // The files to analyse (see `scope`): `None` reads the whole tree.
-    let index = (!options.whole).then(|| timings::stage("scope", || Scope::index(&base, &head, &read)));
+    let index = (!options.whole).then(|| {
+        timings::stage("scope", || {
+            Scope::index(
+                &base,
+                &head,
+                || sync.to_thread_local(),
+                |repo, id| match disk.get(id) {
+                    Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
+                    None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
+                },
+            )
+        })
+    });
     let mut analysed = index.as_ref().and_then(|index| index.plan(&index.changed()));
     let mut extracted = Extracted::new();
     let sides = Sides {

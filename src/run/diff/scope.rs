@@ -26,8 +26,9 @@
 //! is exact.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use regex::bytes::Regex;
@@ -70,9 +71,13 @@ fn declarations(grammar: Grammar) -> &'static Regex {
     }
 }
 
+/// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
+/// is still found; two names differing in case only add a file.
 fn hash(token: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    token.hash(&mut h);
+    for b in token {
+        h.write_u8(b.to_ascii_lowercase());
+    }
     h.finish()
 }
 
@@ -119,14 +124,22 @@ pub(super) struct Scope {
     /// Path → (base blob, head blob).
     paths: Vec<(String, [Option<gix::ObjectId>; 2])>,
     blobs: HashMap<gix::ObjectId, Blob>,
+    /// Name → the paths declaring it, built on first use.
+    declared_by: OnceLock<HashMap<u64, Vec<usize>>>,
 }
 
-/// Blob contents by id.
-pub(super) type Read<'a> = dyn Fn(&gix::ObjectId) -> Option<Vec<u8>> + Sync + 'a;
-
 impl Scope {
-    /// Reads every distinct blob of both sides once, on all threads.
-    pub(super) fn index(base: &Side, head: &Side, read: &Read<'_>) -> Scope {
+    /// Reads every distinct blob of both sides once, on all threads, each
+    /// with its own object-database handle (`local`).
+    pub(super) fn index<R, B>(
+        base: &Side,
+        head: &Side,
+        local: impl Fn() -> R + Sync + Send,
+        read: impl Fn(&mut R, &gix::ObjectId) -> Option<B> + Sync + Send,
+    ) -> Scope
+    where
+        B: AsRef<[u8]>,
+    {
         let mut by_path: std::collections::BTreeMap<&str, [Option<gix::ObjectId>; 2]> = Default::default();
         let mut work: HashMap<gix::ObjectId, (&str, Grammar)> = HashMap::new();
         for (i, side) in [base, head].into_iter().enumerate() {
@@ -137,9 +150,9 @@ impl Scope {
         }
         let blobs = work
             .into_par_iter()
-            .map(|(id, (rel, grammar))| {
-                let blob = match read(&id) {
-                    Some(bytes) => Blob::new(rel, grammar, &bytes),
+            .map_init(local, |handle, (id, (rel, grammar))| {
+                let blob = match read(handle, &id) {
+                    Some(bytes) => Blob::new(rel, grammar, bytes.as_ref()),
                     None => Blob {
                         tokens: Vec::new(),
                         declared: Vec::new(),
@@ -151,6 +164,7 @@ impl Scope {
         Scope {
             paths: by_path.into_iter().map(|(p, ids)| (p.to_string(), ids)).collect(),
             blobs,
+            declared_by: OnceLock::new(),
         }
     }
 
@@ -251,14 +265,17 @@ impl Scope {
     /// Adds the files declaring a name that `frontier` (and what it adds)
     /// names, to the wrapper depth.
     fn add_dependencies(&self, inside: &mut [bool], mut frontier: Vec<usize>) {
-        let mut declared_by: HashMap<u64, Vec<usize>> = HashMap::new();
-        for i in 0..self.paths.len() {
-            for blob in self.blobs_of(i) {
-                for name in &blob.declared {
-                    declared_by.entry(*name).or_default().push(i);
+        let declared_by = self.declared_by.get_or_init(|| {
+            let mut map: HashMap<u64, Vec<usize>> = HashMap::new();
+            for i in 0..self.paths.len() {
+                for blob in self.blobs_of(i) {
+                    for name in &blob.declared {
+                        map.entry(*name).or_default().push(i);
+                    }
                 }
             }
-        }
+            map
+        });
         for _ in 0..DEPTH {
             let mut next: BTreeSet<usize> = BTreeSet::new();
             for &i in &frontier {
