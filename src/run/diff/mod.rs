@@ -46,6 +46,7 @@ use crate::model::Severity;
 use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
+use crate::pipeline::prefilter::Prefilter;
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
 use crate::run::{scan, timings};
 pub use compare::compare;
@@ -270,6 +271,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             Scope::index(
                 &base,
                 &head,
+                &Prefilter::new(rules),
                 || sync.to_thread_local(),
                 |repo, id| match disk.get(id) {
                     Some(bytes) => Some(Cow::Borrowed(&bytes[..])),

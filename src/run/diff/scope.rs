@@ -35,6 +35,7 @@ use regex::bytes::Regex;
 
 use super::git::Side;
 use crate::model::Grammar;
+use crate::pipeline::prefilter::Prefilter;
 
 /// Rounds of dependencies: the analysis's wrapper depth.
 const DEPTH: usize = crate::pipeline::analysis::wrappers::MAX_DEPTH;
@@ -43,6 +44,10 @@ const DEPTH: usize = crate::pipeline::analysis::wrappers::MAX_DEPTH;
 /// third round reaches most of an app through its shared types (`AppView`,
 /// `Router`) while a wrapper three files away from a change is rare.
 const DEPENDENT_DEPTH: usize = 2;
+
+/// A declared name found in more than this share of the files (in
+/// percent) links no dependents (see [`Scope::specific`]).
+const COMMON_SHARE: usize = 5;
 
 /// Above this share of the files (in percent), a scoped diff would parse
 /// most of the tree anyway: the whole tree is read instead.
@@ -76,6 +81,16 @@ fn declarations(grammar: Grammar) -> &'static Regex {
         Grammar::TypeScript | Grammar::Tsx => &TYPESCRIPT,
         Grammar::Swift => &SWIFT,
         Grammar::Kotlin => &KOTLIN,
+    }
+}
+
+/// Files of one family can name each other's declarations (Kotlin and
+/// Java do); a TypeScript file naming a Kotlin class is no caller of it.
+fn family(grammar: Grammar) -> u8 {
+    match grammar {
+        Grammar::TypeScript | Grammar::Tsx => 0,
+        Grammar::Swift => 1,
+        Grammar::Kotlin => 2,
     }
 }
 
@@ -118,10 +133,14 @@ struct Blob {
     /// Sorted, distinct.
     tokens: Vec<u64>,
     declared: Vec<u64>,
+    /// Holds a strong prefilter trigger.
+    strong: bool,
+    /// See [`family`].
+    family: u8,
 }
 
 impl Blob {
-    fn new(path: &str, grammar: Grammar, bytes: &[u8]) -> Blob {
+    fn new(path: &str, grammar: Grammar, bytes: &[u8], strong: &Prefilter) -> Blob {
         let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
         let mut tokens: Vec<u64> = bytes
             .split(|&b| !is_ident(b))
@@ -131,20 +150,38 @@ impl Blob {
         tokens.sort_unstable();
         tokens.dedup();
         let mut declared = declared_names(grammar, bytes);
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let stem = name.split('.').next().unwrap_or(name);
+        // `import x from "./api"` names `api` for `api.ts` and `api/index.ts`.
+        let mut parts = path.rsplit('/');
+        let name = parts.next().unwrap_or(path);
+        let mut stem = name.split('.').next().unwrap_or(name);
+        if stem == "index" {
+            stem = parts.next().unwrap_or(stem);
+        }
         if !stem.is_empty() {
             declared.push(hash(stem.as_bytes()));
         }
         declared.sort_unstable();
         declared.dedup();
-        Blob { tokens, declared }
+        Blob {
+            tokens,
+            declared,
+            strong: strong.may_match(bytes),
+            family: family(grammar),
+        }
     }
 
     fn names_any(&self, names: &HashSet<u64>) -> bool {
         self.tokens.iter().any(|t| names.contains(t))
     }
+
+    /// Does this blob name one of `names`, declared in its family?
+    fn names_any_of(&self, names: &Names) -> bool {
+        names.get(&self.family).is_some_and(|n| self.names_any(n))
+    }
 }
+
+/// Declared names by [`family`].
+type Names = HashMap<u8, HashSet<u64>>;
 
 /// The paths of both sides with their blobs, and what each blob names and
 /// declares.
@@ -152,8 +189,10 @@ pub(super) struct Scope {
     /// Path → (base blob, head blob).
     paths: Vec<(String, [Option<gix::ObjectId>; 2])>,
     blobs: HashMap<gix::ObjectId, Blob>,
-    /// Name → the paths declaring it, built on first use.
-    declared_by: OnceLock<HashMap<u64, Vec<usize>>>,
+    /// Name → the paths declaring it (and their family), built on first use.
+    declared_by: OnceLock<HashMap<u64, Vec<(usize, u8)>>>,
+    /// The names files with a strong trigger declare, built on first use.
+    network_names: OnceLock<HashSet<u64>>,
 }
 
 impl Scope {
@@ -162,6 +201,7 @@ impl Scope {
     pub(super) fn index<R, B>(
         base: &Side,
         head: &Side,
+        strong: &Prefilter,
         local: impl Fn() -> R + Sync + Send,
         read: impl Fn(&mut R, &gix::ObjectId) -> Option<B> + Sync + Send,
     ) -> Scope
@@ -180,10 +220,12 @@ impl Scope {
             .into_par_iter()
             .map_init(local, |handle, (id, (rel, grammar))| {
                 let blob = match read(handle, &id) {
-                    Some(bytes) => Blob::new(rel, grammar, bytes.as_ref()),
+                    Some(bytes) => Blob::new(rel, grammar, bytes.as_ref(), strong),
                     None => Blob {
                         tokens: Vec::new(),
                         declared: Vec::new(),
+                        strong: false,
+                        family: family(grammar),
                     },
                 };
                 (id, blob)
@@ -193,6 +235,7 @@ impl Scope {
             paths: by_path.into_iter().map(|(p, ids)| (p.to_string(), ids)).collect(),
             blobs,
             declared_by: OnceLock::new(),
+            network_names: OnceLock::new(),
         }
     }
 
@@ -221,9 +264,10 @@ impl Scope {
         let mut inside: Vec<bool> = self.paths.iter().map(|(p, _)| changed.contains(p)).collect();
         // Dependents, from the changed files outwards.
         let changed: Vec<usize> = (0..self.paths.len()).filter(|&i| inside[i]).collect();
-        self.add_dependents(&mut inside, changed)?;
-        let all: Vec<usize> = (0..self.paths.len()).filter(|&i| inside[i]).collect();
-        self.add_dependencies(&mut inside, all);
+        self.add_dependents(&mut inside, changed.clone())?;
+        // A dependent's own calls cancel out (the same files are read on
+        // both sides); its calls into the changed files need only those.
+        self.add_dependencies(&mut inside, changed);
         self.small(&inside).then(|| self.selected(&inside))
     }
 
@@ -266,13 +310,19 @@ impl Scope {
             reached[i] = true;
         }
         let mut added = Vec::new();
-        for _ in 0..DEPENDENT_DEPTH {
-            let names: HashSet<u64> = frontier
-                .iter()
-                .flat_map(|&i| self.blobs_of(i))
-                .flat_map(|b| b.declared.iter().copied())
-                .collect();
-            frontier = self.not_inside(&reached, |blob| blob.names_any(&names));
+        for round in 0..DEPENDENT_DEPTH {
+            let mut names = Names::new();
+            for blob in frontier.iter().flat_map(|&i| self.blobs_of(i)) {
+                names.entry(blob.family).or_default().extend(&blob.declared);
+            }
+            for set in names.values_mut() {
+                *set = self.specific(std::mem::take(set));
+            }
+            frontier = self.not_inside(&reached, |blob| blob.names_any_of(&names));
+            // A caller's callers matter when it can be a wrapper itself.
+            if round + 1 < DEPENDENT_DEPTH {
+                frontier.retain(|&i| self.relevant(i));
+            }
             if frontier.is_empty() {
                 break;
             }
@@ -292,25 +342,32 @@ impl Scope {
 
     /// Adds the files declaring a name that `frontier` (and what it adds)
     /// names, to the wrapper depth.
+    ///
+    /// The first round takes every declaring file (a body type, a route
+    /// enum); later ones only files that can take part in a network call
+    /// (see [`Scope::relevant`]), the wrappers and constants a call goes
+    /// through, not every screen an app's root view names.
     fn add_dependencies(&self, inside: &mut [bool], mut frontier: Vec<usize>) {
         let declared_by = self.declared_by.get_or_init(|| {
-            let mut map: HashMap<u64, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<u64, Vec<(usize, u8)>> = HashMap::new();
             for i in 0..self.paths.len() {
                 for blob in self.blobs_of(i) {
                     for name in &blob.declared {
-                        map.entry(*name).or_default().push(i);
+                        map.entry(*name).or_default().push((i, blob.family));
                     }
                 }
             }
             map
         });
-        for _ in 0..DEPTH {
+        for round in 0..DEPTH {
             let mut next: BTreeSet<usize> = BTreeSet::new();
             for &i in &frontier {
-                for token in self.blobs_of(i).flat_map(|b| &b.tokens) {
-                    for &j in declared_by.get(token).into_iter().flatten() {
-                        if !inside[j] {
-                            next.insert(j);
+                for blob in self.blobs_of(i) {
+                    for token in &blob.tokens {
+                        for &(j, family) in declared_by.get(token).into_iter().flatten() {
+                            if !inside[j] && family == blob.family && (round == 0 || self.relevant(j)) {
+                                next.insert(j);
+                            }
                         }
                     }
                 }
@@ -323,6 +380,41 @@ impl Scope {
             }
             frontier = next.into_iter().collect();
         }
+    }
+
+    /// `names` without those most files name (`index`, `Utils`, `TAG`):
+    /// a caller names a wrapper's class, module or function with a specific
+    /// name; a name in more than [`COMMON_SHARE`] % of the files links
+    /// nothing but would pull in most of the tree.
+    fn specific(&self, names: HashSet<u64>) -> HashSet<u64> {
+        let limit = (self.blobs.len() * COMMON_SHARE / 100).max(20);
+        let mut counts: HashMap<u64, usize> = names.iter().map(|n| (*n, 0)).collect();
+        for blob in self.blobs.values() {
+            for (name, n) in counts.iter_mut() {
+                if blob.tokens.binary_search(name).is_ok() {
+                    *n += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|(_, n)| *n <= limit)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Can the file at `i` take part in a network call: it holds a strong
+    /// prefilter trigger (a URL, a network API or library) or names
+    /// something a file holding one declares (a wrapper's wrapper).
+    fn relevant(&self, i: usize) -> bool {
+        let names = self.network_names.get_or_init(|| {
+            self.blobs
+                .values()
+                .filter(|b| b.strong)
+                .flat_map(|b| b.declared.iter().copied())
+                .collect()
+        });
+        self.blobs_of(i).any(|b| b.strong || b.names_any(names))
     }
 
     fn not_inside(&self, inside: &[bool], accept: impl Fn(&Blob) -> bool + Sync) -> Vec<usize> {
@@ -357,7 +449,7 @@ mod tests {
     use super::*;
 
     fn declared(path: &str, grammar: Grammar, src: &str) -> Vec<u64> {
-        Blob::new(path, grammar, src.as_bytes()).declared
+        Blob::new(path, grammar, src.as_bytes(), &Prefilter::disabled()).declared
     }
 
     #[test]
