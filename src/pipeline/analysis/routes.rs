@@ -129,7 +129,7 @@ fn find_base_url(index: &ProjectIndex, framework: &Framework) -> Option<Value> {
     for fi in 0..index.len() {
         let summary = &index.file(fi).summary;
         let imports: Vec<String> = summary.imports.iter().map(|i| i.source.clone()).collect();
-        if summary.lang != framework.lang || !framework.imported_by(&imports) {
+        if !framework.lang.contains(summary.lang) || !framework.imported_by(&imports) {
             continue;
         }
         let facts = index.file(fi).facts();
@@ -161,7 +161,7 @@ pub fn route_sites<'p>(
     let framework = &frameworks[fi];
     let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
-    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+    if !framework.lang.contains(facts.lang) || !framework.imported_by(&imports) {
         return Vec::new();
     }
     let routes: Vec<_> = facts
@@ -234,7 +234,7 @@ pub fn may_define_routes(summary: &crate::model::FileFacts, rules: &RuleSet) -> 
         .sinks
         .frameworks
         .iter()
-        .any(|f| f.lang == summary.lang && f.imported_by(&imports))
+        .any(|f| f.lang.contains(summary.lang) && f.imported_by(&imports))
 }
 
 /// The interface methods of every framework route in `file`, as wrappers
@@ -357,7 +357,7 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
     };
     let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
-    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+    if !framework.lang.contains(facts.lang) || !framework.imported_by(&imports) {
         return Vec::new();
     }
     let marker = format!("@{annotation} ");

@@ -15,7 +15,7 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
     plaintext_and_tls_options(cx, rule, out);
     match cx.facts.lang {
         Lang::Swift => trust_all_delegates(rule, cx.facts, out),
-        Lang::Kotlin => trust_all_managers(rule, cx.facts, out),
+        Lang::Kotlin | Lang::Java => trust_all_managers(rule, cx.facts, out),
         _ => {}
     }
 }

@@ -1,0 +1,18 @@
+; Classes, interfaces, enums and records: their supertypes link calls on
+; `this`, implicit receivers and interface-typed fields to the declaring class.
+(class_declaration) @type
+(interface_declaration) @type
+(enum_declaration) @type
+(record_declaration) @type
+; Typed fields, locals and parameters: `private final OrdersApi api;`.
+; `var` names no type.
+(field_declaration
+  type: [(type_identifier) (scoped_type_identifier) (generic_type)] @typed.type
+  declarator: (variable_declarator name: (identifier) @typed.name)) @typed
+((local_variable_declaration
+  type: [(type_identifier) (scoped_type_identifier) (generic_type)] @typed.type
+  declarator: (variable_declarator name: (identifier) @typed.name)) @typed
+  (#not-eq? @typed.type "var"))
+(formal_parameter
+  type: [(type_identifier) (scoped_type_identifier) (generic_type)] @typed.type
+  name: (identifier) @typed.name) @typed
