@@ -725,6 +725,51 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_names_one_language_or_several() {
+        let one: SinkCatalog =
+            serde_yaml::from_str("sinks:\n  - { lang: kotlin, api: A, kind: http, callees: [a] }\n")
+                .expect("one");
+        assert!(one.sinks[0].lang.contains(Lang::Kotlin) && !one.sinks[0].lang.contains(Lang::Java));
+        let two: SinkCatalog = serde_yaml::from_str(
+            "sinks:\n  - { lang: [kotlin, java, kotlin], api: A, kind: http, callees: [a] }\n",
+        )
+        .expect("two");
+        assert_eq!(
+            two.sinks[0].lang.iter().collect::<Vec<_>>(),
+            [Lang::Kotlin, Lang::Java]
+        );
+        assert_eq!(
+            serde_yaml::to_string(&two.sinks[0].lang)
+                .expect("serialises")
+                .trim(),
+            "- kotlin\n- java"
+        );
+        for bad in ["[]", "cobol", "[kotlin, cobol]", "3"] {
+            let text = format!("sinks:\n  - {{ lang: {bad}, api: A, kind: http, callees: [a] }}\n");
+            assert!(serde_yaml::from_str::<SinkCatalog>(&text).is_err(), "{bad}");
+        }
+        let rules = crate::catalog::rules::RuleSet::builtin().expect("built-in rules load");
+        let call = CallExpr {
+            callee: Expr::Member(Box::new(Expr::Ident("client".into())), "newCall".into()),
+            args: vec![crate::model::Arg {
+                label: None,
+                value: Expr::Ident("request".into()),
+            }],
+            is_new: false,
+            has_closure: false,
+        };
+        let imports = ["okhttp3.OkHttpClient".to_string()];
+        for lang in [Lang::Kotlin, Lang::Java] {
+            let sink = rules.sinks.match_call(lang, "client.newCall", &call, &imports);
+            assert_eq!(sink.map(|s| s.api.as_str()), Some("OkHttp"), "{lang:?}");
+        }
+        assert!(rules
+            .sinks
+            .match_call(Lang::Swift, "client.newCall", &call, &imports)
+            .is_none());
+    }
+
+    #[test]
     fn import_requirements() {
         assert!(imports_ok(&[], &[]));
         assert!(imports_ok(&["undici".into()], &["undici".into()]));
