@@ -78,8 +78,10 @@ pub fn route_data(
             keys.push((key, param));
         }
     }
-    // Annotations without arguments (`@Body order: NewOrder`) are no calls:
-    // read from the method's lines, as `dynamic_url` is.
+    // Annotations without arguments (`@Body order: NewOrder`, Java `@Body
+    // NewOrder order`) are no calls: read from the method's lines, as
+    // `dynamic_url` is. The parameter is the first of the next few words
+    // that names one (Java writes the type first).
     if let Some(f) = facts.functions.iter().find(|f| f.name == function) {
         let text = method_text(facts, f);
         for annotation in &framework.data_params {
@@ -87,13 +89,15 @@ pub fn route_data(
             let mut rest = text.as_str();
             while let Some(at) = rest.find(&marker) {
                 rest = &rest[at + marker.len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !f.params.iter().any(|p| p.name == name) {
+                let Some(name) = rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .take(3)
+                    .find(|w| f.params.iter().any(|p| p.name == *w))
+                    .map(str::to_string)
+                else {
                     continue;
-                }
+                };
                 // A body of one of the project's types sends its fields
                 // (`@Body order: NewOrder`, `data class NewOrder(val note:
                 // String)`).
