@@ -3,7 +3,7 @@
 //! Java shares the JVM's network libraries with Kotlin, so it is lowered
 //! into the shapes the Kotlin sink catalog already names: `new X(…)` is a
 //! plain call of `X` (`new Request.Builder().url(u)` reads as
-//! `Request.Builder().url`), `+` and `String.format("%s/x", host)` become
+//! `Request.Builder().url`), `+` and `StringBuilder` chains become
 //! [`Expr::Concat`], the ternary operator an [`Expr::Fallback`], and
 //! annotations with arguments (`@GET("v1/items")`) calls of the annotation
 //! name, so the analysis reads Retrofit routes as it does in Kotlin.
@@ -68,37 +68,6 @@ fn strip_indent(content: &str) -> String {
         .map(|l| l.get(indent..).unwrap_or("").trim_end())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// `String.format("https://%s/v1?key=%s", host, key)`: the format's text
-/// with each conversion replaced by its argument, when the format is a
-/// literal and the conversions are plain (`%s`, `%d`, `%%`, `%n`).
-fn format_string(format: &str, args: &[Arg]) -> Option<Expr> {
-    let mut parts = Vec::new();
-    let mut lit = String::new();
-    let mut next = args.iter();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            lit.push(c);
-            continue;
-        }
-        match chars.next()? {
-            '%' => lit.push('%'),
-            'n' => lit.push('\n'),
-            's' | 'S' | 'd' | 'x' | 'X' => {
-                if !lit.is_empty() {
-                    parts.push(Expr::Str(std::mem::take(&mut lit)));
-                }
-                parts.push(next.next()?.value.clone());
-            }
-            _ => return None,
-        }
-    }
-    if !lit.is_empty() {
-        parts.push(Expr::Str(lit));
-    }
-    Some(concat(parts))
 }
 
 impl Java {
@@ -184,13 +153,6 @@ impl Java {
             }
             _ => (Expr::Unknown(short_text(node, src)), false),
         };
-        if callee.path().as_deref() == Some("String.format") {
-            if let Some(Expr::Str(format)) = args.first().map(|a| &a.value) {
-                if let Some(built) = format_string(format, &args[1..]) {
-                    return built;
-                }
-            }
-        }
         // `sb.toString()` on `new StringBuilder(base).append(…)`: the text built.
         if let Expr::Member(object, method) = &callee {
             if method == "toString" && args.is_empty() {
@@ -588,7 +550,7 @@ mod tests {
     }
 
     #[test]
-    fn strings_concatenation_and_format() {
+    fn strings_concatenation_and_string_builders() {
         let e = first_of(
             &in_method("String u = BASE + \"/v1/items?key=\" + key + \"\\t\";"),
             "binary_expression",
@@ -600,20 +562,6 @@ mod tests {
                 Expr::Str("/v1/items?key=".into()),
                 Expr::Ident("key".into()),
                 Expr::Str("\t".into()),
-            ])
-        );
-        let e = first_of(
-            &in_method("String u = String.format(\"https://%s/v1?token=%s&p=100%%\", host, token);"),
-            "method_invocation",
-        );
-        assert_eq!(
-            e,
-            Expr::Concat(vec![
-                Expr::Str("https://".into()),
-                Expr::Ident("host".into()),
-                Expr::Str("/v1?token=".into()),
-                Expr::Ident("token".into()),
-                Expr::Str("&p=100%".into()),
             ])
         );
         let e = first_of(
@@ -755,12 +703,5 @@ public class Api extends Base implements Closeable, Client<String> {
         assert_eq!(query.function.as_deref(), Some("Routes.items"));
         let get = facts.calls.iter().find(|c| c.callee == "GET").expect("@GET");
         assert_eq!(get.function.as_deref(), Some("Routes.items"));
-    }
-
-    #[test]
-    fn format_strings_with_unknown_conversions_stay_calls() {
-        assert_eq!(format_string("%.2f", &[]), None);
-        assert_eq!(format_string("%s", &[]), None);
-        assert_eq!(format_string("a%", &[]), None);
     }
 }
