@@ -236,6 +236,26 @@ fn kotlin_constants_reach_java_and_java_constants_reach_kotlin() {
 }
 
 #[test]
+fn java_calls_a_kotlin_companion_method() {
+    let dir = project(&[
+        (
+            "src/ApiClient.kt",
+            "package acme\n\nimport okhttp3.OkHttpClient\nimport okhttp3.Request\n\nclass ApiClient {\n    companion object {\n        private val http = OkHttpClient()\n\n        @JvmStatic\n        fun get(path: String) = http.newCall(Request.Builder().url(\"https://api.companion-kt.io$path\").build()).execute()\n    }\n}\n",
+        ),
+        (
+            "src/Screen.java",
+            "package acme;\n\nclass Screen {\n    void load() {\n        ApiClient.Companion.get(\"/v1/profile\");\n    }\n}\n",
+        ),
+    ]);
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    let calls = call_lines(&report);
+    assert!(
+        calls.contains(&"src/Screen.java:5 OkHttp https://api.companion-kt.io/v1/profile".to_string()),
+        "{calls:#?}"
+    );
+}
+
+#[test]
 fn lang_java_selects_java_files_only() {
     let dir = project(&[
         (

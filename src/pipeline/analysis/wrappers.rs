@@ -492,8 +492,18 @@ fn may_hold(project: &Project, file: usize, source: &str, wrapper_file: usize) -
     project.facts(file).lang != Lang::Typescript || wrapper_path.split('/').any(|segment| segment == package)
 }
 
-/// Names whose value is the type's own shared instance (`ApiService.shared`).
-const SINGLETON_NAMES: &[&str] = &["shared", "default", "instance", "current", "standard", "INSTANCE"];
+/// Names whose value is the type's own shared instance (`ApiService.shared`;
+/// from Java, a Kotlin `object`'s `Telemetry.INSTANCE` and a companion
+/// object's `ApiClient.Companion`).
+const SINGLETON_NAMES: &[&str] = &[
+    "shared",
+    "default",
+    "instance",
+    "current",
+    "standard",
+    "INSTANCE",
+    "Companion",
+];
 
 /// The declared or constructed type of a call's receiver, when the project
 /// tells: a parameter or local of the calling function, a field of the

@@ -3,6 +3,8 @@
 
 mod builtin;
 mod interop;
+#[cfg(test)]
+mod java_tests;
 
 use std::collections::BTreeMap;
 
