@@ -20,6 +20,7 @@ static final long TIMEOUT = 10;
 public Api(OkHttpClient http) { this.http = http; }
 
 public String send(String path, String... parts) {
+    String cleared = null;
     String url = HOST + path;
     return url;
 }
@@ -51,6 +52,8 @@ interface Routes {
     assert_eq!(host.value, Expr::Str("https://api.acme.io".into()));
     assert!(!binding("SECRET").expect("SECRET").exported);
     assert!(binding("TIMEOUT").expect("TIMEOUT").exported);
+    // `x = null` says nothing about what `x` holds where it is used.
+    assert!(binding("cleared").is_none());
     let this_http = binding("this.http").expect("this.http");
     assert_eq!(this_http.function.as_deref(), Some("Api.constructor"));
     assert_eq!(binding("url").expect("url").function.as_deref(), Some("Api.send"));
