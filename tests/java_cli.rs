@@ -256,6 +256,40 @@ fn java_calls_a_kotlin_companion_method() {
 }
 
 #[test]
+fn a_java_retrofit_dynamic_url_takes_the_callers_argument() {
+    let dir = project(&[(
+        "Files.java",
+        r#"import okhttp3.ResponseBody;
+import retrofit2.Call;
+import retrofit2.Retrofit;
+import retrofit2.http.GET;
+import retrofit2.http.Url;
+
+interface FilesApi {
+    @GET
+    Call<ResponseBody> download(@Url String fileUrl);
+}
+
+class Files {
+    private final FilesApi api = new Retrofit.Builder().baseUrl("https://files.retro-java.io/").build().create(FilesApi.class);
+
+    void terms() {
+        api.download("https://cdn.retro-java.io/terms.pdf");
+    }
+}
+"#,
+    )]);
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(
+        call_lines(&report),
+        [
+            "Files.java:13 Retrofit https://files.retro-java.io/",
+            "Files.java:16 Retrofit https://cdn.retro-java.io/terms.pdf",
+        ]
+    );
+}
+
+#[test]
 fn lang_java_selects_java_files_only() {
     let dir = project(&[
         (

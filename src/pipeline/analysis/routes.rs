@@ -80,8 +80,7 @@ pub fn route_data(
     }
     // Annotations without arguments (`@Body order: NewOrder`, Java `@Body
     // NewOrder order`) are no calls: read from the method's lines, as
-    // `dynamic_url` is. The parameter is the first of the next few words
-    // that names one (Java writes the type first).
+    // `dynamic_url` is (see `annotated_param`).
     if let Some(f) = facts.functions.iter().find(|f| f.name == function) {
         let text = method_text(facts, f);
         for annotation in &framework.data_params {
@@ -89,13 +88,7 @@ pub fn route_data(
             let mut rest = text.as_str();
             while let Some(at) = rest.find(&marker) {
                 rest = &rest[at + marker.len()..];
-                let Some(name) = rest
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .filter(|w| !w.is_empty())
-                    .take(3)
-                    .find(|w| f.params.iter().any(|p| p.name == *w))
-                    .map(str::to_string)
-                else {
+                let Some(name) = annotated_param(rest, &f.params) else {
                     continue;
                 };
                 // A body of one of the project's types sends its fields
@@ -369,10 +362,9 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
     for function in &facts.functions {
         let text = method_text(facts, function);
         let Some(at) = text.find(&marker) else { continue };
-        let name: String = text[at + marker.len()..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let Some(name) = annotated_param(&text[at + marker.len()..], &function.params) else {
+            continue;
+        };
         let Some(index) = function.params.iter().position(|p| p.name == name) else {
             continue;
         };
@@ -388,6 +380,19 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
         out.push(wrapper);
     }
     out
+}
+
+/// The parameter an annotation without arguments marks, read from the text
+/// after it: the first of the next few words that names a parameter
+/// (`@Url url: String` in Kotlin, `@Url String url` in Java, which writes
+/// the type first).
+fn annotated_param(after: &str, params: &[crate::model::Param]) -> Option<String> {
+    after
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .find(|w| params.iter().any(|p| p.name == *w))
+        .map(str::to_string)
 }
 
 /// The first lines of a method, joined: where its parameter annotations
