@@ -94,7 +94,7 @@ fn main() {
     }
     code.push_str("];\n\n");
 
-    for lang in ["typescript", "swift", "kotlin"] {
+    for lang in ["typescript", "swift", "kotlin", "java"] {
         let _ = writeln!(
             code,
             "pub const QUERIES_{}: &[(&str, &str)] = &[",
@@ -113,7 +113,7 @@ fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=rules/tests");
     println!("cargo:rerun-if-changed=queries");
-    for lang in ["typescript", "swift", "kotlin"] {
+    for lang in ["typescript", "swift", "kotlin", "java"] {
         println!("cargo:rerun-if-changed=queries/{lang}");
     }
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");

@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn fuzz_regressions_replay() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
-        let targets: [Target; 5] = [
+        let targets: [Target; 6] = [
             ("analyse_typescript", &|d| {
                 analyse_one("example.ts", Grammar::TypeScript, d)
             }),
@@ -93,6 +93,7 @@ mod tests {
             ("analyse_kotlin", &|d| {
                 analyse_one("Example.kt", Grammar::Kotlin, d)
             }),
+            ("analyse_java", &|d| analyse_one("Example.java", Grammar::Java, d)),
             ("load_rules_and_config", &load_rule_and_config),
             ("load_report", &load_report),
         ];

@@ -8,6 +8,7 @@ mod data_sent_cli;
 mod diff_cli;
 mod gate_cli;
 mod hostile;
+mod java_cli;
 mod kotlin_cli;
 mod layers;
 mod precision_cli;

@@ -14,6 +14,7 @@ pub enum Lang {
     Swift,
     #[serde(alias = "kt")]
     Kotlin,
+    Java,
 }
 
 /// The grammar variant a file is parsed with.
@@ -23,16 +24,18 @@ pub enum Grammar {
     Tsx,
     Swift,
     Kotlin,
+    Java,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::Typescript, Lang::Swift, Lang::Kotlin];
+    pub const ALL: [Lang; 4] = [Lang::Typescript, Lang::Swift, Lang::Kotlin, Lang::Java];
 
     pub fn name(self) -> &'static str {
         match self {
             Lang::Typescript => "typescript",
             Lang::Swift => "swift",
             Lang::Kotlin => "kotlin",
+            Lang::Java => "java",
         }
     }
 
@@ -41,6 +44,7 @@ impl Lang {
             "ts" | "typescript" | "js" | "javascript" | "tsx" | "jsx" => Some(Lang::Typescript),
             "swift" => Some(Lang::Swift),
             "kotlin" | "kt" | "kts" => Some(Lang::Kotlin),
+            "java" => Some(Lang::Java),
             _ => None,
         }
     }
@@ -50,11 +54,34 @@ impl Lang {
             Lang::Typescript => &[Grammar::TypeScript, Grammar::Tsx],
             Lang::Swift => &[Grammar::Swift],
             Lang::Kotlin => &[Grammar::Kotlin],
+            Lang::Java => &[Grammar::Java],
         }
+    }
+
+    /// True for the languages compiled for the JVM (Kotlin, Java): one
+    /// module mixes them freely, calling each other's classes and
+    /// constants, and they share the JVM's network libraries.
+    pub fn is_jvm(self) -> bool {
+        matches!(self, Lang::Kotlin | Lang::Java)
+    }
+
+    /// Can code in `self` call functions and read constants declared in
+    /// `other` within one project? Same language, or both on the JVM.
+    pub fn interoperates(self, other: Lang) -> bool {
+        self == other || (self.is_jvm() && other.is_jvm())
     }
 }
 
 impl Grammar {
+    /// Every grammar, in the order of their parsers and compiled queries.
+    pub const ALL: [Grammar; 5] = [
+        Grammar::TypeScript,
+        Grammar::Tsx,
+        Grammar::Swift,
+        Grammar::Kotlin,
+        Grammar::Java,
+    ];
+
     /// A short stable name, part of facts-cache entry names.
     pub fn cache_tag(self) -> &'static str {
         match self {
@@ -62,6 +89,7 @@ impl Grammar {
             Grammar::Tsx => "tsx",
             Grammar::Swift => "swift",
             Grammar::Kotlin => "kt",
+            Grammar::Java => "java",
         }
     }
 
@@ -74,6 +102,7 @@ impl Grammar {
             "tsx" | "jsx" | "js" | "mjs" | "cjs" => Grammar::Tsx,
             "swift" => Grammar::Swift,
             "kt" | "kts" => Grammar::Kotlin,
+            "java" => Grammar::Java,
             _ => return None,
         })
     }
@@ -85,6 +114,7 @@ impl Grammar {
             Grammar::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Grammar::Swift => tree_sitter_swift::LANGUAGE.into(),
             Grammar::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+            Grammar::Java => tree_sitter_java::LANGUAGE.into(),
         }
     }
 
@@ -93,6 +123,7 @@ impl Grammar {
             Grammar::TypeScript | Grammar::Tsx => Lang::Typescript,
             Grammar::Swift => Lang::Swift,
             Grammar::Kotlin => Lang::Kotlin,
+            Grammar::Java => Lang::Java,
         }
     }
 }
@@ -114,5 +145,19 @@ mod tests {
         assert_eq!(Grammar::for_path(Path::new("x.JS")), Some(Grammar::Tsx));
         assert_eq!(Grammar::for_path(Path::new("x.Ts")), Some(Grammar::TypeScript));
         assert_eq!(Grammar::for_path(Path::new("A.SWIFT")), Some(Grammar::Swift));
+        assert_eq!(
+            Grammar::for_path(Path::new("app/src/main/java/a/Http.java")),
+            Some(Grammar::Java)
+        );
+    }
+
+    #[test]
+    fn kotlin_and_java_interoperate() {
+        assert_eq!(Lang::parse_name("Java"), Some(Lang::Java));
+        assert!(Lang::Kotlin.interoperates(Lang::Java));
+        assert!(Lang::Java.interoperates(Lang::Kotlin));
+        assert!(Lang::Java.interoperates(Lang::Java));
+        assert!(!Lang::Java.interoperates(Lang::Swift));
+        assert!(!Lang::Typescript.interoperates(Lang::Kotlin));
     }
 }

@@ -318,6 +318,7 @@ mod tests {
             let id = content_id(format!("{n}").as_bytes()).expect("hash");
             assert_eq!(store.get(&id, Grammar::Swift), None);
             assert_eq!(store.get(&id, Grammar::Kotlin), None);
+            assert_eq!(store.get(&id, Grammar::Java), None);
             store.learn(&id, Grammar::Swift, Verdict::NoTrigger(vec![n as u32]));
             store.flush();
             assert!(segments() < MAX_SEGMENTS, "{} segments after run {n}", segments());

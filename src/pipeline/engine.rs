@@ -62,8 +62,8 @@ impl Outcome {
 /// processing needs, shared by the disk scan and in-memory sources (`diff`).
 pub struct Engine {
     /// Per grammar, compiled on first use: a TypeScript-only repository
-    /// never pays for compiling the Swift and Kotlin queries.
-    queries: [LazyQueries; 4],
+    /// never pays for compiling the Swift, Kotlin and Java queries.
+    queries: [LazyQueries; Grammar::ALL.len()],
     prefilter: Prefilter,
     /// Names of network APIs, for the prefilter's second phase.
     sink_words: Prefilter,
@@ -103,13 +103,11 @@ impl LazyQueries {
     }
 }
 
-const GRAMMARS: [Grammar; 4] = [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin];
-
 impl Engine {
     /// An engine without a facts cache. User rule queries are checked here,
     /// so a broken rule is reported before any file is read.
     pub fn new(rules: &RuleSet, prefilter: bool) -> Result<Self, EngineError> {
-        let queries = GRAMMARS.map(|grammar| LazyQueries {
+        let queries = Grammar::ALL.map(|grammar| LazyQueries {
             grammar,
             rules: rules
                 .rules
@@ -328,8 +326,8 @@ fn imported_names(files: &[&ParsedFile]) -> Vec<String> {
 }
 
 /// Parses and extracts one file's facts. The tree is dropped on return.
-/// Invalid UTF-8 is decoded lossily (U+FFFD), as a JavaScript, Swift or
-/// Kotlin runtime reads it, so a stray byte cannot hide a literal; valid
+/// Invalid UTF-8 is decoded lossily (U+FFFD), as a JavaScript, Swift,
+/// Kotlin or Java runtime reads it, so a stray byte cannot hide a literal; valid
 /// files are not copied.
 pub fn analyse_source(
     rel: &str,

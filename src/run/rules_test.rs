@@ -337,6 +337,7 @@ impl<'a> Runner<'a> {
                 Lang::Typescript => "example.ts",
                 Lang::Swift => "Example.swift",
                 Lang::Kotlin => "Example.kt",
+                Lang::Java => "Example.java",
             }
             .to_string()
         });
@@ -544,8 +545,13 @@ mod tests {
         let apis = sinks
             .sinks
             .iter()
-            .map(|s| (s.lang, s.api.clone()))
-            .chain(sinks.clients.iter().map(|c| (c.lang, c.api.clone())));
+            .flat_map(|s| s.lang.iter().map(|lang| (lang, s.api.clone())))
+            .chain(
+                sinks
+                    .clients
+                    .iter()
+                    .flat_map(|c| c.lang.iter().map(|lang| (lang, c.api.clone()))),
+            );
         let missing: std::collections::BTreeSet<String> = apis
             .filter(|(lang, api)| !found.iter().any(|(l, a)| l == lang && a == api))
             .map(|(lang, api)| format!("{} {api}", lang.name()))

@@ -397,6 +397,7 @@ mod tests {
                 "SwiftUI AsyncImage",
                 "URLRequest",
                 "URLSession",
+                "Volley",
                 "XMLHttpRequest",
                 "axios",
                 "expo-file-system",
@@ -429,6 +430,11 @@ mod tests {
         assert_eq!(sinks.default_export_name(Lang::Typescript, "axios"), None);
         assert_eq!(sinks.redirect_delegates(Lang::Swift).count(), 1);
         let retrofit = sinks.frameworks(Lang::Kotlin).next().expect("Retrofit");
+        // One JVM entry serves both languages.
+        assert_eq!(
+            sinks.frameworks(Lang::Java).next().map(|f| &f.lang),
+            Some(&retrofit.lang)
+        );
         assert_eq!(retrofit.api, "Retrofit");
         assert!(retrofit.imported_by(&["retrofit2.http.GET".to_string()]));
         assert!(retrofit.sets_base_url("Retrofit.Builder().baseUrl"));

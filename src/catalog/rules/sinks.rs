@@ -15,6 +15,69 @@ use crate::model::Lang;
 use crate::model::SinkKind;
 use crate::model::{CallExpr, Expr};
 
+/// The languages a catalog entry applies to: `lang: kotlin`, or a list
+/// (`lang: [kotlin, java]`) for the libraries that several languages call
+/// the same way, so the JVM's network APIs are one catalog for Kotlin and
+/// Java rather than two copies that drift apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Langs(Vec<Lang>);
+
+impl Langs {
+    pub fn contains(&self, lang: Lang) -> bool {
+        self.0.contains(&lang)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Lang> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl From<Lang> for Langs {
+    fn from(lang: Lang) -> Langs {
+        Langs(vec![lang])
+    }
+}
+
+impl Serialize for Langs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => one.serialize(serializer),
+            many => many.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Langs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Langs;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a language (`kotlin`) or a list of languages (`[kotlin, java]`)")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Langs, E> {
+                Lang::deserialize(serde::de::value::StrDeserializer::<E>::new(name)).map(Langs::from)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Langs, A::Error> {
+                let mut langs = Vec::new();
+                while let Some(lang) = seq.next_element::<Lang>()? {
+                    if !langs.contains(&lang) {
+                        langs.push(lang);
+                    }
+                }
+                if langs.is_empty() {
+                    return Err(serde::de::Error::invalid_length(0, &self));
+                }
+                Ok(Langs(langs))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// Which argument holds the URL: by Swift/Kotlin label, else by index; when
 /// the argument is an options object, its `field` (or `host_field` plus
 /// `path_field`) holds it.
@@ -48,7 +111,7 @@ pub struct UrlSpec {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SinkSpec {
-    pub lang: Lang,
+    pub lang: Langs,
     /// Display name of the API (`fetch`, `axios`, `URLSession`).
     pub api: String,
     pub kind: SinkKind,
@@ -113,7 +176,7 @@ pub struct SinkSpec {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientFactory {
-    pub lang: Lang,
+    pub lang: Langs,
     pub api: String,
     pub kind: SinkKind,
     pub factories: Vec<String>,
@@ -144,7 +207,7 @@ pub struct ClientFactory {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientPackage {
-    pub lang: Lang,
+    pub lang: Langs,
     pub kind: SinkKind,
     /// Package names; `*` matches any run of characters (`*-http-client`,
     /// `@*/sdk`).
@@ -184,7 +247,7 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DefaultExport {
-    pub lang: Lang,
+    pub lang: Langs,
     pub package: String,
     /// The name the sink catalog's callees use for the default export.
     pub name: String,
@@ -197,7 +260,7 @@ pub struct DefaultExport {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedirectDelegate {
-    pub lang: Lang,
+    pub lang: Langs,
     /// The API named in results (`URLSession`).
     pub api: String,
     /// A word of the method's signature that marks it (looked for in its
@@ -215,7 +278,7 @@ pub struct RedirectDelegate {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
-    pub lang: Lang,
+    pub lang: Langs,
     pub api: String,
     pub kind: SinkKind,
     /// The file must import one of these modules (`retrofit2*`).
@@ -363,14 +426,18 @@ impl SinkIndex {
     fn new(sinks: &[SinkSpec]) -> SinkIndex {
         let mut index = SinkIndex::default();
         for (i, sink) in sinks.iter().enumerate() {
-            for pattern in &sink.callees {
+            for (pattern, lang) in sink
+                .callees
+                .iter()
+                .flat_map(|p| sink.lang.iter().map(move |l| (p, l)))
+            {
                 let last = last_segment(pattern);
                 let list = if last == "*" {
-                    index.any_last.entry(sink.lang).or_default()
+                    index.any_last.entry(lang).or_default()
                 } else {
                     index
                         .by_last
-                        .entry(sink.lang)
+                        .entry(lang)
                         .or_default()
                         .entry(last.to_string())
                         .or_default()
@@ -434,17 +501,19 @@ impl SinkCatalog {
     pub fn default_export_name(&self, lang: Lang, package: &str) -> Option<&str> {
         self.default_exports
             .iter()
-            .find(|d| d.lang == lang && d.package == package)
+            .find(|d| d.lang.contains(lang) && d.package == package)
             .map(|d| d.name.as_str())
     }
 
     /// The redirect delegates and frameworks of one language.
     pub fn redirect_delegates(&self, lang: Lang) -> impl Iterator<Item = &RedirectDelegate> {
-        self.redirect_delegates.iter().filter(move |d| d.lang == lang)
+        self.redirect_delegates
+            .iter()
+            .filter(move |d| d.lang.contains(lang))
     }
 
     pub fn frameworks(&self, lang: Lang) -> impl Iterator<Item = &Framework> {
-        self.frameworks.iter().filter(move |f| f.lang == lang)
+        self.frameworks.iter().filter(move |f| f.lang.contains(lang))
     }
 
     /// The first sink matching a call, given the file's imported modules.
@@ -458,7 +527,7 @@ impl SinkCatalog {
         let index = self.index.get_or_init(|| SinkIndex::new(&self.sinks));
         let candidates = index.candidates(lang, callee);
         candidates.into_iter().map(|i| &self.sinks[i]).find(|s| {
-            s.lang == lang
+            s.lang.contains(lang)
                 && s.callees.iter().any(|p| path_matches(p, callee))
                 && imports_ok(&s.imports, imports)
                 && s.method_arg.is_none_or(|i| is_http_method(call.arg(None, i)))
@@ -479,7 +548,7 @@ impl SinkCatalog {
     pub fn client_package(&self, lang: Lang, package: &str) -> Option<&ClientPackage> {
         self.client_packages
             .iter()
-            .find(|c| c.lang == lang && c.matches(package))
+            .find(|c| c.lang.contains(lang) && c.matches(package))
     }
 
     pub fn match_factory<'a>(
@@ -489,7 +558,7 @@ impl SinkCatalog {
         imports: &[String],
     ) -> Option<&'a ClientFactory> {
         self.clients.iter().find(|c| {
-            c.lang == lang
+            c.lang.contains(lang)
                 && c.factories.iter().any(|p| path_matches(p, callee))
                 && imports_ok(&c.imports, imports)
         })
@@ -519,10 +588,12 @@ impl SinkCatalog {
                 .find(|seg| *seg != "*" && *seg != "**" && !seg.is_empty())
                 .map(|w| w.trim_end_matches("()").to_string())
         };
-        let imported = |lang: Lang, imports: &[String]| -> Vec<String> {
+        let imported = |langs: &Langs, imports: &[String]| -> Vec<String> {
             let stems = imports.iter().map(|i| i.trim_end_matches('*').to_string());
             if strong_only {
-                stems.flat_map(|stem| import_shapes(lang, &stem)).collect()
+                stems
+                    .flat_map(|stem| langs.iter().flat_map(move |lang| import_shapes(lang, &stem)))
+                    .collect()
             } else {
                 stems.collect()
             }
@@ -539,7 +610,7 @@ impl SinkCatalog {
                 words.extend(sink.triggers.iter().cloned());
                 words.extend(weak(&sink.weak_triggers));
             } else if !sink.imports.is_empty() {
-                words.extend(imported(sink.lang, &sink.imports));
+                words.extend(imported(&sink.lang, &sink.imports));
             } else {
                 words.extend(sink.callees.iter().filter_map(first_segment));
             }
@@ -554,7 +625,7 @@ impl SinkCatalog {
                         .filter(|w| !strong_only || !client.weak_triggers.contains(w)),
                 );
             }
-            words.extend(imported(client.lang, &client.imports));
+            words.extend(imported(&client.lang, &client.imports));
         }
         // A client package is imported by name: the longest literal part
         // of each pattern (`http-client` of `*-http-client`, `sdk` of
@@ -569,7 +640,11 @@ impl SinkCatalog {
                     .filter(|part| !part.is_empty())
                     .map(String::from);
                 match longest {
-                    Some(_) if strong_only && !p.contains('*') => import_shapes(package.lang, p),
+                    Some(_) if strong_only && !p.contains('*') => package
+                        .lang
+                        .iter()
+                        .flat_map(|lang| import_shapes(lang, p))
+                        .collect(),
                     Some(word) => vec![word],
                     None => Vec::new(),
                 }
@@ -647,6 +722,51 @@ mod tests {
         assert!(!path_matches("**.dataTask", "URLSession.shared.mydataTask"));
         assert!(path_matches("**.*", "a.b"));
         assert!(path_matches("http.*", "http.get"));
+    }
+
+    #[test]
+    fn an_entry_names_one_language_or_several() {
+        let one: SinkCatalog =
+            serde_yaml::from_str("sinks:\n  - { lang: kotlin, api: A, kind: http, callees: [a] }\n")
+                .expect("one");
+        assert!(one.sinks[0].lang.contains(Lang::Kotlin) && !one.sinks[0].lang.contains(Lang::Java));
+        let two: SinkCatalog = serde_yaml::from_str(
+            "sinks:\n  - { lang: [kotlin, java, kotlin], api: A, kind: http, callees: [a] }\n",
+        )
+        .expect("two");
+        assert_eq!(
+            two.sinks[0].lang.iter().collect::<Vec<_>>(),
+            [Lang::Kotlin, Lang::Java]
+        );
+        assert_eq!(
+            serde_yaml::to_string(&two.sinks[0].lang)
+                .expect("serialises")
+                .trim(),
+            "- kotlin\n- java"
+        );
+        for bad in ["[]", "cobol", "[kotlin, cobol]", "3"] {
+            let text = format!("sinks:\n  - {{ lang: {bad}, api: A, kind: http, callees: [a] }}\n");
+            assert!(serde_yaml::from_str::<SinkCatalog>(&text).is_err(), "{bad}");
+        }
+        let rules = crate::catalog::rules::RuleSet::builtin().expect("built-in rules load");
+        let call = CallExpr {
+            callee: Expr::Member(Box::new(Expr::Ident("client".into())), "newCall".into()),
+            args: vec![crate::model::Arg {
+                label: None,
+                value: Expr::Ident("request".into()),
+            }],
+            is_new: false,
+            has_closure: false,
+        };
+        let imports = ["okhttp3.OkHttpClient".to_string()];
+        for lang in [Lang::Kotlin, Lang::Java] {
+            let sink = rules.sinks.match_call(lang, "client.newCall", &call, &imports);
+            assert_eq!(sink.map(|s| s.api.as_str()), Some("OkHttp"), "{lang:?}");
+        }
+        assert!(rules
+            .sinks
+            .match_call(Lang::Swift, "client.newCall", &call, &imports)
+            .is_none());
     }
 
     #[test]

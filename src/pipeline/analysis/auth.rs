@@ -68,7 +68,7 @@ pub fn client_hook_auth(project: &Project, framework: &Framework) -> Option<Stri
     for fi in 0..index.len() {
         let summary = &index.file(fi).summary;
         let imports: Vec<String> = summary.imports.iter().map(|i| i.source.clone()).collect();
-        if summary.lang != framework.lang || !hooks.imported_by(&imports) {
+        if !framework.lang.contains(summary.lang) || !hooks.imported_by(&imports) {
             continue;
         }
         let facts = index.file(fi).facts();

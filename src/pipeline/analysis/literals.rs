@@ -220,7 +220,7 @@ fn positional_destination(project: &Project, file: usize, calls: &[&CallSite], l
         // A project function taking a URL-named parameter at this position.
         return project
             .functions_named(last)
-            .filter(|(fi, _)| project.facts(*fi).lang == facts.lang)
+            .filter(|(fi, _)| project.facts(*fi).lang.interoperates(facts.lang))
             .any(|(_, f)| f.params.get(index).is_some_and(|p| is_destination_name(&p.name)));
     };
     if class.as_deref().is_some_and(is_value_or_message_type) {
@@ -255,7 +255,9 @@ fn constructor_param<'p>(project: &'p Project, lang: Lang, class: &str, index: u
     let nested = format!(".{own}");
     project
         .functions_named(ctor)
-        .filter(|(fi, f)| project.facts(*fi).lang == lang && (f.name == own || f.name.ends_with(&nested)))
+        .filter(|(fi, f)| {
+            project.facts(*fi).lang.interoperates(lang) && (f.name == own || f.name.ends_with(&nested))
+        })
         .find_map(|(_, f)| f.params.get(index))
         .map(|p| p.name.as_str())
 }
@@ -274,8 +276,8 @@ fn class_name(callee: &str) -> String {
 }
 
 /// The superclass of `class` as its declaration in this file names it:
-/// `class Api extends Domain_1.default {` (TypeScript/JavaScript), `class
-/// Api: Domain {` (Swift). Read from the source lines, which is what the
+/// `class Api extends Domain_1.default {` (TypeScript/JavaScript, Java),
+/// `class Api: Domain {` (Swift). Read from the source lines, which is what the
 /// facts keep of a class header.
 fn superclass(facts: &FileFacts, class: &str) -> Option<String> {
     let header = format!("class {class}");
@@ -286,7 +288,7 @@ fn superclass(facts: &FileFacts, class: &str) -> Option<String> {
             return None;
         }
         let after = match facts.lang {
-            Lang::Typescript => &rest[rest.find(" extends ")? + " extends ".len()..],
+            Lang::Typescript | Lang::Java => &rest[rest.find(" extends ")? + " extends ".len()..],
             Lang::Swift => rest.split_once(':')?.1,
             // Kotlin names its superclass by a constructor call, a call of its own.
             Lang::Kotlin => return None,

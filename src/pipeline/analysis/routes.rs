@@ -78,8 +78,9 @@ pub fn route_data(
             keys.push((key, param));
         }
     }
-    // Annotations without arguments (`@Body order: NewOrder`) are no calls:
-    // read from the method's lines, as `dynamic_url` is.
+    // Annotations without arguments (`@Body order: NewOrder`, Java `@Body
+    // NewOrder order`) are no calls: read from the method's lines, as
+    // `dynamic_url` is (see `annotated_param`).
     if let Some(f) = facts.functions.iter().find(|f| f.name == function) {
         let text = method_text(facts, f);
         for annotation in &framework.data_params {
@@ -87,13 +88,9 @@ pub fn route_data(
             let mut rest = text.as_str();
             while let Some(at) = rest.find(&marker) {
                 rest = &rest[at + marker.len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !f.params.iter().any(|p| p.name == name) {
+                let Some(name) = annotated_param(rest, &f.params) else {
                     continue;
-                }
+                };
                 // A body of one of the project's types sends its fields
                 // (`@Body order: NewOrder`, `data class NewOrder(val note:
                 // String)`).
@@ -129,7 +126,7 @@ fn find_base_url(index: &ProjectIndex, framework: &Framework) -> Option<Value> {
     for fi in 0..index.len() {
         let summary = &index.file(fi).summary;
         let imports: Vec<String> = summary.imports.iter().map(|i| i.source.clone()).collect();
-        if summary.lang != framework.lang || !framework.imported_by(&imports) {
+        if !framework.lang.contains(summary.lang) || !framework.imported_by(&imports) {
             continue;
         }
         let facts = index.file(fi).facts();
@@ -161,7 +158,7 @@ pub fn route_sites<'p>(
     let framework = &frameworks[fi];
     let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
-    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+    if !framework.lang.contains(facts.lang) || !framework.imported_by(&imports) {
         return Vec::new();
     }
     let routes: Vec<_> = facts
@@ -234,7 +231,7 @@ pub fn may_define_routes(summary: &crate::model::FileFacts, rules: &RuleSet) -> 
         .sinks
         .frameworks
         .iter()
-        .any(|f| f.lang == summary.lang && f.imported_by(&imports))
+        .any(|f| f.lang.contains(summary.lang) && f.imported_by(&imports))
 }
 
 /// The interface methods of every framework route in `file`, as wrappers
@@ -357,7 +354,7 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
     };
     let facts = project.facts(file);
     let imports: Vec<String> = facts.imports.iter().map(|i| i.source.clone()).collect();
-    if facts.lang != framework.lang || !framework.imported_by(&imports) {
+    if !framework.lang.contains(facts.lang) || !framework.imported_by(&imports) {
         return Vec::new();
     }
     let marker = format!("@{annotation} ");
@@ -365,10 +362,9 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
     for function in &facts.functions {
         let text = method_text(facts, function);
         let Some(at) = text.find(&marker) else { continue };
-        let name: String = text[at + marker.len()..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let Some(name) = annotated_param(&text[at + marker.len()..], &function.params) else {
+            continue;
+        };
         let Some(index) = function.params.iter().position(|p| p.name == name) else {
             continue;
         };
@@ -384,6 +380,19 @@ fn dynamic_url_methods(project: &Project, file: usize, framework: &Framework) ->
         out.push(wrapper);
     }
     out
+}
+
+/// The parameter an annotation without arguments marks, read from the text
+/// after it: the first of the next few words that names a parameter
+/// (`@Url url: String` in Kotlin, `@Url String url` in Java, which writes
+/// the type first).
+fn annotated_param(after: &str, params: &[crate::model::Param]) -> Option<String> {
+    after
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .find(|w| params.iter().any(|p| p.name == *w))
+        .map(str::to_string)
 }
 
 /// The first lines of a method, joined: where its parameter annotations

@@ -391,14 +391,14 @@ impl<'a> Scope<'a> {
     }
 
     /// A constant exported by another file. TypeScript needs an import of the
-    /// name; Swift and Kotlin see every top-level or static declaration of
-    /// the module.
+    /// name; Swift, Kotlin and Java see every top-level or static declaration
+    /// of the module (Kotlin and Java each other's too: one JVM module).
     fn lookup_exported(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
         let facts = self.facts();
         let root = name.split('.').next().unwrap_or(name);
         let visible = match facts.lang {
             Lang::Typescript => self.index().imported.contains(root),
-            Lang::Swift | Lang::Kotlin => true,
+            Lang::Swift | Lang::Kotlin | Lang::Java => true,
         };
         if !visible {
             return None;
@@ -416,9 +416,9 @@ impl<'a> Scope<'a> {
             .iter()
             .find(|(fi, _)| Some(*fi) == source_file)
             .or_else(|| {
-                candidates
-                    .iter()
-                    .find(|(fi, _)| *fi != self.file && self.project.facts(*fi).lang == facts.lang)
+                candidates.iter().find(|(fi, _)| {
+                    *fi != self.file && self.project.facts(*fi).lang.interoperates(facts.lang)
+                })
             })?;
         let binding = &self.project.parsed(fi).summary.bindings[bi];
         Some((
@@ -431,8 +431,9 @@ impl<'a> Scope<'a> {
         ))
     }
 
-    /// Kotlin `ApiConfig.BASE_URL` / Swift `Config.baseURL`: a member of an
-    /// object or companion object, exported under its bare name. Prefers the
+    /// Kotlin `ApiConfig.BASE_URL` / Swift `Config.baseURL` / Java
+    /// `ApiConfig.BASE_URL`: a member of an object, companion object or a
+    /// static field, exported under its bare name. Prefers the
     /// file that declares the type.
     fn lookup_type_member(&self, name: &str) -> Option<(&'a Expr, Scope<'a>)> {
         let facts = self.facts();
@@ -448,7 +449,7 @@ impl<'a> Scope<'a> {
         let declares = |fi: usize| self.project.parsed(fi).declares(type_name);
         let &(fi, bi) = candidates
             .iter()
-            .filter(|(fi, _)| self.project.facts(*fi).lang == facts.lang)
+            .filter(|(fi, _)| self.project.facts(*fi).lang.interoperates(facts.lang))
             .find(|(fi, _)| declares(*fi))?;
         let binding = &self.project.parsed(fi).summary.bindings[bi];
         Some((

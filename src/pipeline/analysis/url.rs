@@ -386,11 +386,91 @@ fn name_origin(name: &str) -> Origin {
     }
 }
 
+/// The URL that java.net's multi-part constructors build, as an
+/// expression: `URL(protocol, host, [port,] file)`, `URI(scheme, host,
+/// path, fragment)`, `URI(scheme, authority, path, query, fragment)` and
+/// `URI(scheme, userInfo, host, port, path, query, fragment)`. A port of
+/// `-1` (none) and `null` parts are left out.
+fn url_from_parts(class: &str, call: &CallExpr) -> Option<Expr> {
+    let arg = |i: usize| call.args.get(i).map(|a| &a.value);
+    let (scheme, host, port, path, query) = match (class, call.args.len()) {
+        ("URL", 3) => (arg(0)?, arg(1)?, None, arg(2), None),
+        ("URL", 4) => (arg(0)?, arg(1)?, arg(2), arg(3), None),
+        ("URI", 4) => (arg(0)?, arg(1)?, None, arg(2), None),
+        ("URI", 5) => (arg(0)?, arg(1)?, None, arg(2), arg(3)),
+        ("URI", 7) => (arg(0)?, arg(2)?, arg(3), arg(4), arg(5)),
+        _ => return None,
+    };
+    let is_null = |e: &Expr| matches!(e, Expr::Unknown(t) if t == "null");
+    let mut parts = vec![scheme.clone(), Expr::Str("://".into()), host.clone()];
+    if let Some(Expr::Number(n)) = port {
+        if n != "-1" {
+            parts.push(Expr::Str(format!(":{n}")));
+        }
+    }
+    if let Some(path) = path.filter(|p| !is_null(p)) {
+        parts.push(path.clone());
+    }
+    if let Some(query) = query.filter(|q| !is_null(q)) {
+        parts.push(Expr::Str("?".into()));
+        parts.push(query.clone());
+    }
+    Some(Expr::Concat(parts))
+}
+
+/// `String.format(FORMAT, a, b)` (Java, Kotlin): the format's text, written
+/// at the call or read from a constant, with each plain conversion (`%s`,
+/// `%d`, `%x`) replaced by its argument; `%%` and `%n` are text. Any other
+/// conversion (`%.2f`, `%1$s`) leaves the call unresolved.
+fn format_call(call: &CallExpr, scope: &Scope, hops: usize) -> Option<Value> {
+    let format = resolve(&call.args.first()?.value, scope, hops + 1);
+    if !format.is_literal() {
+        return None;
+    }
+    let text = format.render();
+    let mut values = Vec::new();
+    let mut lit = String::new();
+    let mut args = call.args.iter().skip(1);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            lit.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => lit.push('%'),
+            'n' => lit.push('\n'),
+            's' | 'S' | 'd' | 'x' | 'X' => {
+                if !lit.is_empty() {
+                    values.push(Value::lit(std::mem::take(&mut lit), format.origin, None));
+                }
+                values.push(resolve(&args.next()?.value, scope, hops + 1));
+            }
+            _ => return None,
+        }
+    }
+    if !lit.is_empty() {
+        values.push(Value::lit(lit, format.origin, None));
+    }
+    Some(Value::concat(values))
+}
+
 fn resolve_call(call: &CallExpr, scope: &Scope, hops: usize) -> Value {
     let callee = call.callee.path().unwrap_or_default();
     let last = callee.rsplit('.').next().unwrap_or("");
     let first_arg = call.args.first().map(|a| &a.value);
     match last {
+        // java.net `new URL(protocol, host, port, file)`, `new URI(scheme,
+        // userInfo, host, port, path, query, fragment)`: the parts of a URL.
+        "URL" | "URI" if call.args.len() >= 3 && call.args.iter().all(|a| a.label.is_none()) => {
+            match url_from_parts(last, call) {
+                Some(expr) => resolve(&expr, scope, hops + 1),
+                None => Value::hole("url", Origin::Unknown),
+            }
+        }
+        "format" if callee == "String.format" => {
+            format_call(call, scope, hops).unwrap_or_else(|| Value::hole("format", Origin::Unknown))
+        }
         // new URL(path, base) / URL(string:relativeTo:)
         "URL" | "URI" | "HttpUrl" => {
             let path = call.arg(Some("string"), 0).map(|e| resolve(e, scope, hops + 1));
@@ -604,5 +684,44 @@ mod tests {
         assert_eq!(v.render(), "https://api.x.com/v1/{model}");
         assert_eq!(v.origin, Origin::Literal);
         assert!(!v.is_literal());
+    }
+
+    #[test]
+    fn java_net_constructors_from_parts() {
+        let src = r#"import java.net.URI;
+import java.net.URL;
+class C {
+    void f(String host, String user) throws Exception {
+        URL a = new URI("https", null, host, -1, "/api/2/" + user + ".json", null, null).toURL();
+        URL b = new URL("http", "tiles.example-maps.io", 8080, "/t.png");
+        URI c = new URI("https", "auth.example-id.io", "/token", "grant=1", null);
+        URL d = new URL("https://plain.example-cdn.io/x");
+        String e = String.format(SEARCH, user, 10);
+        String f = String.format("https://%s/v1?p=100%%", host);
+        String g = String.format("%.2f", 1.0);
+    }
+    static final String SEARCH = "https://api.example-search.io/search?q=%s&count=%d";
+}
+"#;
+        let facts = crate::pipeline::extract::facts_of("C.java", src);
+        let parsed = super::super::ParsedFile::new(facts.clone());
+        let files = [&parsed];
+        let index = super::super::scope::ProjectIndex::new(&files);
+        let project = index.open(0, &facts);
+        let scope = project.scope(0, Some("C.f"));
+        let url_of = |name: &str| {
+            let binding = facts.bindings.iter().find(|b| b.name == name).expect("binding");
+            resolve(&binding.value, &scope, 0).render()
+        };
+        assert_eq!(url_of("a"), "https://{host}/api/2/{user}.json");
+        assert_eq!(url_of("b"), "http://tiles.example-maps.io:8080/t.png");
+        assert_eq!(url_of("c"), "https://auth.example-id.io/token?grant=1");
+        assert_eq!(url_of("d"), "https://plain.example-cdn.io/x");
+        assert_eq!(
+            url_of("e"),
+            "https://api.example-search.io/search?q={user}&count=10"
+        );
+        assert_eq!(url_of("f"), "https://{host}/v1?p=100%");
+        assert_eq!(url_of("g"), "{format}");
     }
 }

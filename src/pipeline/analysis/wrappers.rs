@@ -8,7 +8,7 @@
 //! the chain is recorded in `via` so a reviewer can follow it.
 //!
 //! Call sites are linked to wrappers by name and type: a bare `name(…)` call
-//! to a function of the same file or an imported name, or (Swift, Kotlin) to
+//! to a function of the same file or an imported name, or (Swift, Kotlin, Java) to
 //! a method of the caller's own object; `this.m(…)`/`self.m(…)` to a method
 //! of the caller's class, its ancestors or the classes it is composed with
 //! (see [`super::types`]); `obj.m(…)` to a method of `obj`'s declared or
@@ -382,8 +382,8 @@ fn links(project: &Project, file: usize, site: &CallSite, name: &str, wrapper: &
     if name != wrapper.simple {
         return false;
     }
-    let same_lang = project.facts(wrapper.file).lang == facts.lang;
-    if !same_lang {
+    // Kotlin and Java call each other's classes within one module.
+    if !project.facts(wrapper.file).lang.interoperates(facts.lang) {
         return false;
     }
     let types = &project.project_index().types;
@@ -426,14 +426,14 @@ fn links(project: &Project, file: usize, site: &CallSite, name: &str, wrapper: &
         Some(receiver) => {
             let Some(class) = &wrapper.class else {
                 // `Module.fn` / namespace import of a free function, or a
-                // Kotlin extension function (`client.getJson(url)`) with a
-                // name that says enough.
+                // Kotlin extension or top-level function (`client.getJson(url)`,
+                // from Java `HttpKt.getJson(url)`) with a name that says enough.
                 return facts
                     .imports
                     .iter()
                     .filter(|i| i.names.iter().any(|n| n == receiver))
                     .any(|i| may_hold(project, file, &i.source, wrapper.file))
-                    || (facts.lang == Lang::Kotlin && !is_generic_method(method));
+                    || (facts.lang.is_jvm() && !is_generic_method(method));
             };
             let receiver_last = receiver.rsplit('.').next().unwrap_or(receiver);
             if receiver_last == class || receiver_last == super::types::simple(class) {
@@ -492,8 +492,18 @@ fn may_hold(project: &Project, file: usize, source: &str, wrapper_file: usize) -
     project.facts(file).lang != Lang::Typescript || wrapper_path.split('/').any(|segment| segment == package)
 }
 
-/// Names whose value is the type's own shared instance (`ApiService.shared`).
-const SINGLETON_NAMES: &[&str] = &["shared", "default", "instance", "current", "standard", "INSTANCE"];
+/// Names whose value is the type's own shared instance (`ApiService.shared`;
+/// from Java, a Kotlin `object`'s `Telemetry.INSTANCE` and a companion
+/// object's `ApiClient.Companion`).
+const SINGLETON_NAMES: &[&str] = &[
+    "shared",
+    "default",
+    "instance",
+    "current",
+    "standard",
+    "INSTANCE",
+    "Companion",
+];
 
 /// The declared or constructed type of a call's receiver, when the project
 /// tells: a parameter or local of the calling function, a field of the

@@ -1,6 +1,6 @@
 //! The built-in `.scm` queries, embedded so an installed binary works alone.
 
-use crate::catalog::embedded::{QUERIES_KOTLIN, QUERIES_SWIFT, QUERIES_TYPESCRIPT};
+use crate::catalog::embedded::{QUERIES_JAVA, QUERIES_KOTLIN, QUERIES_SWIFT, QUERIES_TYPESCRIPT};
 use crate::model::{Grammar, Lang};
 
 /// All built-in query files of a grammar's language, concatenated. A file
@@ -11,6 +11,7 @@ pub fn builtin_query_source(grammar: Grammar) -> String {
         Lang::Typescript => QUERIES_TYPESCRIPT,
         Lang::Swift => QUERIES_SWIFT,
         Lang::Kotlin => QUERIES_KOTLIN,
+        Lang::Java => QUERIES_JAVA,
     };
     files
         .iter()
@@ -26,7 +27,7 @@ mod tests {
 
     #[test]
     fn builtin_queries_compile_for_every_grammar() {
-        for grammar in [Grammar::TypeScript, Grammar::Tsx, Grammar::Swift, Grammar::Kotlin] {
+        for grammar in Grammar::ALL {
             let source = builtin_query_source(grammar);
             if let Err(e) = tree_sitter::Query::new(&grammar.language(), &source) {
                 panic!("{grammar:?}: {e}");

@@ -3,6 +3,8 @@
 
 mod builtin;
 mod interop;
+#[cfg(test)]
+mod java_tests;
 
 use std::collections::BTreeMap;
 
@@ -376,7 +378,8 @@ pub fn extract(
 }
 
 /// The type a binding's value evidently has: `new ApiClient(…)`,
-/// `ApiClient(…)` (Swift, Kotlin), `retrofit.create(OrdersApi::class.java)`,
+/// `ApiClient(…)` (Swift, Kotlin, Java `new`), `retrofit.create(OrdersApi::class.java)`
+/// or `retrofit.create(OrdersApi.class)`,
 /// `ApiService.shared`. `this.x`/`self.x` and bindings outside functions
 /// are fields of the enclosing type (`owner` names it).
 fn inferred_type(binding: &Binding, lang: Lang, owner: impl FnOnce() -> Option<String>) -> Option<TypedName> {
@@ -390,7 +393,11 @@ fn inferred_type(binding: &Binding, lang: Lang, owner: impl FnOnce() -> Option<S
                         Expr::Unknown(t) => t.clone(),
                         other => other.path()?,
                     };
-                    let (class, _) = written.split_once("::class")?;
+                    // Kotlin `OrdersApi::class.java`, Java `OrdersApi.class`.
+                    let class = written
+                        .split_once("::class")
+                        .map(|(class, _)| class)
+                        .or_else(|| written.strip_suffix(".class"))?;
                     Some(class.to_string())
                 })
             };
@@ -584,12 +591,14 @@ impl CallNames {
     }
 }
 
-/// Lowers only call nodes (cheap check by kind name shared by the grammars).
+/// Lowers only call nodes (cheap check by the kind names of the grammars).
 fn shallow_call(syntax: &dyn crate::pipeline::lang::Syntax, node: Node, src: &[u8]) -> Expr {
     match node.kind() {
-        "call_expression" | "new_expression" | "constructor_invocation" => {
-            syntax.lower(node, src, crate::pipeline::lang::MAX_DEPTH - 2)
-        }
+        "call_expression"
+        | "new_expression"
+        | "constructor_invocation"
+        | "method_invocation"
+        | "object_creation_expression" => syntax.lower(node, src, crate::pipeline::lang::MAX_DEPTH - 2),
         _ => Expr::Unknown(String::new()),
     }
 }

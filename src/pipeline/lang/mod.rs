@@ -1,6 +1,7 @@
 //! Supported languages: file detection, grammars, per-thread parsers and the
 //! lowering of each grammar's nodes into [`crate::model::Expr`].
 
+mod java;
 mod kotlin;
 mod parents;
 mod swift;
@@ -22,13 +23,14 @@ pub fn syntax(lang: Lang) -> &'static dyn Syntax {
         Lang::Typescript => &typescript::TypeScript,
         Lang::Swift => &swift::Swift,
         Lang::Kotlin => &kotlin::Kotlin,
+        Lang::Java => &java::Java,
     }
 }
 
 thread_local! {
     /// One parser per grammar per thread: parsers are not `Sync` and are
     /// expensive enough to create that reuse matters on large repositories.
-    static PARSERS: RefCell<[Option<Parser>; 4]> = const { RefCell::new([None, None, None, None]) };
+    static PARSERS: RefCell<[Option<Parser>; Grammar::ALL.len()]> = const { RefCell::new([None, None, None, None, None]) };
 }
 
 /// Parser work allowed per file, in progress checks (tree-sitter calls the
@@ -473,6 +475,60 @@ pub fn unescape_kotlin(raw: &str) -> String {
     out
 }
 
+/// Decodes the escapes of Java string text: `\b \t \n \f \r \s \" \' \\`,
+/// octal (`\101`, at most `\377`) and `\uXXXX` (which `javac` reads before
+/// anything else, so `\u005c` is a backslash in a URL as well).
+pub fn unescape_java(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('b') => out.push('\u{8}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('f') => out.push('\u{c}'),
+            Some('s') => out.push(' '),
+            Some('u') => {
+                // `\uuuu0041` is as valid as `\u0041`.
+                while chars.peek() == Some(&'u') {
+                    chars.next();
+                }
+                match hex_digits(&mut chars, 4) {
+                    Some(unit) => out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)),
+                    None => out.push('u'),
+                }
+            }
+            Some(first @ '0'..='7') => {
+                let mut value = first.to_digit(8).unwrap_or(0);
+                let max_digits = if first <= '3' { 3 } else { 2 };
+                for _ in 1..max_digits {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            value = value * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                out.push(char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            // A line continuation in a text block: the break vanishes.
+            Some('\n') => {}
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,6 +587,8 @@ mod tests {
         assert_eq!(unescape_js(r"\xZZ\u12"), "\u{FFFD}ZZ\u{FFFD}12");
         assert_eq!(unescape_kotlin(r"\u005C"), "\\");
         assert_eq!(unescape_kotlin(r"\$"), "$");
+        assert_eq!(unescape_java(r"evil.net\u005c@a"), "evil.net\\@a");
+        assert_eq!(unescape_java(r"a\tb\101\s\\"), "a\tbA \\");
     }
 
     #[test]

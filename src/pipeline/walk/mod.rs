@@ -59,7 +59,6 @@ pub struct WalkOutput {
 /// Source languages commonly found next to TypeScript, Swift and Kotlin
 /// (native modules, backends) that egress-scan does not analyse.
 const UNSUPPORTED_LANGUAGES: &[(&str, &str)] = &[
-    ("java", "Java"),
     ("m", "Objective-C"),
     ("mm", "Objective-C++"),
     ("c", "C"),
@@ -288,7 +287,6 @@ mod tests {
 
     #[test]
     fn other_languages_are_named_by_extension() {
-        assert_eq!(unsupported_language(Path::new("a/B.java")), Some("Java"));
         assert_eq!(unsupported_language(Path::new("ios/X.mm")), Some("Objective-C++"));
         assert_eq!(unsupported_language(Path::new("x.ts")), None);
         assert_eq!(unsupported_language(Path::new("x.h")), None);

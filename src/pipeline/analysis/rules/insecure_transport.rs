@@ -1,8 +1,8 @@
 //! `egress/insecure-transport`: plaintext `http://`/`ws://` to a
 //! non-loopback host, and TLS verification turned off: `rejectUnauthorized:
 //! false`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, a Swift `URLSessionDelegate`
-//! accepting any server trust, a Kotlin trust-all `X509TrustManager` or
-//! accept-all `HostnameVerifier`.
+//! accepting any server trust, a Kotlin or Java trust-all `X509TrustManager`
+//! or accept-all `HostnameVerifier`.
 
 use super::shared::{function_at, has_label, last_segment, Finding};
 use super::FileContext;
@@ -15,7 +15,7 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
     plaintext_and_tls_options(cx, rule, out);
     match cx.facts.lang {
         Lang::Swift => trust_all_delegates(rule, cx.facts, out),
-        Lang::Kotlin => trust_all_managers(rule, cx.facts, out),
+        Lang::Kotlin | Lang::Java => trust_all_managers(rule, cx.facts, out),
         _ => {}
     }
 }
@@ -96,9 +96,12 @@ fn disables_tls(expr: &Expr, depth: usize) -> bool {
     }
 }
 
-// --- Kotlin: trust-all managers and verifiers --------------------------------
+// --- Kotlin and Java: trust-all managers and verifiers ------------------------
 
-/// Trust-all `X509TrustManager` and accept-all `HostnameVerifier`.
+/// Trust-all `X509TrustManager` and accept-all `HostnameVerifier`: a lambda
+/// answering `true` (`{ _, _ -> true }`, Java `(host, session) -> true`) or
+/// a `verify` method that does (a class or anonymous class implementing
+/// the interface).
 fn trust_all_managers(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) {
     let source_of = |span: Span| -> String {
         let end = span.end_line.min(span.line + 40);
@@ -132,6 +135,18 @@ fn trust_all_managers(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) {
             }
         }
     }
+    if facts.lines.iter().any(|l| l.contains("HostnameVerifier")) {
+        for f in &facts.functions {
+            if f.name.rsplit('.').next() == Some("verify") && body_returns_true(&source_of(f.span)) {
+                report(
+                    f.span,
+                    Some(f.name.clone()),
+                    "TLS hostname verification is disabled: the HostnameVerifier accepts every host",
+                    "accept-all-hostname-verifier",
+                );
+            }
+        }
+    }
     for site in &facts.calls {
         let last = site.callee.rsplit('.').next().unwrap_or("");
         if !matches!(
@@ -142,7 +157,7 @@ fn trust_all_managers(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) {
         }
         let accepts_all = site.call.has_closure && {
             let text: String = source_of(site.span).split_whitespace().collect();
-            text.contains("->true}")
+            text.contains("->true}") || text.contains("->true)")
         };
         let allow_all_constant = site.call.args.iter().any(|a| {
             a.value
@@ -162,18 +177,39 @@ fn trust_all_managers(rule: &Rule, facts: &FileFacts, out: &mut FileAnalysis) {
 
 /// True when a function's source has an empty body (`{}` or comments only).
 fn body_is_empty(source: &str) -> bool {
+    // `…) {}`, `…) = Unit`, `…): Unit {}`, Java `…) throws E {}`.
+    body_text(source).is_some_and(|body| matches!(body.as_str(), "{}" | "=Unit" | ":Unit{}" | ":Unit=Unit"))
+}
+
+/// True when a function's source does nothing but answer `true`.
+fn body_returns_true(source: &str) -> bool {
+    // Java `…) { return true; }`, Kotlin `…) = true`, `…): Boolean = true`,
+    // `…): Boolean { return true }`.
+    body_text(source).is_some_and(|body| {
+        matches!(
+            body.as_str(),
+            "{returntrue;}" | "=true" | ":Boolean=true" | ":Boolean{returntrue}"
+        )
+    })
+}
+
+/// A function's text after its parameter list and any Java `throws`
+/// clause, without comments or whitespace.
+fn body_text(source: &str) -> Option<String> {
     let without_comments: String = source
         .lines()
         .map(|l| l.split("//").next().unwrap_or(""))
         .collect::<Vec<_>>()
         .join(" ");
     // The body starts after the parameter list closes.
-    let Some(close) = without_comments.rfind(')') else {
-        return false;
-    };
+    let close = without_comments.rfind(')')?;
     let body: String = without_comments[close + 1..].split_whitespace().collect();
-    // `…) {}`, `…) = Unit`, `…): Unit {}`.
-    body == "{}" || body == "=Unit" || body == ":Unit{}" || body == ":Unit=Unit"
+    Some(match body.strip_prefix("throws") {
+        Some(rest) => rest
+            .find('{')
+            .map_or(body.clone(), |open| rest[open..].to_string()),
+        None => body,
+    })
 }
 
 // --- Swift: trust-all URLSession delegates ----------------------------------

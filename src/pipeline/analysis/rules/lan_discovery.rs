@@ -17,7 +17,7 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
     match cx.facts.lang {
         Lang::Typescript => typescript::check(rule, cx.project, cx.file, out),
         Lang::Swift => swift::check(rule, cx.project, cx.file, out),
-        Lang::Kotlin => kotlin::check(rule, cx.project, cx.file, out),
+        Lang::Kotlin | Lang::Java => kotlin::check(rule, cx.project, cx.file, out),
     }
 }
 

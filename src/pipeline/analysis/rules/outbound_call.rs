@@ -19,7 +19,7 @@ pub fn check(_cx: &FileContext, _rule: &Rule, _out: &mut FileAnalysis) {}
 pub fn framework_routes(cx: &FileContext, out: &mut FileAnalysis) {
     let frameworks = &cx.rules.sinks.frameworks;
     for (fi, framework) in frameworks.iter().enumerate() {
-        if framework.lang == cx.facts.lang {
+        if framework.lang.contains(cx.facts.lang) {
             routes(cx.project, cx.file, (frameworks, fi), out);
         }
     }

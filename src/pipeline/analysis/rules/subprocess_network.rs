@@ -2,7 +2,7 @@
 //! (ssh, scp, curl, wget, git clone, …), with the host when known. The
 //! argument vector decides (see [`report`]); the languages' parts find it:
 //! `child_process`, `execa`, `Bun.spawn` (TypeScript), `Process` (Swift),
-//! `ProcessBuilder`, `Runtime.exec` (Kotlin). Each such process is an
+//! `ProcessBuilder`, `Runtime.exec` (Kotlin, Java). Each such process is an
 //! outbound call of the inventory, and a URL argument an endpoint.
 
 use super::shared::Finding;
@@ -17,7 +17,7 @@ pub fn check(cx: &FileContext, rule: &Rule, out: &mut FileAnalysis) {
     match cx.facts.lang {
         Lang::Typescript => typescript::check(rule, cx.project, cx.file, out),
         Lang::Swift => swift::check(rule, cx.project, cx.file, out),
-        Lang::Kotlin => kotlin::check(rule, cx.project, cx.file, out),
+        Lang::Kotlin | Lang::Java => kotlin::check(rule, cx.project, cx.file, out),
     }
 }
 
@@ -262,7 +262,7 @@ mod swift {
     }
 }
 
-/// Kotlin: `ProcessBuilder`, `Runtime.getRuntime().exec`.
+/// Kotlin and Java: `ProcessBuilder`, `Runtime.getRuntime().exec`.
 mod kotlin {
     use crate::catalog::rules::Rule;
     use crate::model::Expr;
@@ -270,7 +270,9 @@ mod kotlin {
     use crate::pipeline::analysis::scope::Project;
     use crate::pipeline::analysis::url::resolve;
 
-    /// `ProcessBuilder("curl", url)`, `Runtime.getRuntime().exec("ssh host")`.
+    /// `ProcessBuilder("curl", url)`, `Runtime.getRuntime().exec("ssh host")`,
+    /// Java `new ProcessBuilder(Arrays.asList("git", "push", remote))` and
+    /// `exec(new String[] {"curl", url})`.
     pub fn check(rule: &Rule, project: &Project, file: usize, out: &mut FileAnalysis) {
         let facts = project.facts(file);
         for site in &facts.calls {
@@ -281,18 +283,20 @@ mod kotlin {
             if !is_spawn {
                 continue;
             }
-            // Flatten `listOf(...)`/`arrayOf(...)` and split a single command line.
+            // Flatten `listOf(...)`/`arrayOf(...)` (Java `Arrays.asList(...)`,
+            // `List.of(...)`, `new String[] {...}`) and split a single command line.
             let mut argv: Vec<String> = Vec::new();
             for arg in &site.call.args {
                 let items: Vec<&Expr> = match &arg.value {
                     Expr::Call(c)
                         if matches!(
                             c.callee.path().as_deref(),
-                            Some("listOf" | "arrayOf" | "mutableListOf")
+                            Some("listOf" | "arrayOf" | "mutableListOf" | "Arrays.asList" | "List.of")
                         ) =>
                     {
                         c.args.iter().map(|a| &a.value).collect()
                     }
+                    Expr::Array(items) => items.iter().collect(),
                     other => vec![other],
                 };
                 for item in items {
