@@ -76,11 +76,22 @@ static KOTLIN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("Kotlin declaration pattern")
 });
 
+/// Java: classes, interfaces, enums, records and annotation types, nested
+/// ones too; other files reach a Java method or constant through its
+/// class's name.
+static JAVA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|protected|static|final|abstract|sealed|non-sealed|strictfp)\s+)*)(?:class|interface|enum|record|@interface)\s+(?P<name>[A-Za-z_$][\w$]*)",
+    )
+    .expect("Java declaration pattern")
+});
+
 fn declarations(grammar: Grammar) -> &'static Regex {
     match grammar {
         Grammar::TypeScript | Grammar::Tsx => &TYPESCRIPT,
         Grammar::Swift => &SWIFT,
         Grammar::Kotlin => &KOTLIN,
+        Grammar::Java => &JAVA,
     }
 }
 
@@ -90,7 +101,7 @@ fn family(grammar: Grammar) -> u8 {
     match grammar {
         Grammar::TypeScript | Grammar::Tsx => 0,
         Grammar::Swift => 1,
-        Grammar::Kotlin => 2,
+        Grammar::Kotlin | Grammar::Java => 2,
     }
 }
 
