@@ -422,6 +422,7 @@ fn assemble(
         findings,
         calls,
         shard: None,
+        platform: None,
     };
     (report, inventory_facts)
 }

@@ -1,0 +1,249 @@
+//! An iOS/macOS `Info.plist` (XML or binary): App Transport Security
+//! (`NSAppTransportSecurity`), the Bonjour service types the app may browse
+//! or advertise (`NSBonjourServices`) and the local network usage reason.
+//!
+//! The plist crate gives values, not positions: a key's line is found by
+//! searching the text of an XML plist for `<key>…</key>`; a binary plist
+//! has no lines, so its settings are reported at line 1.
+
+use std::io::Cursor;
+
+use plist::{Dictionary, Value};
+
+/// A boolean setting and the line of its key.
+pub type Switch = Option<(bool, usize)>;
+
+/// What an `Info.plist` declares about the network.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct InfoPlist {
+    pub arbitrary_loads: Switch,
+    pub arbitrary_loads_in_web_content: Switch,
+    pub arbitrary_loads_for_media: Switch,
+    pub local_networking: Switch,
+    pub exception_domains: Vec<ExceptionDomain>,
+    pub pinned_domains: Vec<PinnedDomain>,
+    /// Sorted, once each.
+    pub bonjour_services: Vec<String>,
+    pub local_network_usage: Option<String>,
+}
+
+/// An entry of `NSExceptionDomains`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionDomain {
+    pub name: String,
+    pub line: usize,
+    pub include_subdomains: bool,
+    /// `NSExceptionAllowsInsecureHTTPLoads` (or its third-party variant).
+    pub insecure_http: Switch,
+}
+
+/// An entry of `NSPinnedDomains`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedDomain {
+    pub name: String,
+    pub line: usize,
+    pub include_subdomains: bool,
+}
+
+pub fn parse(bytes: &[u8]) -> Result<InfoPlist, String> {
+    let value = Value::from_reader(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let root = value
+        .as_dictionary()
+        .ok_or("the top-level value is not a dictionary")?;
+    let lines = KeyLines::new(bytes);
+    let mut info = InfoPlist {
+        bonjour_services: root
+            .get("NSBonjourServices")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_string)
+                    .map(|s| s.trim().to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        local_network_usage: root
+            .get("NSLocalNetworkUsageDescription")
+            .and_then(Value::as_string)
+            .map(str::to_string),
+        ..InfoPlist::default()
+    };
+    info.bonjour_services.sort();
+    info.bonjour_services.dedup();
+    let Some(ats) = root.get("NSAppTransportSecurity").and_then(Value::as_dictionary) else {
+        return Ok(info);
+    };
+    let ats_line = lines.line_of("NSAppTransportSecurity", 1);
+    let switch = |dict: &Dictionary, key: &str, after: usize| -> Switch {
+        dict.get(key)
+            .and_then(Value::as_boolean)
+            .map(|b| (b, lines.line_of(key, after)))
+    };
+    info.arbitrary_loads = switch(ats, "NSAllowsArbitraryLoads", ats_line);
+    info.arbitrary_loads_in_web_content = switch(ats, "NSAllowsArbitraryLoadsInWebContent", ats_line);
+    info.arbitrary_loads_for_media = switch(ats, "NSAllowsArbitraryLoadsForMedia", ats_line);
+    info.local_networking = switch(ats, "NSAllowsLocalNetworking", ats_line);
+    let domains = |key: &str| -> Vec<(String, usize, &Dictionary)> {
+        let Some(dict) = ats.get(key).and_then(Value::as_dictionary) else {
+            return Vec::new();
+        };
+        let at = lines.line_of(key, ats_line);
+        dict.iter()
+            .filter_map(|(name, v)| {
+                Some((
+                    name.trim().to_ascii_lowercase(),
+                    lines.line_of(name, at),
+                    v.as_dictionary()?,
+                ))
+            })
+            .collect()
+    };
+    let subdomains = |d: &Dictionary| d.get("NSIncludesSubdomains").and_then(Value::as_boolean) == Some(true);
+    info.exception_domains = domains("NSExceptionDomains")
+        .into_iter()
+        .map(|(name, line, d)| ExceptionDomain {
+            include_subdomains: subdomains(d),
+            insecure_http: switch(d, "NSExceptionAllowsInsecureHTTPLoads", line)
+                .or_else(|| switch(d, "NSThirdPartyExceptionAllowsInsecureHTTPLoads", line)),
+            name,
+            line,
+        })
+        .collect();
+    info.pinned_domains = domains("NSPinnedDomains")
+        .into_iter()
+        .map(|(name, line, d)| PinnedDomain {
+            include_subdomains: subdomains(d),
+            name,
+            line,
+        })
+        .collect();
+    Ok(info)
+}
+
+/// The lines of an XML plist's text; empty for a binary plist.
+struct KeyLines<'a> {
+    lines: Vec<&'a str>,
+}
+
+impl<'a> KeyLines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let text = if bytes.starts_with(b"bplist") {
+            ""
+        } else {
+            std::str::from_utf8(bytes).unwrap_or("")
+        };
+        KeyLines {
+            lines: text.lines().collect(),
+        }
+    }
+
+    /// The 1-based line of the first `<key>key</key>` at or after line
+    /// `after`; `after` when there is none (a binary plist: 1).
+    fn line_of(&self, key: &str, after: usize) -> usize {
+        let tag = format!("<key>{key}</key>");
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(after.saturating_sub(1))
+            .find(|(_, l)| l.contains(&tag))
+            .map_or(after, |(i, _)| i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLIST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>NSAppTransportSecurity</key>
+	<dict>
+		<key>NSAllowsArbitraryLoads</key>
+		<true/>
+		<key>NSAllowsLocalNetworking</key>
+		<false/>
+		<key>NSExceptionDomains</key>
+		<dict>
+			<key>Legacy.example.com</key>
+			<dict>
+				<key>NSIncludesSubdomains</key>
+				<true/>
+				<key>NSExceptionAllowsInsecureHTTPLoads</key>
+				<true/>
+			</dict>
+		</dict>
+		<key>NSPinnedDomains</key>
+		<dict>
+			<key>api.example.com</key>
+			<dict>
+				<key>NSPinnedLeafIdentities</key>
+				<array/>
+			</dict>
+		</dict>
+	</dict>
+	<key>NSBonjourServices</key>
+	<array>
+		<string>_printer._tcp</string>
+		<string>_airplay._tcp</string>
+	</array>
+	<key>NSLocalNetworkUsageDescription</key>
+	<string>Finds speakers on your network.</string>
+</dict>
+</plist>
+"#;
+
+    #[test]
+    fn ats_keys_with_their_lines() {
+        let info = parse(PLIST.as_bytes()).expect("parses");
+        assert_eq!(info.arbitrary_loads, Some((true, 7)));
+        assert_eq!(info.local_networking, Some((false, 9)));
+        assert_eq!(info.arbitrary_loads_in_web_content, None);
+        assert_eq!(
+            info.exception_domains,
+            vec![ExceptionDomain {
+                name: "legacy.example.com".into(),
+                line: 13,
+                include_subdomains: true,
+                insecure_http: Some((true, 17)),
+            }]
+        );
+        assert_eq!(info.pinned_domains[0].name, "api.example.com");
+        assert_eq!(info.pinned_domains[0].line, 23);
+        assert!(!info.pinned_domains[0].include_subdomains);
+        assert_eq!(info.bonjour_services, ["_airplay._tcp", "_printer._tcp"]);
+        assert_eq!(
+            info.local_network_usage.as_deref(),
+            Some("Finds speakers on your network.")
+        );
+    }
+
+    #[test]
+    fn binary_plists_are_read_at_line_one() {
+        let value = Value::from_reader(Cursor::new(PLIST.as_bytes())).expect("parses");
+        let mut binary = Vec::new();
+        value.to_writer_binary(&mut binary).expect("writes");
+        assert!(binary.starts_with(b"bplist"));
+        let info = parse(&binary).expect("parses");
+        assert_eq!(info.arbitrary_loads, Some((true, 1)));
+        assert_eq!(info.exception_domains[0].insecure_http, Some((true, 1)));
+        assert_eq!(info.bonjour_services.len(), 2);
+    }
+
+    #[test]
+    fn a_plist_without_ats_declares_nothing() {
+        let info =
+            parse(b"<plist version=\"1.0\"><dict><key>CFBundleName</key><string>X</string></dict></plist>")
+                .expect("parses");
+        assert_eq!(info, InfoPlist::default());
+    }
+
+    #[test]
+    fn malformed_plists_are_errors() {
+        assert!(parse(b"<plist><dict><key>x</key></plist>").is_err());
+        assert!(parse(b"bplist00garbage").is_err());
+        assert!(parse(b"<plist version=\"1.0\"><array/></plist>").is_err());
+        assert!(parse(b"").is_err());
+    }
+}
