@@ -8,6 +8,7 @@ use super::{cache_root, gix_root, parse_langs, threads, write_file, write_stdout
 use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
+use crate::pipeline::platform::rules as platform_rules;
 use crate::run::diff::{self, DiffReport};
 use crate::run::{merge, timings};
 
@@ -97,8 +98,8 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
         _ => None,
     };
     let rules = &match in_revision {
-        Some(files) => RuleSet::with_user_files(files)?,
-        None => RuleSet::load(args.files.rules.as_deref())?,
+        Some(files) => platform_rules::with_platform_rules(RuleSet::with_user_files(files)?)?,
+        None => platform_rules::load(args.files.rules.as_deref())?,
     };
     let config = match (args.config.as_deref(), config_rev) {
         (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,

@@ -2,10 +2,10 @@
 
 use super::args::ScanArgs;
 use super::{cache_root, display_root, parse_langs, threads, write_file, write_stdout, Outcome};
-use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::Links;
+use crate::pipeline::platform::{date, rules as platform_rules};
 use crate::pipeline::spill;
 use crate::report;
 use crate::run::{progress, scan, shard, timings};
@@ -15,8 +15,9 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     if !root.is_dir() {
         return Err(Error::Usage(format!("{} is not a directory", root.display())));
     }
-    let config = Config::discover(root, args.config.as_deref())?;
-    let rules = RuleSet::load(args.files.rules.as_deref())?;
+    let mut config = Config::discover(root, args.config.as_deref())?;
+    config.as_of = as_of(args.as_of.as_deref(), config.as_of.take())?;
+    let rules = platform_rules::load(args.files.rules.as_deref())?;
     let config_name = args
         .config
         .as_deref()
@@ -74,4 +75,17 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
         None => report.failing(level),
     });
     Ok(Outcome::gate(failing))
+}
+
+/// The as-of date: `--as-of`, else the config's `as_of`, checked.
+fn as_of(flag: Option<&str>, configured: Option<String>) -> Result<Option<String>, Error> {
+    match (flag, configured) {
+        (Some(flag), _) => date::parse(flag)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("--as-of: {e}"))),
+        (None, Some(configured)) => date::parse(&configured)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("`as_of` in the config: {e}"))),
+        (None, None) => Ok(None),
+    }
 }

@@ -81,8 +81,10 @@ impl FileText {
                 trimmed.truncate(end);
             }
             if line.contains("egress-scan: ignore[") {
+                // An XML comment closes with `-->`, not part of the reason.
+                let comment = line.trim_end().trim_end_matches("-->");
                 out.suppressions
-                    .extend(crate::pipeline::extract::parse_suppressions(line, i + 1));
+                    .extend(crate::pipeline::extract::parse_suppressions(comment, i + 1));
             }
             out.lines.push(trimmed);
         }
