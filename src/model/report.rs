@@ -98,6 +98,21 @@ impl PlatformFileStats {
     pub fn is_empty(&self) -> bool {
         *self == PlatformFileStats::default()
     }
+
+    /// `malformed: ios/App/Info.plist; 1 too large`: the configuration
+    /// files whose settings are missing, or `None`.
+    pub fn gaps(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.malformed.is_empty() {
+            parts.push(format!("malformed: {}", self.malformed.join(", ")));
+        }
+        for (n, why) in [(self.too_large, "too large"), (self.unreadable, "unreadable")] {
+            if n > 0 {
+                parts.push(format!("{n} {why}"));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 impl Stats {
