@@ -68,12 +68,12 @@ fn summary(t: &AppTarget) -> Vec<String> {
                     t.target_sdk.unwrap_or_default()
                 ));
             } else {
-                out.push("cleartext blocked app-wide".into());
+                out.push("cleartext blocked by default".into());
             }
         }
         TargetPlatform::Apple => match arbitrary_loads(t) {
             Some(fact) => out.push(format!("ATS: arbitrary loads allowed ({})", fact_links(&[fact]))),
-            None => out.push("ATS: HTTPS required".into()),
+            None => out.push("ATS: HTTPS required by default".into()),
         },
     }
     let domains: Vec<&PolicyFact> = release.iter().copied().filter(|f| f.domain.is_some()).collect();
@@ -182,7 +182,7 @@ pub(super) fn section(out: &mut String, report: &Report) {
         };
         let _ = writeln!(out, "| Pinned domains | {pins} |");
         if t.platform == TargetPlatform::Apple {
-            let _ = writeln!(out, "| Bonjour services | {} |", bonjour(report, t));
+            let _ = writeln!(out, "| Bonjour services | {} |", bonjour(report, platform, t));
             let usage = t
                 .local_network_usage
                 .as_deref()
@@ -241,14 +241,23 @@ fn declarations(facts: &[PolicyFact], verbs: (&str, &str)) -> String {
 
 /// The declared service types joined with those the code browses or
 /// advertises (`dns-sd:` calls): iOS 14 and later refuse undeclared ones.
-fn bonjour(report: &Report, t: &AppTarget) -> String {
+fn bonjour(report: &Report, platform: &PlatformConfig, t: &AppTarget) -> String {
     let used: BTreeSet<&str> = report
         .calls
         .iter()
-        .filter(|c| targets_for(std::slice::from_ref(t), &c.file).len() == 1)
+        .filter(|c| {
+            targets_for(&platform.targets, &c.file)
+                .iter()
+                .any(|x| std::ptr::eq(*x, t))
+        })
         .filter_map(|c| c.url.as_deref()?.strip_prefix("dns-sd:"))
+        .map(|s| s.trim_end_matches('.'))
         .collect();
-    let declared: BTreeSet<&str> = t.bonjour_services.iter().map(String::as_str).collect();
+    let declared: BTreeSet<&str> = t
+        .bonjour_services
+        .iter()
+        .map(|s| s.trim_end_matches('.'))
+        .collect();
     if used.is_empty() && declared.is_empty() {
         return "none".into();
     }
