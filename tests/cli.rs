@@ -10,6 +10,7 @@ mod gate_cli;
 mod hostile;
 mod kotlin_cli;
 mod layers;
+mod platform_cli;
 mod precision_cli;
 mod prefilter_cli;
 mod reliability;

@@ -67,6 +67,12 @@ fn summary(t: &AppTarget) -> Vec<String> {
                     "cleartext allowed by default (`targetSdkVersion` {})",
                     t.target_sdk.unwrap_or_default()
                 ));
+            } else if let Some(fact) = t
+                .cleartext
+                .iter()
+                .find(|f| !f.debug_only && !f.allowed && f.domain.is_none())
+            {
+                out.push(format!("cleartext blocked app-wide ({})", fact_links(&[fact])));
             } else {
                 out.push("cleartext blocked by default".into());
             }
