@@ -98,8 +98,8 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
         _ => None,
     };
     let rules = &match in_revision {
-        Some(files) => platform_rules::with_platform_rules(RuleSet::with_user_files(files)?)?,
-        None => platform_rules::load(args.files.rules.as_deref())?,
+        Some(files) => RuleSet::with_user_files(files)?,
+        None => RuleSet::load(args.files.rules.as_deref())?,
     };
     let config = match (args.config.as_deref(), config_rev) {
         (Some(path), _) => Config::discover(&gix_root(&args.repo), Some(path))?,
@@ -111,7 +111,9 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
         || format!("{}:.egress-scan.toml", config_rev.unwrap_or("work tree")),
         |p| p.display().to_string(),
     );
-    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
+    config.check_rule_ids(&config_name, |id| {
+        rules.get(id).is_some() || platform_rules::is_builtin_id(id)
+    })?;
     let options = diff::DiffOptions {
         repo: args.repo.clone(),
         base: args.base.clone(),

@@ -5,7 +5,6 @@ use super::args::MergeArgs;
 use super::{write_file, write_stdout, Outcome};
 use crate::catalog::{RuleSet, SinkCatalog};
 use crate::error::Error;
-use crate::pipeline::platform::rules as platform_rules;
 use crate::report::{self, Format};
 use crate::run::merge;
 
@@ -14,7 +13,7 @@ pub(super) fn run(args: &MergeArgs) -> Result<Outcome, Error> {
         merge::Merged::Repository(report) => {
             // Only SARIF describes the rules: `--rules` is read for it alone.
             let rules = match args.format {
-                Format::Sarif => platform_rules::load(args.rules.as_deref())?,
+                Format::Sarif => RuleSet::load(args.rules.as_deref())?,
                 _ => RuleSet {
                     rules: Vec::new(),
                     sinks: SinkCatalog::default(),

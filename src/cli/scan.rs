@@ -2,6 +2,7 @@
 
 use super::args::ScanArgs;
 use super::{cache_root, display_root, parse_langs, threads, write_file, write_stdout, Outcome};
+use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::Links;
@@ -17,12 +18,14 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     }
     let mut config = Config::discover(root, args.config.as_deref())?;
     config.as_of = as_of(args.as_of.as_deref(), config.as_of.take())?;
-    let rules = platform_rules::load(args.files.rules.as_deref())?;
+    let rules = RuleSet::load(args.files.rules.as_deref())?;
     let config_name = args
         .config
         .as_deref()
         .map_or_else(|| ".egress-scan.toml".into(), |p| p.display().to_string());
-    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
+    config.check_rule_ids(&config_name, |id| {
+        rules.get(id).is_some() || platform_rules::is_builtin_id(id)
+    })?;
     let langs = parse_langs(&args.files.lang)?;
     let options = scan::ScanOptions {
         root: root.clone(),

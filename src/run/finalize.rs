@@ -42,11 +42,11 @@ impl Finisher<'_> {
         self.finish(raw, default, snippet, suppressions)
     }
 
-    /// The reported finding of a platform configuration file: its scope
-    /// gives the default severity (a debug-only exemption is low), the
+    /// The reported finding of a platform configuration file (its rule is
+    /// always built in, see `pipeline::platform::rules`): its scope gives
+    /// the default severity (a debug-only exemption is low), the
     /// file's text the snippet and the suppression comments.
     pub fn platform_finding(&self, finding: &PlatformFinding, text: Option<&FileText>) -> Option<Finding> {
-        self.rules.get(&finding.raw.rule_id)?;
         let line = finding.raw.span.line;
         let snippet = text.map(|t| t.snippet(line)).unwrap_or_default();
         let suppressions = text.map_or(&[][..], |t| &t.suppressions[..]);

@@ -100,8 +100,9 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
     stats.count_not_analysed(walked.unsupported_paths.iter().map(|(_, lang)| *lang));
     stats.ignore_files_refused = refused_ignore_files(&walked);
     let platform = timings::stage("platform configuration", || {
-        scan_platform(&walked.platform, options, config, &mut stats.platform_files)
+        scan_platform(&walked.platform, options, config)
     });
+    stats.platform_files = platform_counts(&walked.platform, &platform, &|_| true);
     let (stats, files) = collect_outcomes(stats, outcomes);
     Ok(ReportBuilder::new(rules, config).with_platform(&platform).build(
         options.root_label.clone(),
@@ -110,18 +111,12 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
     ))
 }
 
-/// Reads and analyses the platform configuration files the walk found,
-/// counting them into `counts`. The as-of date is the configured one
-/// (`--as-of` lands in the config), else the HEAD commit's.
-pub fn scan_platform(
-    found: &walk::PlatformFiles,
-    options: &ScanOptions,
-    config: &Config,
-    counts: &mut PlatformFileStats,
-) -> PlatformScan {
+/// Reads and analyses the platform configuration files the walk found.
+/// The as-of date is the configured one (`--as-of` lands in the config),
+/// else the HEAD commit's. A malformed file is reported on stderr.
+pub fn scan_platform(found: &walk::PlatformFiles, options: &ScanOptions, config: &Config) -> PlatformScan {
     let mut files = Vec::with_capacity(found.files.len());
-    counts.too_large = found.too_large.len();
-    counts.unreadable = found.unreadable.len();
+    let mut unreadable = Vec::new();
     for candidate in &found.files {
         match input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size) {
             Ok(bytes) => files.push(ConfigFile {
@@ -129,24 +124,51 @@ pub fn scan_platform(
                 kind: candidate.kind,
                 bytes,
             }),
-            Err(_) => counts.unreadable += 1,
+            Err(_) => unreadable.push(candidate.rel.clone()),
         }
     }
     if files.is_empty() {
-        return PlatformScan::default();
+        return PlatformScan {
+            unreadable,
+            ..PlatformScan::default()
+        };
     }
     let as_of = config
         .as_of
         .clone()
         .or_else(|| platform::date::head_commit_date(&options.root));
-    let scan = platform::analyse(&files, as_of.as_deref());
-    counts.read = scan.read;
-    counts.malformed = scan.malformed.iter().map(|m| m.file.clone()).collect();
+    let mut scan = platform::analyse(&files, as_of.as_deref());
+    scan.unreadable = unreadable;
     // A warning, not an error: the scan goes on without the file.
     for malformed in &scan.malformed {
         eprintln!("{:?}", miette::Report::new(malformed.clone()));
     }
     scan
+}
+
+/// The counts of the platform configuration files `keep` accepts (all of
+/// them, or one shard's).
+pub fn platform_counts(
+    found: &walk::PlatformFiles,
+    scan: &PlatformScan,
+    keep: &dyn Fn(&str) -> bool,
+) -> PlatformFileStats {
+    PlatformFileStats {
+        read: scan.texts.keys().filter(|f| keep(f)).count(),
+        too_large: found.too_large.iter().filter(|f| keep(f)).count(),
+        unreadable: found
+            .unreadable
+            .iter()
+            .chain(&scan.unreadable)
+            .filter(|f| keep(f))
+            .count(),
+        malformed: scan
+            .malformed
+            .iter()
+            .map(|m| m.file.clone())
+            .filter(|f| keep(f))
+            .collect(),
+    }
 }
 
 /// The walk's refused ignore files as report lines (`path (why)`).
@@ -237,6 +259,26 @@ pub fn scan_sources(
     rules: &RuleSet,
     config: &Config,
 ) -> Report {
+    scan_sources_with_platform(
+        root_label,
+        sources,
+        &PlatformScan::default(),
+        engine,
+        rules,
+        config,
+    )
+}
+
+/// [`scan_sources`] with the project's platform configuration (see
+/// [`scan_platform`]).
+pub fn scan_sources_with_platform(
+    root_label: String,
+    sources: &[SourceFile],
+    platform: &PlatformScan,
+    engine: &Engine,
+    rules: &RuleSet,
+    config: &Config,
+) -> Report {
     let mut outcomes: Vec<Outcome> = sources
         .par_iter()
         .map(|s| engine.process(&s.rel, s.grammar, &s.bytes))
@@ -258,7 +300,11 @@ pub fn scan_sources(
         ..Stats::default()
     };
     let (stats, files) = collect_outcomes(stats, outcomes);
-    ReportBuilder::new(rules, config).build(root_label, stats, &files.iter().collect::<Vec<_>>())
+    ReportBuilder::new(rules, config).with_platform(platform).build(
+        root_label,
+        stats,
+        &files.iter().collect::<Vec<_>>(),
+    )
 }
 
 /// Counts outcomes into `stats` and keeps the extracted facts, in order.

@@ -110,6 +110,9 @@ pub struct PlatformScan {
     pub malformed: Vec<Malformed>,
     /// The parsed files' text, by path.
     pub texts: BTreeMap<String, FileText>,
+    /// Files the walk found that could not be read (set by the caller,
+    /// which reads them).
+    pub unreadable: Vec<String>,
 }
 
 /// Parses the configuration files and derives the targets and findings.

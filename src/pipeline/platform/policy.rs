@@ -33,16 +33,34 @@ pub fn is_local(domain: &str) -> bool {
     host::is_loopback(domain) || host::is_private(domain) || !domain.contains('.')
 }
 
+/// Whether a target declares anything about transport. An Android
+/// library module's manifest usually declares nothing: it is merged into
+/// the app's, whose policy then applies to the library's code.
+pub fn declares_policy(t: &AppTarget) -> bool {
+    !(t.cleartext.is_empty() && t.user_cas.is_empty() && t.pins.is_empty())
+}
+
 /// The targets whose policy applies to the source file `file`: the target
-/// whose folder holds it (the deepest), else the targets of its platform
-/// (Kotlin and Java: Android; Swift and Objective-C: Apple), else every
-/// target (shared code such as React Native's TypeScript).
+/// whose folder holds it (the deepest) — for an Android module that
+/// declares nothing (a library), the Android modules that do, whose
+/// manifests it is merged into —, else the targets of its platform (Kotlin
+/// and Java: Android; Swift and Objective-C: Apple), else every target
+/// (shared code such as React Native's TypeScript).
 pub fn targets_for<'a>(targets: &'a [AppTarget], file: &str) -> Vec<&'a AppTarget> {
     let holding = targets
         .iter()
         .filter(|t| t.dir == "." || file.starts_with(&format!("{}/", t.dir)))
         .max_by_key(|t| if t.dir == "." { 0 } else { t.dir.len() });
     if let Some(target) = holding.filter(|t| t.dir != ".") {
+        if target.platform == TargetPlatform::Android && !declares_policy(target) {
+            let apps: Vec<&AppTarget> = targets
+                .iter()
+                .filter(|t| t.platform == TargetPlatform::Android && declares_policy(t))
+                .collect();
+            if !apps.is_empty() {
+                return apps;
+            }
+        }
         return vec![target];
     }
     let ext = file
@@ -241,6 +259,23 @@ mod tests {
         assert_eq!(dirs("ios/App/Api.swift"), ["ios/App"]);
         assert_eq!(dirs("ios/Shared/Api.swift"), ["ios/App"]);
         assert_eq!(dirs("src/api.ts"), ["android/app", "ios/App"]);
+        // A library module declaring nothing takes the app module's policy.
+        let targets = vec![
+            target(
+                TargetPlatform::Android,
+                "app",
+                vec![fact("android:usesCleartextTraffic", None, true, false)],
+            ),
+            target(TargetPlatform::Android, "lib/net", Vec::new()),
+        ];
+        let dirs = |file| {
+            targets_for(&targets, file)
+                .iter()
+                .map(|t| t.dir.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(dirs("lib/net/src/main/java/Http.kt"), ["app"]);
+        assert_eq!(dirs("app/src/main/java/Main.kt"), ["app"]);
         assert!(is_local("10.0.2.2") && is_local("printer.local") && is_local("localhost"));
         assert!(!is_local("api.example.com"));
     }

@@ -3,7 +3,8 @@
 //! set, so their findings are finished (severity overrides, suppression,
 //! fingerprints, baseline, SARIF, `--fail-on`) like any other.
 //!
-//! They live apart from `rules/*.yaml` because the code rule loader
+//! They are always built in (see [`builtin`]), and live apart from
+//! `rules/*.yaml` because the code rule loader
 //! requires source `languages` and a detector or query that the engine
 //! runs on source files, and every code rule has test cases per language;
 //! a platform rule has none of these: its findings come from this stage.
@@ -31,26 +32,39 @@ const FILES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The built-in and `extra` rules ([`RuleSet::load`]) with the platform
-/// rules added.
-pub fn load(extra: Option<&Path>) -> Result<RuleSet, RuleError> {
-    with_platform_rules(RuleSet::load(extra)?)
+/// The platform rules, parsed once. Like the service catalog they are
+/// always built in: a scan's rule set ([`RuleSet::load`]) does not hold
+/// them, and the platform stage's findings are finished with them.
+pub fn builtin() -> &'static [Rule] {
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| platform_rules().expect("the built-in platform rules are valid"))
 }
 
-/// `set` with each platform rule whose id it does not hold yet (a user
-/// rule of that id replaces the built-in one), sorted by id.
-pub fn with_platform_rules(mut set: RuleSet) -> Result<RuleSet, RuleError> {
-    for rule in platform_rules()? {
+/// Whether `id` names a platform rule (for `[severity]` in the config).
+pub fn is_builtin_id(id: &str) -> bool {
+    builtin().iter().any(|r| r.id == id)
+}
+
+/// The built-in and `extra` rules ([`RuleSet::load`]) with the platform
+/// rules added, for `rules list` and `explain`.
+pub fn load(extra: Option<&Path>) -> Result<RuleSet, RuleError> {
+    Ok(with_platform_rules(RuleSet::load(extra)?))
+}
+
+/// `set` with each platform rule whose id it does not hold yet, sorted by
+/// id.
+pub fn with_platform_rules(mut set: RuleSet) -> RuleSet {
+    for rule in builtin() {
         if set.get(&rule.id).is_none() {
-            set.rules.push(rule);
+            set.rules.push(rule.clone());
         }
     }
     set.rules.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(set)
+    set
 }
 
 /// The platform rules, parsed and checked.
-pub fn platform_rules() -> Result<Vec<Rule>, RuleError> {
+fn platform_rules() -> Result<Vec<Rule>, RuleError> {
     FILES
         .iter()
         .map(|(name, text)| {
@@ -118,7 +132,8 @@ mod tests {
             set.get("egress/insecure-transport").expect("loaded")
         ));
         assert!(set.rules.windows(2).all(|w| w[0].id < w[1].id));
-        for rule in platform_rules().expect("valid") {
+        assert!(is_builtin_id("egress/pin-expired") && !is_builtin_id("egress/insecure-transport"));
+        for rule in builtin() {
             assert!(rule.help.contains("**Fix:**"), "{}", rule.id);
         }
     }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::cells::{limited, link, link_label};
 use crate::model::platform::{AppTarget, Pin, PlatformConfig, PolicyFact, TargetPlatform};
 use crate::model::{Communication, Report};
-use crate::pipeline::platform::policy::{arbitrary_loads, targets_for};
+use crate::pipeline::platform::policy::{arbitrary_loads, declares_policy, targets_for};
 use crate::report::escape::{code, text};
 
 pub(super) const HEADING: &str = "Platform network configuration";
@@ -158,7 +158,22 @@ pub(super) fn section(out: &mut String, report: &Report) {
     };
     let _ = writeln!(out, "## {HEADING}\n");
     intro(out, platform);
-    for t in &platform.targets {
+    // Targets that declare nothing network-related read as one line.
+    let (listed, quiet): (Vec<&AppTarget>, Vec<&AppTarget>) = platform.targets.iter().partition(|t| {
+        declares_policy(t)
+            || t.target_sdk.is_some()
+            || !t.bonjour_services.is_empty()
+            || t.local_network_usage.is_some()
+    });
+    if !quiet.is_empty() {
+        let names: Vec<String> = quiet.iter().map(|t| target_name(t)).collect();
+        let _ = writeln!(
+            out,
+            "Declaring nothing about transport (platform defaults; an Android library module's manifest is merged into the app's): {}.\n",
+            limited(names)
+        );
+    }
+    for t in listed {
         let _ = writeln!(out, "### {}\n", target_name(t));
         out.push_str("| Setting | Details |\n|---|---|\n");
         let files: Vec<String> = t.files.iter().map(|f| link(f, None)).collect();
