@@ -62,6 +62,20 @@ pub fn parent_dir(rel: &str) -> String {
         .map_or_else(|| ".".into(), |(dir, _)| dir.to_string())
 }
 
+/// The folder of the Apple target whose `Info.plist` is at `rel`: the
+/// folder holding it, or its parent when that folder only holds resources
+/// (`App/Resources/Info.plist`, `App/Supporting Files/Info.plist`), where
+/// the target's code is not.
+pub fn apple_target_dir(rel: &str) -> String {
+    let dir = parent_dir(rel);
+    let resources = |name: &str| matches!(name, "Resources" | "Supporting Files" | "SupportingFiles");
+    match dir.rsplit_once('/') {
+        Some((parent, name)) if resources(name) => parent.to_string(),
+        None if resources(&dir) => ".".into(),
+        _ => dir,
+    }
+}
+
 /// Builds the targets, sorted by folder and platform.
 #[derive(Default)]
 pub struct TargetsBuilder {
@@ -156,7 +170,7 @@ impl TargetsBuilder {
     }
 
     pub fn info_plist(&mut self, rel: &str, info: &InfoPlist) {
-        let dir = parent_dir(rel);
+        let dir = apple_target_dir(rel);
         let target = self.target(&dir, TargetPlatform::Apple, rel);
         let fact = |setting: &str, line, allowed, domain: Option<&str>, include_subdomains| PolicyFact {
             file: rel.to_string(),
@@ -286,5 +300,12 @@ mod tests {
         );
         assert_eq!(parent_dir("Info.plist"), ".");
         assert_eq!(parent_dir("ios/App/Info.plist"), "ios/App");
+        assert_eq!(
+            apple_target_dir("Sources/App/Resources/Info.plist"),
+            "Sources/App"
+        );
+        assert_eq!(apple_target_dir("App/Supporting Files/App-Info.plist"), "App");
+        assert_eq!(apple_target_dir("Resources/Info.plist"), ".");
+        assert_eq!(apple_target_dir("ios/App/Info.plist"), "ios/App");
     }
 }

@@ -10,15 +10,20 @@ use std::fmt::Write as _;
 use super::cells::{limited, link, link_label};
 use crate::model::platform::{AppTarget, Pin, PlatformConfig, PolicyFact, TargetPlatform};
 use crate::model::{Communication, Report};
+use crate::pipeline::inventory::TOOLING;
 use crate::pipeline::platform::policy::{arbitrary_loads, declares_policy, targets_for};
 use crate::report::escape::{code, text};
 
 pub(super) const HEADING: &str = "Platform network configuration";
 
 /// The "Transport policy" cell of a communication: the policy of each
-/// target its files run in; `None` when the project has no platform files.
+/// target its files run in; `None` when the project has no platform files
+/// or the communication is development tooling, which no app runs.
 pub(super) fn policy_cell(report: &Report, c: &Communication) -> Option<String> {
     let platform = report.platform.as_ref()?;
+    if c.scope == TOOLING {
+        return None;
+    }
     let mut targets: Vec<&AppTarget> = c
         .files
         .iter()
