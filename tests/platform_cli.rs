@@ -569,3 +569,60 @@ fn json_snapshots_of_the_platform_fixtures() {
         insta::assert_snapshot!(format!("{name}_json"), String::from_utf8(out.stdout).unwrap());
     }
 }
+
+#[test]
+fn diff_reports_a_change_of_the_platform_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let strict = br#"<manifest xmlns:android="http://schemas.android.com/apk/res/android">
+    <application android:label="x" />
+</manifest>
+"#;
+    write(dir.path(), "app/src/main/AndroidManifest.xml", strict);
+    write(
+        dir.path(),
+        "app/src/main/java/x/Api.kt",
+        b"package x\nimport okhttp3.Request\nfun f() = Request.Builder().url(\"http://cdn.weather-svc.io/v1\").build()\n",
+    );
+    git(dir.path(), &["init", "-q"], "2024-01-01T12:00:00Z");
+    git(dir.path(), &["add", "."], "2024-01-01T12:00:00Z");
+    git(
+        dir.path(),
+        &["commit", "-q", "-m", "base"],
+        "2024-01-01T12:00:00Z",
+    );
+    // The change allows cleartext app-wide.
+    let open = br#"<manifest xmlns:android="http://schemas.android.com/apk/res/android">
+    <application android:label="x" android:usesCleartextTraffic="true" />
+</manifest>
+"#;
+    write(dir.path(), "app/src/main/AndroidManifest.xml", open);
+    let out = egress_scan()
+        .args(["diff", "HEAD", "-f", "json", "--fail-on", "medium", "--repo"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new: Vec<String> = d["new_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule_id"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        new,
+        ["egress/cleartext-allowed app/src/main/AndroidManifest.xml:2"]
+    );
+}

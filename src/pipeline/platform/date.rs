@@ -28,10 +28,20 @@ pub fn parse(text: &str) -> Result<String, String> {
 /// The UTC date of the HEAD commit of the repository holding `root`;
 /// `None` outside a repository or without a commit.
 pub fn head_commit_date(root: &Path) -> Option<String> {
-    let repo = gix::discover(root).ok()?;
-    let commit = repo.head_commit().ok()?;
-    let seconds = commit.time().ok()?.seconds;
-    Some(utc_date(seconds))
+    commit_date(&gix::discover(root).ok()?, "HEAD")
+}
+
+/// The UTC date of the commit `rev` names (`diff` dates each side by its
+/// own commit); `None` when it names none.
+pub fn commit_date(repo: &gix::Repository, rev: &str) -> Option<String> {
+    let commit = repo
+        .rev_parse_single(rev)
+        .ok()?
+        .object()
+        .ok()?
+        .peel_to_commit()
+        .ok()?;
+    Some(utc_date(commit.time().ok()?.seconds))
 }
 
 /// `YYYY-MM-DD` of a Unix time (days-from-civil inverted, H. Hinnant).

@@ -44,6 +44,7 @@ use crate::model::Severity;
 use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
+use crate::pipeline::platform::{self, date, ConfigFile, PlatformScan};
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
 use crate::run::{scan, timings};
 pub use compare::compare;
@@ -270,14 +271,35 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         let was = back.get(&rel.to_string()).map_or(rel, |p| p.as_str());
         base.files.get(was).map(|v| v.1) != head.files.get(rel).map(|v| v.1)
     };
+    // Each side's platform configuration, its pins dated by its own commit
+    // (the work tree by HEAD's) unless the config gives the date.
+    let platform_of = |side: &Side, rev: &str| {
+        let files: Vec<ConfigFile> = side
+            .platform
+            .iter()
+            .filter_map(|(rel, kind, id)| {
+                Some(ConfigFile {
+                    rel: rel.clone(),
+                    kind: *kind,
+                    bytes: read(id)?,
+                })
+            })
+            .collect();
+        let as_of = config.as_of.clone().or_else(|| date::commit_date(&repo, rev));
+        platform::analyse(&files, as_of.as_deref())
+    };
+    let base_platform = platform_of(&base, &options.base);
+    let head_platform = platform_of(&head, options.head.as_deref().unwrap_or("HEAD"));
     let side_report = |side: &Side,
                        label: String,
+                       platform: &PlatformScan,
                        renames: &BTreeMap<String, String>,
                        changed: &(dyn Fn(&str) -> bool + Sync)| {
         let (stats, facts) = side_facts(&extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
+            .with_platform(platform)
             .build_with_inventory(label, stats, &facts);
         relabel::under_head_paths(&mut report, inventory, renames, &catalog);
         let mut sites = sites::report_sites(&report);
@@ -304,8 +326,16 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
     let no_renames = BTreeMap::new();
     let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
-        || side_report(&base, options.base.clone(), &renames, &base_changed),
-        || side_report(&head, head_label, &no_renames, &head_changed),
+        || {
+            side_report(
+                &base,
+                options.base.clone(),
+                &base_platform,
+                &renames,
+                &base_changed,
+            )
+        },
+        || side_report(&head, head_label, &head_platform, &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
     let mut report = timings::stage("compare", || {
