@@ -6,6 +6,7 @@
 # commits again, then times in the same run:
 #   full:       egress-scan scan REPO --no-cache  (the head side, from disk)
 #   cold diff:  egress-scan diff base head --no-cache
+#   whole diff: the same with --whole (every file of both sides parsed)
 #   CI diff:    the same diff right after a scan of the base checkout filled
 #               the facts cache (what a pull-request job sees when the main
 #               branch's job shares its cache): only the changed blobs parse
@@ -101,6 +102,7 @@ best() {
 export EGRESS_SCAN_CACHE_DIR=$ROOT/target/bench-diff/cache
 full=$(best "$BIN" scan "$REPO" -f json -j "$THREADS" --no-cache)
 cold=$(best "$BIN" diff base head --repo "$REPO" -f json -j "$THREADS" --no-cache)
+whole=$(best "$BIN" diff base head --repo "$REPO" -f json -j "$THREADS" --no-cache --whole)
 
 # CI diff: a fresh cache filled by scanning the base checkout, then one diff.
 ci=
@@ -120,10 +122,11 @@ echo "cold diff stages:"
 echo "warm diff stages:"
 "$BIN" diff base head --repo "$REPO" -f json -j "$THREADS" --timings 2>&1 > /dev/null | tail -n +2
 python3 -c "
-full, cold, ci, warm = $full, $cold, $ci, $warm
+full, cold, whole, ci, warm = $full, $cold, $whole, $ci, $warm
 print(f'files: $FILES, threads: $THREADS, best of $RUNS')
 print(f'full scan of one side (no cache): {full:.3f}s  1.00x')
 print(f'diff, no cache:                   {cold:.3f}s  {cold / full:.2f}x')
+print(f'diff --whole, no cache:           {whole:.3f}s  {whole / full:.2f}x')
 print(f'diff after a scan of base:        {ci:.3f}s  {ci / full:.2f}x')
 print(f'diff, warm cache:                 {warm:.3f}s  {warm / full:.2f}x')
 "

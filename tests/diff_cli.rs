@@ -714,6 +714,10 @@ mod history;
 #[path = "diff_gate_cli.rs"]
 mod gate;
 
+/// Reading only the changed files and their neighbours (issue #17).
+#[path = "diff_scope_cli.rs"]
+mod scope;
+
 #[test]
 fn timings_go_to_stderr_and_leave_the_diff_unchanged() {
     let repo = base_repo();

@@ -124,6 +124,7 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
         threads: threads(args.files.threads),
         max_file_size: args.files.max_file_size,
         cache: cache_root(args.files.no_cache),
+        whole: args.whole,
     };
     Ok((diff::diff_revisions(&options, rules, &config)?, config))
 }

@@ -90,7 +90,19 @@ pub fn split(url: &str) -> Option<UrlParts<'_>> {
     // `\\` ends the authority of special URLs; for the other schemes it is
     // taken as a separator too, so the host reported is never one written
     // after it.
-    let end = after.find(['/', '\\', '?', '#']).unwrap_or(after.len());
+    let mut end = after.find(['/', '\\', '?', '#']).unwrap_or(after.len());
+    // `{API}{path}` with `API = "https://api.example.com"`: a placeholder
+    // right after a whole host name starts the path (a port has its `:`).
+    if let Some(brace) = after[..end].find('{').filter(|&at| at > 0) {
+        let before = &after[..brace];
+        let whole_host = !before.contains('{')
+            && before
+                .rsplit_once('.')
+                .is_some_and(|(_, tld)| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+        if whole_host {
+            end = brace;
+        }
+    }
     let authority = &after[..end];
     let rest = &after[end..];
     // Drop user-info: everything up to the last `@`.
@@ -255,6 +267,24 @@ mod tests {
         let ice = split("turn:turn.media-vendor.io:3478?transport=tcp").unwrap();
         assert_eq!((ice.scheme, &*ice.host), ("turn", "turn.media-vendor.io:3478"));
         assert_eq!(split("wss://user:pw@gw.x.io").unwrap().host, "gw.x.io");
+    }
+
+    #[test]
+    fn a_placeholder_after_a_whole_host_starts_the_path() {
+        let parts = |url: &str| split(url).map(|p| (p.host.into_owned(), p.rest.to_string()));
+        assert_eq!(
+            parts("https://api.shop.example{path}"),
+            Some(("api.shop.example".into(), "{path}".into()))
+        );
+        assert_eq!(
+            parts("https://{region}.api.example.com/v1").unwrap().0,
+            "{region}.api.example.com"
+        );
+        assert_eq!(parts("https://api.{domain}/v1").unwrap().0, "api.{domain}");
+        assert_eq!(
+            parts("https://api.example.com:{port}/v1").unwrap().0,
+            "api.example.com:{port}"
+        );
     }
 
     #[test]

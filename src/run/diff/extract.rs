@@ -23,12 +23,16 @@ pub(super) type Extracted = HashMap<(gix::ObjectId, Grammar), Outcome>;
 
 /// Runs every distinct blob of `sides` through `engine`. Work-tree blobs
 /// are taken from `disk`, the others read from `repo`'s object database
-/// when needed (never for blobs with a known verdict).
+/// when needed (never for blobs with a known verdict). The outcomes of an
+/// earlier call (`previous`, for fewer files) are reused, except "no
+/// trigger": the prefilter's second phase may admit such a blob now that
+/// more files are parsed.
 pub(super) fn extract(
     engine: &Engine,
     repo: &gix::Repository,
     disk: &HashMap<gix::ObjectId, Vec<u8>>,
     sides: [&Side; 2],
+    mut previous: Extracted,
 ) -> Extracted {
     // Process each distinct (blob, grammar) once.
     let mut work: BTreeMap<(gix::ObjectId, Grammar), &str> = BTreeMap::new();
@@ -49,7 +53,15 @@ pub(super) fn extract(
     // Facts go to a spill file as in a disk scan: both sides of a large
     // repository would otherwise hold every parsed file's facts.
     let spill = Spill::new().map(Arc::new);
-    let (mut outcomes, words) = process_blobs(engine, &work, verdicts.as_ref(), &sync, &read, spill.as_ref());
+    let (mut outcomes, words) = process_blobs(
+        engine,
+        &work,
+        &mut previous,
+        verdicts.as_ref(),
+        &sync,
+        &read,
+        spill.as_ref(),
+    );
     let source = |i: usize| {
         let ((id, grammar), rel) = &work[i];
         Some((
@@ -87,15 +99,24 @@ type ReadBlob<'a> = dyn Fn(&gix::Repository, &gix::ObjectId) -> Option<Cow<'a, [
 fn process_blobs<'a>(
     engine: &Engine,
     work: &[((gix::ObjectId, Grammar), &str)],
+    previous: &mut Extracted,
     verdicts: Option<&'a VerdictStore>,
     sync: &gix::ThreadSafeRepository,
     read: &ReadBlob<'_>,
     spill: Option<&Arc<Spill>>,
 ) -> (Vec<Outcome>, Vec<FileWords<'a>>) {
+    let known: Vec<Option<Outcome>> = work
+        .iter()
+        .map(|(key, _)| previous.remove(key).filter(|o| !matches!(o, Outcome::NoTrigger)))
+        .collect();
     work.par_iter()
+        .zip(known)
         .map_init(
             || sync.to_thread_local(),
-            |repo, ((id, grammar), rel)| {
+            |repo, (((id, grammar), rel), known)| {
+                if let Some(outcome) = known {
+                    return (outcome, None);
+                }
                 if let Some(verdict) = verdicts.and_then(|v| v.get(id, *grammar)) {
                     return match verdict {
                         Verdict::NoTrigger(words) => (Outcome::NoTrigger, Some(Cow::Borrowed(&words[..]))),

@@ -36,6 +36,27 @@ pub(super) struct Side {
     pub(super) platform: Vec<(String, ConfigFileKind, gix::ObjectId)>,
 }
 
+impl Side {
+    /// This side restricted to `paths` (the whole side when `None`): the
+    /// skipped files and counts stay, they are the side's.
+    pub(super) fn restricted(&self, paths: Option<&std::collections::BTreeSet<String>>) -> Side {
+        Side {
+            files: self
+                .files
+                .iter()
+                .filter(|(rel, _)| paths.is_none_or(|p| p.contains(*rel)))
+                .map(|(rel, v)| (rel.clone(), *v))
+                .collect(),
+            too_large: self.too_large,
+            unreadable: self.unreadable,
+            special: self.special,
+            skipped: self.skipped.clone(),
+            // Configuration files are small and always read whole.
+            platform: self.platform.clone(),
+        }
+    }
+}
+
 pub(super) fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
     gix::discover(path)
         .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", path.display())))

@@ -19,12 +19,14 @@
 
 mod comment;
 mod compare;
+mod context;
 mod extract;
 mod gate;
 mod git;
 mod relabel;
 mod renames;
 pub mod render;
+mod scope;
 mod sites;
 mod summary;
 mod surface;
@@ -53,6 +55,7 @@ pub use gate::{EgressGate, GateVerdict};
 use git::Side;
 pub use git::{revision_config, revision_rule_files};
 pub use renames::Rename;
+use scope::Scope;
 pub use sites::CallSite;
 pub use surface::{AuthChange, CallSiteChange, Change, CommunicationChange, Destination};
 
@@ -81,6 +84,9 @@ pub struct DiffOptions {
     pub max_file_size: u64,
     /// Facts cache folder (see [`crate::pipeline::cache`]); `None`: no cache.
     pub cache: Option<PathBuf>,
+    /// Analyse every file of both sides instead of the changed files and
+    /// their neighbours (see [`scope`]).
+    pub whole: bool,
 }
 
 /// The result of comparing two reports. Everything is sorted; no timings.
@@ -180,6 +186,10 @@ pub struct FileCounts {
     pub renamed: usize,
     /// Distinct blobs run through prefilter/parse/extract (each once).
     pub extracted: usize,
+    /// Paths analysed when the diff read only the changed files and their
+    /// neighbours (see `--whole`); absent when it read the whole tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysed: Option<usize>,
 }
 
 impl DiffReport {
@@ -235,10 +245,6 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         Ok((base, head))
     })?;
     let engine = Engine::new(rules, true)?.with_cache(options.cache.as_deref(), rules);
-    let extracted = timings::stage("read, parse and extract", || {
-        extract::extract(&engine, &repo, &disk, [&base, &head])
-    });
-
     let exact = git::detect_renames(&base, &head);
     let sync = repo.clone().into_sync();
     let read = |id: &gix::ObjectId| -> Option<Vec<u8>> {
@@ -258,19 +264,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         // An exact rename is no change; an edited one is one changed file.
         differing.saturating_sub(2 * exact.len() + (renamed.len().saturating_sub(exact.len())))
     };
-    let catalog = Catalog::builtin();
-    // A library call site depends on its file alone: files with the same
-    // content on both sides (under the same or a renamed path) give the
-    // same sites, so only the others are opened.
-    let back: BTreeMap<&String, &String> = renames.iter().map(|(from, to)| (to, from)).collect();
-    let base_changed = |rel: &str| {
-        let now = renames.get(rel).map_or(rel, String::as_str);
-        head.files.get(now).map(|v| v.1) != base.files.get(rel).map(|v| v.1)
-    };
-    let head_changed = |rel: &str| {
-        let was = back.get(&rel.to_string()).map_or(rel, |p| p.as_str());
-        base.files.get(was).map(|v| v.1) != head.files.get(rel).map(|v| v.1)
-    };
+
     // Each side's platform configuration, its pins dated by its own commit
     // (the work tree by HEAD's) unless the config gives the date.
     let platform_of = |side: &Side, rev: &str| {
@@ -290,12 +284,121 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     };
     let base_platform = platform_of(&base, &options.base);
     let head_platform = platform_of(&head, options.head.as_deref().unwrap_or("HEAD"));
+    // The files to analyse (see `scope`): `None` reads the whole tree.
+    let index = (!options.whole).then(|| {
+        timings::stage("scope", || {
+            Scope::index(
+                &base,
+                &head,
+                || sync.to_thread_local(),
+                |repo, id| match disk.get(id) {
+                    Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
+                    None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
+                },
+            )
+        })
+    });
+    let mut analysed = index.as_ref().and_then(|index| index.plan(&index.changed()));
+    let mut extracted = Extracted::new();
+    let sides = Sides {
+        base: &base,
+        head: &head,
+        renames: &renames,
+        platform: [&base_platform, &head_platform],
+    };
+    let mut report = loop {
+        let (base_part, head_part) = (
+            base.restricted(analysed.as_ref()),
+            head.restricted(analysed.as_ref()),
+        );
+        extracted = timings::stage("read, parse and extract", || {
+            extract::extract(&engine, &repo, &disk, [&base_part, &head_part], extracted)
+        });
+        let report = timings::stage("compare", || {
+            compare_sides(
+                &extracted,
+                [&base_part, &head_part],
+                &sides,
+                options,
+                rules,
+                config,
+                &renamed,
+            )
+        });
+        let (Some(index), Some(scope)) = (&index, &analysed) else {
+            break report;
+        };
+        let talks = context::Signals::of(&report);
+        if talks.is_empty() {
+            break report;
+        }
+        let grown = timings::stage("scope", || {
+            index.context_for(scope, |path, id, tokens| {
+                talks.heard_in(path, tokens, || read(id))
+            })
+        });
+        match grown {
+            Some(grown) if grown.len() == scope.len() => break report,
+            grown => analysed = grown,
+        }
+    };
+    report.unanalysed = unanalysed(&base, &head, &extracted);
+    report.files = Some(FileCounts {
+        base: base.files.len(),
+        head: head.files.len(),
+        changed,
+        renamed: renamed.len(),
+        extracted: extracted.len(),
+        analysed: analysed.map(|paths| paths.len()),
+    });
+    Ok(report)
+}
+
+/// Both sides in full, the renames between them and each side's platform
+/// configuration.
+struct Sides<'a> {
+    base: &'a Side,
+    head: &'a Side,
+    renames: &'a BTreeMap<String, String>,
+    platform: [&'a PlatformScan; 2],
+}
+
+/// Builds the report and call sites of each side from the facts of `parts`
+/// (each side's analysed files) and compares them.
+fn compare_sides(
+    extracted: &Extracted,
+    parts: [&Side; 2],
+    sides: &Sides<'_>,
+    options: &DiffOptions,
+    rules: &RuleSet,
+    config: &Config,
+    renamed: &[Rename],
+) -> DiffReport {
+    let Sides {
+        base,
+        head,
+        renames,
+        platform,
+    } = *sides;
+    let catalog = Catalog::builtin();
+    // A library call site depends on its file alone: files with the same
+    // content on both sides (under the same or a renamed path) give the
+    // same sites, so only the others are opened.
+    let back: BTreeMap<&String, &String> = renames.iter().map(|(from, to)| (to, from)).collect();
+    let base_changed = |rel: &str| {
+        let now = renames.get(rel).map_or(rel, String::as_str);
+        head.files.get(now).map(|v| v.1) != base.files.get(rel).map(|v| v.1)
+    };
+    let head_changed = |rel: &str| {
+        let was = back.get(&rel.to_string()).map_or(rel, |p| p.as_str());
+        base.files.get(was).map(|v| v.1) != head.files.get(rel).map(|v| v.1)
+    };
     let side_report = |side: &Side,
                        label: String,
                        platform: &PlatformScan,
                        renames: &BTreeMap<String, String>,
                        changed: &(dyn Fn(&str) -> bool + Sync)| {
-        let (stats, facts) = side_facts(&extracted, side);
+        let (stats, facts) = side_facts(extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
@@ -328,32 +431,21 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
         || {
             side_report(
-                &base,
+                parts[0],
                 options.base.clone(),
-                &base_platform,
-                &renames,
+                platform[0],
+                renames,
                 &base_changed,
             )
         },
-        || side_report(&head, head_label, &head_platform, &no_renames, &head_changed),
+        || side_report(parts[1], head_label, platform[1], &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
-    let mut report = timings::stage("compare", || {
-        compare::compare_models(
-            side(&base_report, base_sites),
-            side(&head_report, head_sites),
-            &renamed,
-        )
-    });
-    report.unanalysed = unanalysed(&base, &head, &extracted);
-    report.files = Some(FileCounts {
-        base: base.files.len(),
-        head: head.files.len(),
-        changed,
-        renamed: renamed.len(),
-        extracted: extracted.len(),
-    });
-    Ok(report)
+    compare::compare_models(
+        side(&base_report, base_sites),
+        side(&head_report, head_sites),
+        renamed,
+    )
 }
 
 /// The head's added or modified files that were not analysed, with why.

@@ -1,0 +1,366 @@
+//! Which files a diff analyses.
+//!
+//! Everything outside the changed files is identical on both sides, so a
+//! diff needs the facts of the changed files and of the files whose
+//! analysis can depend on them, not of the whole tree:
+//!
+//! - **dependents**: files that name something a changed file declares (an
+//!   importer of its wrapper, a caller of its class), to the wrapper depth,
+//!   since a change can make a function a network wrapper and its callers
+//!   call sites;
+//! - **dependencies**: files declaring something the files above name (the
+//!   wrapper a changed call goes through, the exported constant its URL is
+//!   built from), transitively, so each side's analysis of those files is
+//!   the one a whole scan makes;
+//! - **context** ([`Scope::context_for`]): unchanged files that talk to a
+//!   host, a client library or a configured base that the partial
+//!   comparison finds added or removed, so that "added" means new to the
+//!   software, not new to the files read.
+//!
+//! Declarations are found without parsing, by one pattern per grammar over
+//! each line's start: top-level classes, structs, objects, protocols,
+//! interfaces, functions, constants and extensions, plus the file's stem
+//! (a TypeScript default import names the module, not the class). A name
+//! matched too broadly only adds a file; when the scope grows past
+//! [`MAX_SHARE`] of the files the diff reads the whole tree instead, which
+//! is exact.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::Hasher;
+use std::sync::LazyLock;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use regex::bytes::Regex;
+
+use super::git::Side;
+use crate::model::Grammar;
+
+/// Rounds of dependents and of dependencies: the analysis's wrapper depth.
+const DEPTH: usize = crate::pipeline::analysis::wrappers::MAX_DEPTH;
+
+/// Above this share of the files (in percent), a scoped diff would parse
+/// most of the tree anyway: the whole tree is read instead.
+pub(super) const MAX_SHARE: usize = 30;
+
+/// Top-level declarations, by grammar family: the name is group 1.
+static TYPESCRIPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+([A-Za-z_$][\w$]*)",
+    )
+    .expect("TypeScript declaration pattern")
+});
+static SWIFT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?:(?:public|private|fileprivate|internal|open|final|static|indirect|nonisolated)\s+)*(?:class|struct|enum|protocol|actor|extension|func|let|var|typealias)\s+([A-Za-z_]\w*)",
+    )
+    .expect("Swift declaration pattern")
+});
+static KOTLIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?:(?:public|private|internal|protected|open|final|abstract|sealed|data|inline|value|enum|annotation|suspend|const|lateinit|fun|expect|actual)\s+)*(?:class|interface|object|fun|val|var|typealias)\s+(?:<[^>\n]*>\s*)?(?:[A-Za-z_][\w.<>, ?]*\.)?([A-Za-z_]\w*)",
+    )
+    .expect("Kotlin declaration pattern")
+});
+
+fn declarations(grammar: Grammar) -> &'static Regex {
+    match grammar {
+        Grammar::TypeScript | Grammar::Tsx => &TYPESCRIPT,
+        Grammar::Swift => &SWIFT,
+        Grammar::Kotlin => &KOTLIN,
+    }
+}
+
+/// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
+/// is still found; two names differing in case only add a file.
+fn hash(token: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for b in token {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+/// The identifier tokens of a blob and the names it declares (hashed).
+struct Blob {
+    /// Sorted, distinct.
+    tokens: Vec<u64>,
+    declared: Vec<u64>,
+}
+
+impl Blob {
+    fn new(path: &str, grammar: Grammar, bytes: &[u8]) -> Blob {
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+        let mut tokens: Vec<u64> = bytes
+            .split(|&b| !is_ident(b))
+            .filter(|t| !t.is_empty() && !t[0].is_ascii_digit())
+            .map(hash)
+            .collect();
+        tokens.sort_unstable();
+        tokens.dedup();
+        let mut declared: Vec<u64> = declarations(grammar)
+            .captures_iter(bytes)
+            .filter_map(|c| c.get(1))
+            .map(|m| hash(m.as_bytes()))
+            .collect();
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.split('.').next().unwrap_or(name);
+        if !stem.is_empty() {
+            declared.push(hash(stem.as_bytes()));
+        }
+        declared.sort_unstable();
+        declared.dedup();
+        Blob { tokens, declared }
+    }
+
+    fn names_any(&self, names: &HashSet<u64>) -> bool {
+        self.tokens.iter().any(|t| names.contains(t))
+    }
+}
+
+/// The paths of both sides with their blobs, and what each blob names and
+/// declares.
+pub(super) struct Scope {
+    /// Path → (base blob, head blob).
+    paths: Vec<(String, [Option<gix::ObjectId>; 2])>,
+    blobs: HashMap<gix::ObjectId, Blob>,
+    /// Name → the paths declaring it, built on first use.
+    declared_by: OnceLock<HashMap<u64, Vec<usize>>>,
+}
+
+impl Scope {
+    /// Reads every distinct blob of both sides once, on all threads, each
+    /// with its own object-database handle (`local`).
+    pub(super) fn index<R, B>(
+        base: &Side,
+        head: &Side,
+        local: impl Fn() -> R + Sync + Send,
+        read: impl Fn(&mut R, &gix::ObjectId) -> Option<B> + Sync + Send,
+    ) -> Scope
+    where
+        B: AsRef<[u8]>,
+    {
+        let mut by_path: std::collections::BTreeMap<&str, [Option<gix::ObjectId>; 2]> = Default::default();
+        let mut work: HashMap<gix::ObjectId, (&str, Grammar)> = HashMap::new();
+        for (i, side) in [base, head].into_iter().enumerate() {
+            for (rel, (grammar, id)) in &side.files {
+                by_path.entry(rel.as_str()).or_default()[i] = Some(*id);
+                work.entry(*id).or_insert((rel.as_str(), *grammar));
+            }
+        }
+        let blobs = work
+            .into_par_iter()
+            .map_init(local, |handle, (id, (rel, grammar))| {
+                let blob = match read(handle, &id) {
+                    Some(bytes) => Blob::new(rel, grammar, bytes.as_ref()),
+                    None => Blob {
+                        tokens: Vec::new(),
+                        declared: Vec::new(),
+                    },
+                };
+                (id, blob)
+            })
+            .collect();
+        Scope {
+            paths: by_path.into_iter().map(|(p, ids)| (p.to_string(), ids)).collect(),
+            blobs,
+            declared_by: OnceLock::new(),
+        }
+    }
+
+    /// Paths whose content differs between the sides (added, removed,
+    /// modified; both paths of a rename).
+    pub(super) fn changed(&self) -> BTreeSet<String> {
+        self.paths
+            .iter()
+            .filter(|(_, [b, h])| b != h)
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    fn blobs_of(&self, i: usize) -> impl Iterator<Item = &Blob> {
+        self.paths[i]
+            .1
+            .iter()
+            .flatten()
+            .filter_map(|id| self.blobs.get(id))
+    }
+
+    /// The files to analyse for a change of `changed`: the changed files,
+    /// their dependents and the dependencies of all of them. `None` when
+    /// that is more than [`MAX_SHARE`] of the files.
+    pub(super) fn plan(&self, changed: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+        let mut inside: Vec<bool> = self.paths.iter().map(|(p, _)| changed.contains(p)).collect();
+        // Dependents, from the changed files outwards.
+        let changed: Vec<usize> = (0..self.paths.len()).filter(|&i| inside[i]).collect();
+        self.add_dependents(&mut inside, changed)?;
+        let all: Vec<usize> = (0..self.paths.len()).filter(|&i| inside[i]).collect();
+        self.add_dependencies(&mut inside, all);
+        self.small(&inside).then(|| self.selected(&inside))
+    }
+
+    /// `scope` grown by the files `talks_to` accepts (see the module
+    /// documentation), their dependents (the importers of the constant
+    /// holding a host) and the dependencies of all of them; `None` when
+    /// that is more than [`MAX_SHARE`] of the files.
+    pub(super) fn context_for(
+        &self,
+        scope: &BTreeSet<String>,
+        talks_to: impl Fn(&str, &gix::ObjectId, &[u64]) -> bool + Sync,
+    ) -> Option<BTreeSet<String>> {
+        let mut inside: Vec<bool> = self.paths.iter().map(|(p, _)| scope.contains(p)).collect();
+        let speakers: Vec<usize> = (0..self.paths.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let (path, ids) = &self.paths[i];
+                ids.iter().flatten().any(|id| {
+                    let tokens = self.blobs.get(id).map_or(&[][..], |b| &b.tokens[..]);
+                    talks_to(path, id, tokens)
+                })
+            })
+            .collect();
+        let mut found: Vec<usize> = speakers.iter().copied().filter(|&i| !inside[i]).collect();
+        for &i in &speakers {
+            inside[i] = true;
+        }
+        found.extend(self.add_dependents(&mut inside, speakers)?);
+        self.add_dependencies(&mut inside, found);
+        self.small(&inside).then(|| self.selected(&inside))
+    }
+
+    /// Adds the files naming something `frontier` declares, to the wrapper
+    /// depth (through files already inside too: the importers of a wrapper
+    /// in the scope that imports a changed constant); returns the files
+    /// added, or `None` when the scope grows too large.
+    fn add_dependents(&self, inside: &mut [bool], mut frontier: Vec<usize>) -> Option<Vec<usize>> {
+        let mut reached = vec![false; self.paths.len()];
+        for &i in &frontier {
+            reached[i] = true;
+        }
+        let mut added = Vec::new();
+        for _ in 0..DEPTH {
+            let names: HashSet<u64> = frontier
+                .iter()
+                .flat_map(|&i| self.blobs_of(i))
+                .flat_map(|b| b.declared.iter().copied())
+                .collect();
+            frontier = self.not_inside(&reached, |blob| blob.names_any(&names));
+            if frontier.is_empty() {
+                break;
+            }
+            for &i in &frontier {
+                reached[i] = true;
+                if !inside[i] {
+                    inside[i] = true;
+                    added.push(i);
+                }
+            }
+            if !self.small(inside) {
+                return None;
+            }
+        }
+        Some(added)
+    }
+
+    /// Adds the files declaring a name that `frontier` (and what it adds)
+    /// names, to the wrapper depth.
+    fn add_dependencies(&self, inside: &mut [bool], mut frontier: Vec<usize>) {
+        let declared_by = self.declared_by.get_or_init(|| {
+            let mut map: HashMap<u64, Vec<usize>> = HashMap::new();
+            for i in 0..self.paths.len() {
+                for blob in self.blobs_of(i) {
+                    for name in &blob.declared {
+                        map.entry(*name).or_default().push(i);
+                    }
+                }
+            }
+            map
+        });
+        for _ in 0..DEPTH {
+            let mut next: BTreeSet<usize> = BTreeSet::new();
+            for &i in &frontier {
+                for token in self.blobs_of(i).flat_map(|b| &b.tokens) {
+                    for &j in declared_by.get(token).into_iter().flatten() {
+                        if !inside[j] {
+                            next.insert(j);
+                        }
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            for &j in &next {
+                inside[j] = true;
+            }
+            frontier = next.into_iter().collect();
+        }
+    }
+
+    fn not_inside(&self, inside: &[bool], accept: impl Fn(&Blob) -> bool + Sync) -> Vec<usize> {
+        (0..self.paths.len())
+            .into_par_iter()
+            .filter(|&i| !inside[i] && self.blobs_of(i).any(&accept))
+            .collect()
+    }
+
+    fn small(&self, inside: &[bool]) -> bool {
+        let n = inside.iter().filter(|x| **x).count();
+        n * 100 <= self.paths.len() * MAX_SHARE
+    }
+
+    fn selected(&self, inside: &[bool]) -> BTreeSet<String> {
+        self.paths
+            .iter()
+            .zip(inside)
+            .filter(|(_, x)| **x)
+            .map(|((p, _), _)| p.clone())
+            .collect()
+    }
+}
+
+/// The hash [`Scope`] gives an identifier token, for matching names.
+pub(super) fn token_hash(token: &str) -> u64 {
+    hash(token.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(path: &str, grammar: Grammar, src: &str) -> Vec<u64> {
+        Blob::new(path, grammar, src.as_bytes()).declared
+    }
+
+    #[test]
+    fn top_level_declarations_are_found_per_grammar() {
+        let ts = declared(
+            "src/api/client.ts",
+            Grammar::TypeScript,
+            "export async function postJson(u) {}\nexport default class Api {}\n  const local = 1;\n",
+        );
+        for name in ["postJson", "Api", "client"] {
+            assert!(ts.contains(&token_hash(name)), "{name}");
+        }
+        assert!(
+            !ts.contains(&token_hash("local")),
+            "indented declarations are not top-level"
+        );
+        let swift = declared(
+            "Sources/Net/Http.swift",
+            Grammar::Swift,
+            "@MainActor\nfinal class HttpClient {}\nextension URLSession {}\npublic func send() {}\n",
+        );
+        for name in ["HttpClient", "URLSession", "send", "Http"] {
+            assert!(swift.contains(&token_hash(name)), "{name}");
+        }
+        let kotlin = declared(
+            "app/Api.kt",
+            Grammar::Kotlin,
+            "data class Order(val id: String)\ninternal object Backend {}\nsuspend fun <T> Call<T>.await(): T = TODO()\n",
+        );
+        for name in ["Order", "Backend", "await"] {
+            assert!(kotlin.contains(&token_hash(name)), "{name}");
+        }
+    }
+}
