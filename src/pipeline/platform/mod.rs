@@ -26,7 +26,7 @@ use thiserror::Error;
 pub use findings::{PlatformFinding, CLEARTEXT_ALLOWED, PIN_EXPIRED, USER_CA_TRUSTED};
 
 use crate::model::platform::{ConfigFileKind, PlatformConfig};
-use crate::model::Suppression;
+use crate::model::{Lines, Suppression};
 use targets::{AndroidPlace, TargetsBuilder, CONVENTIONAL_CONFIG};
 
 /// A platform configuration file read from the tree.
@@ -53,50 +53,39 @@ pub struct Malformed {
     pub message: String,
 }
 
-/// The text of a configuration file as findings need it: trimmed lines
-/// (snippets) and `<!-- egress-scan: ignore[rule] -->` comments.
+/// The text of a configuration file as findings need it: its lines
+/// (snippets, trimmed and capped as a source file's) and the
+/// `<!-- egress-scan: ignore[rule] reason -->` comments.
 #[derive(Debug, Clone, Default)]
 pub struct FileText {
-    lines: Vec<String>,
+    lines: Lines,
     pub suppressions: Vec<Suppression>,
 }
 
 impl FileText {
-    /// Longest snippet kept, in bytes (as for source files).
-    const MAX_LINE: usize = 200;
-
     fn new(bytes: &[u8]) -> FileText {
+        // A binary plist has no lines: its findings are at line 1.
         if bytes.starts_with(b"bplist") {
             return FileText::default();
         }
-        let text = String::from_utf8_lossy(bytes);
-        let mut out = FileText::default();
-        for (i, line) in text.lines().enumerate() {
-            let mut trimmed = line.trim().to_string();
-            if trimmed.len() > Self::MAX_LINE {
-                let mut end = Self::MAX_LINE;
-                while !trimmed.is_char_boundary(end) {
-                    end -= 1;
-                }
-                trimmed.truncate(end);
-            }
-            if line.contains("egress-scan: ignore[") {
-                // An XML comment closes with `-->`, not part of the reason.
-                let comment = line.trim_end().trim_end_matches("-->");
-                out.suppressions
-                    .extend(crate::pipeline::extract::parse_suppressions(comment, i + 1));
-            }
-            out.lines.push(trimmed);
+        let suppressions = String::from_utf8_lossy(bytes)
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| line.contains("egress-scan: ignore["))
+            // An XML comment closes with `-->`, not part of the reason.
+            .flat_map(|(i, line)| {
+                crate::pipeline::extract::parse_suppressions(line.trim_end().trim_end_matches("-->"), i + 1)
+            })
+            .collect();
+        FileText {
+            lines: Lines::new(bytes),
+            suppressions,
         }
-        out
     }
 
     /// The trimmed text of 1-based `line` (empty when there is none).
     pub fn snippet(&self, line: usize) -> String {
-        line.checked_sub(1)
-            .and_then(|i| self.lines.get(i))
-            .cloned()
-            .unwrap_or_default()
+        self.lines.get(line).unwrap_or_default().to_string()
     }
 }
 
