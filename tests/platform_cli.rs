@@ -626,3 +626,48 @@ fn diff_reports_a_change_of_the_platform_configuration() {
         ["egress/cleartext-allowed app/src/main/AndroidManifest.xml:2"]
     );
 }
+
+#[test]
+fn build_variants_and_flavours_are_reported_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let cleartext = br#"<manifest xmlns:android="http://schemas.android.com/apk/res/android">
+    <application android:usesCleartextTraffic="true" />
+</manifest>
+"#;
+    write(dir.path(), "app/src/release/AndroidManifest.xml", cleartext);
+    write(dir.path(), "app/src/freeDebug/AndroidManifest.xml", cleartext);
+    write(dir.path(), "app/src/beta/AndroidManifest.xml", cleartext);
+    let report = scan_json(&[dir.path().to_str().unwrap(), "--as-of", "2025-01-01"]);
+    assert_eq!(
+        places(&report, "egress/cleartext-allowed"),
+        [
+            "medium app/src/beta/AndroidManifest.xml:2",
+            "low app/src/freeDebug/AndroidManifest.xml:2",
+            "medium app/src/release/AndroidManifest.xml:2",
+        ]
+    );
+    let beta = message_at(
+        &report,
+        "egress/cleartext-allowed",
+        "app/src/beta/AndroidManifest.xml",
+        2,
+    );
+    assert!(beta.ends_with("in the `beta` variant (`src/beta`)"), "{beta}");
+    let debug = message_at(
+        &report,
+        "egress/cleartext-allowed",
+        "app/src/freeDebug/AndroidManifest.xml",
+        2,
+    );
+    assert!(
+        debug.ends_with("in debug builds only (`src/freeDebug`)"),
+        "{debug}"
+    );
+    let variants: Vec<&str> = report["platform"]["targets"][0]["cleartext"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["variant"].as_str().unwrap())
+        .collect();
+    assert_eq!(variants, ["beta", "freeDebug", "release"]);
+}
