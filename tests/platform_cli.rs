@@ -671,3 +671,43 @@ fn build_variants_and_flavours_are_reported_as_such() {
         .collect();
     assert_eq!(variants, ["beta", "freeDebug", "release"]);
 }
+
+/// A pull request controls these files: nesting crafted to exhaust the
+/// stack is a counted skip, not a crash.
+#[test]
+fn deeply_nested_configuration_files_do_not_crash_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 60_000;
+    write(
+        dir.path(),
+        "app/src/main/AndroidManifest.xml",
+        MANIFEST_NAMING_NSC.as_bytes(),
+    );
+    let nsc = format!(
+        "<network-security-config>{}{}</network-security-config>",
+        "<domain-config>".repeat(n),
+        "</domain-config>".repeat(n)
+    );
+    write(dir.path(), "app/src/main/res/xml/nsc.xml", nsc.as_bytes());
+    let plist = format!(
+        "<plist version=\"1.0\"><dict><key>a</key>{}{}</dict></plist>",
+        "<array>".repeat(n),
+        "</array>".repeat(n)
+    );
+    write(dir.path(), "ios/App/Info.plist", plist.as_bytes());
+    let out = egress_scan()
+        .args([dir.path().to_str().unwrap(), "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["stats"]["platform_files"]["malformed"],
+        serde_json::json!(["app/src/main/res/xml/nsc.xml", "ios/App/Info.plist"])
+    );
+}

@@ -46,6 +46,7 @@ pub struct PinnedDomain {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<InfoPlist, String> {
+    check_depth(bytes)?;
     let value = Value::from_reader(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let root = value
         .as_dictionary()
@@ -118,6 +119,135 @@ pub fn parse(bytes: &[u8]) -> Result<InfoPlist, String> {
         })
         .collect();
     Ok(info)
+}
+
+/// Deepest nesting of arrays and dictionaries read. Real `Info.plist`
+/// files nest a handful of levels; the plist crate builds values
+/// recursively, so a crafted file nested 100,000 levels deep would
+/// overflow the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Refuses a plist nested deeper than [`MAX_DEPTH`], before it is parsed.
+fn check_depth(bytes: &[u8]) -> Result<(), String> {
+    let depth = if bytes.starts_with(b"bplist") {
+        binary_depth(bytes)?
+    } else {
+        xml_depth(bytes)
+    };
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "arrays and dictionaries nested deeper than {MAX_DEPTH} levels"
+        ));
+    }
+    Ok(())
+}
+
+/// The deepest `<array>`/`<dict>` nesting of an XML plist (comments and
+/// CDATA skipped). A stray closing tag can only lower the count where the
+/// XML reader then stops at the mismatch, before going deeper.
+fn xml_depth(bytes: &[u8]) -> usize {
+    let find = |from: usize, pat: &[u8]| {
+        bytes
+            .get(from..)
+            .and_then(|rest| rest.windows(pat.len()).position(|w| w == pat))
+            .map_or(bytes.len(), |at| from + at + pat.len())
+    };
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
+        let at = i + at;
+        let rest = &bytes[at..];
+        if rest.starts_with(b"<!--") {
+            i = find(at, b"-->");
+            continue;
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            i = find(at, b"]]>");
+            continue;
+        }
+        let end = find(at, b">");
+        let tag = &bytes[at + 1..end.saturating_sub(1).max(at + 1)];
+        let (closing, name) = match tag.strip_prefix(b"/") {
+            Some(name) => (true, name),
+            None => (false, tag),
+        };
+        let name_end = name
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(name.len());
+        if matches!(&name[..name_end], b"array" | b"dict") && !tag.ends_with(b"/") {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = end;
+    }
+    max
+}
+
+/// The deepest nesting of arrays, sets and dictionaries of a binary plist,
+/// read from its object table without recursion; past [`MAX_DEPTH`] (a
+/// reference cycle gets there too) the walk stops.
+fn binary_depth(bytes: &[u8]) -> Result<usize, String> {
+    let bad = || "not a well-formed binary property list".to_string();
+    let be = |b: &[u8]| b.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+    if bytes.len() < 40 {
+        return Err(bad());
+    }
+    let trailer = &bytes[bytes.len() - 32..];
+    let (offset_size, ref_size) = (usize::from(trailer[6]), usize::from(trailer[7]));
+    let (count, top, table) = (be(&trailer[8..16]), be(&trailer[16..24]), be(&trailer[24..32]));
+    if !(1..=8).contains(&offset_size) || !(1..=8).contains(&ref_size) || count > bytes.len() as u64 {
+        return Err(bad());
+    }
+    let offset_of = |object: u64| -> Option<usize> {
+        let at = usize::try_from(table.checked_add(object.checked_mul(offset_size as u64)?)?).ok()?;
+        usize::try_from(be(bytes.get(at..at.checked_add(offset_size)?)?)).ok()
+    };
+    // The objects an array, set or dictionary refers to; none for others.
+    let children = |object: u64| -> Option<Vec<u64>> {
+        let at = offset_of(object)?;
+        let marker = *bytes.get(at)?;
+        let kind = marker >> 4;
+        if !matches!(kind, 0xA | 0xC | 0xD) {
+            return Some(Vec::new());
+        }
+        let (n, start) = match marker & 0x0F {
+            0x0F => {
+                let int = *bytes.get(at + 1)?;
+                let len = 1usize.checked_shl(u32::from(int & 0x0F))?;
+                (be(bytes.get(at + 2..at + 2 + len)?), at + 2 + len)
+            }
+            n => (u64::from(n), at + 1),
+        };
+        let refs = if kind == 0xD { n.checked_mul(2)? } else { n };
+        let end = start.checked_add(usize::try_from(refs).ok()?.checked_mul(ref_size)?)?;
+        Some(bytes.get(start..end)?.chunks(ref_size).map(be).collect())
+    };
+    let mut stack = vec![(top, 1usize)];
+    let (mut max, mut steps) = (0usize, 0usize);
+    while let Some((object, depth)) = stack.pop() {
+        steps += 1;
+        // Shared objects are visited once per reference: bound the work.
+        if steps > 1_000_000 || object >= count {
+            return Err(bad());
+        }
+        let refs = children(object).ok_or_else(bad)?;
+        if refs.is_empty() {
+            continue;
+        }
+        max = max.max(depth);
+        if depth > MAX_DEPTH {
+            break;
+        }
+        stack.extend(refs.into_iter().map(|r| (r, depth + 1)));
+    }
+    Ok(max)
 }
 
 /// The lines of an XML plist's text; empty for a binary plist.
@@ -237,6 +367,40 @@ mod tests {
             parse(b"<plist version=\"1.0\"><dict><key>CFBundleName</key><string>X</string></dict></plist>")
                 .expect("parses");
         assert_eq!(info, InfoPlist::default());
+    }
+
+    fn nested(depth: usize) -> Value {
+        (0..depth).fold(Value::Boolean(true), |v, _| Value::Array(vec![v]))
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let n = 100_000;
+        let xml = format!(
+            "<plist version=\"1.0\"><dict><key>a</key>{}{}</dict></plist>",
+            "<array>".repeat(n),
+            "</array>".repeat(n)
+        );
+        assert!(parse(xml.as_bytes()).unwrap_err().contains("nested deeper"));
+        // Comments cannot hide the nesting, and real files pass.
+        let commented = format!(
+            "<plist><dict><key>a</key>{}<!-- </array> -->{}</dict></plist>",
+            "<array>".repeat(70),
+            "</array>".repeat(70)
+        );
+        assert!(parse(commented.as_bytes()).unwrap_err().contains("nested deeper"));
+        assert_eq!(xml_depth(PLIST.as_bytes()), 4);
+        let mut binary = Vec::new();
+        nested(200).to_writer_binary(&mut binary).expect("writes");
+        assert!(parse(&binary).unwrap_err().contains("nested deeper"));
+        let mut shallow = Vec::new();
+        let mut root = Dictionary::new();
+        root.insert("a".into(), nested(10));
+        Value::Dictionary(root)
+            .to_writer_binary(&mut shallow)
+            .expect("writes");
+        assert_eq!(binary_depth(&shallow), Ok(11));
+        assert!(parse(&shallow).is_ok());
     }
 
     #[test]

@@ -53,31 +53,42 @@ pub fn parse(text: &str) -> Result<Vec<Block>, String> {
         match node.tag_name().name() {
             "base-config" => blocks.push(block(&doc, node, Scope::Base, None)),
             "debug-overrides" => blocks.push(block(&doc, node, Scope::DebugOverrides, None)),
-            "domain-config" => domain_configs(&doc, node, None, &mut blocks),
+            "domain-config" => domain_configs(&doc, node, &mut blocks)?,
             _ => {}
         }
     }
     Ok(blocks)
 }
 
-/// A `domain-config` and the ones nested in it, each inheriting the
-/// cleartext switch of its parent when it sets none.
-fn domain_configs(doc: &Document, node: Node, inherited: Option<(bool, usize)>, out: &mut Vec<Block>) {
-    let domains = xml::children(node, "domain")
-        .filter_map(|d| {
-            let name = d.text()?.trim().to_ascii_lowercase();
-            (!name.is_empty()).then(|| Domain {
-                name,
-                include_subdomains: d.attribute("includeSubdomains").and_then(xml::boolean) == Some(true),
+/// Deepest `domain-config` nesting read: real configs nest two or three
+/// levels, and a crafted file must not exhaust anything.
+const MAX_NESTING: usize = 32;
+
+/// A `domain-config` and the ones nested in it, in document order, each
+/// inheriting the cleartext switch of its parent when it sets none.
+fn domain_configs(doc: &Document, node: Node, out: &mut Vec<Block>) -> Result<(), String> {
+    // An explicit stack, not recursion: the nesting comes from the file.
+    let mut stack = vec![(node, None, 1)];
+    while let Some((node, inherited, depth)) = stack.pop() {
+        if depth > MAX_NESTING {
+            return Err(format!("`domain-config` nested deeper than {MAX_NESTING} levels"));
+        }
+        let domains = xml::children(node, "domain")
+            .filter_map(|d| {
+                let name = d.text()?.trim().to_ascii_lowercase();
+                (!name.is_empty()).then(|| Domain {
+                    name,
+                    include_subdomains: d.attribute("includeSubdomains").and_then(xml::boolean) == Some(true),
+                })
             })
-        })
-        .collect();
-    let this = block(doc, node, Scope::Domains(domains), inherited);
-    let cleartext = this.cleartext;
-    out.push(this);
-    for nested in xml::children(node, "domain-config") {
-        domain_configs(doc, nested, cleartext, out);
+            .collect();
+        let this = block(doc, node, Scope::Domains(domains), inherited);
+        let cleartext = this.cleartext;
+        out.push(this);
+        let nested: Vec<Node> = xml::children(node, "domain-config").collect();
+        stack.extend(nested.into_iter().rev().map(|n| (n, cleartext, depth + 1)));
     }
+    Ok(())
 }
 
 fn block(doc: &Document, node: Node, scope: Scope, inherited: Option<(bool, usize)>) -> Block {
@@ -169,6 +180,18 @@ mod tests {
         .expect("parses");
         assert_eq!(blocks[0].cleartext, Some((false, 1)));
         assert_eq!(blocks[0].user_cas, None);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_recursed() {
+        let n = 50_000;
+        let text = format!(
+            "<network-security-config>{}{}</network-security-config>",
+            "<domain-config>".repeat(n),
+            "</domain-config>".repeat(n)
+        );
+        let err = parse(&text).unwrap_err();
+        assert!(err.contains("nested deeper than"), "{err}");
     }
 
     #[test]
