@@ -36,29 +36,37 @@ use regex::bytes::Regex;
 use super::git::Side;
 use crate::model::Grammar;
 
-/// Rounds of dependents and of dependencies: the analysis's wrapper depth.
+/// Rounds of dependencies: the analysis's wrapper depth.
 const DEPTH: usize = crate::pipeline::analysis::wrappers::MAX_DEPTH;
+
+/// Rounds of dependents: the callers of a changed function, and theirs. A
+/// third round reaches most of an app through its shared types (`AppView`,
+/// `Router`) while a wrapper three files away from a change is rare.
+const DEPENDENT_DEPTH: usize = 2;
 
 /// Above this share of the files (in percent), a scoped diff would parse
 /// most of the tree anyway: the whole tree is read instead.
 pub(super) const MAX_SHARE: usize = 30;
 
-/// Top-level declarations, by grammar family: the name is group 1.
+/// Top-level declarations other files can use, by grammar family: the
+/// name is group `name` (or the names of an `export { … }` list are group
+/// `list`), the modifiers group `mods`. Private ones are left out: no
+/// other file can name them.
 static TYPESCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+([A-Za-z_$][\w$]*)",
+        r"(?m)^(?:export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+(?P<name>[A-Za-z_$][\w$]*)|export\s*\{(?P<list>[^}]*)\}|(?:module\.)?exports\.(?P<cjs>[A-Za-z_$][\w$]*))",
     )
     .expect("TypeScript declaration pattern")
 });
 static SWIFT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?:(?:public|private|fileprivate|internal|open|final|static|indirect|nonisolated)\s+)*(?:class|struct|enum|protocol|actor|extension|func|let|var|typealias)\s+([A-Za-z_]\w*)",
+        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|fileprivate|internal|open|final|static|indirect|nonisolated)\s+)*)(?:class|struct|enum|protocol|actor|extension|func|let|var|typealias)\s+(?P<name>[A-Za-z_]\w*)",
     )
     .expect("Swift declaration pattern")
 });
 static KOTLIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?:(?:public|private|internal|protected|open|final|abstract|sealed|data|inline|value|enum|annotation|suspend|const|lateinit|fun|expect|actual)\s+)*(?:class|interface|object|fun|val|var|typealias)\s+(?:<[^>\n]*>\s*)?(?:[A-Za-z_][\w.<>, ?]*\.)?([A-Za-z_]\w*)",
+        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|internal|protected|open|final|abstract|sealed|data|inline|value|enum|annotation|suspend|const|lateinit|fun|expect|actual)\s+)*)(?:class|interface|object|fun|val|var|typealias)\s+(?:<[^>\n]*>\s*)?(?:[A-Za-z_][\w.<>, ?]*\.)?(?P<name>[A-Za-z_]\w*)",
     )
     .expect("Kotlin declaration pattern")
 });
@@ -69,6 +77,30 @@ fn declarations(grammar: Grammar) -> &'static Regex {
         Grammar::Swift => &SWIFT,
         Grammar::Kotlin => &KOTLIN,
     }
+}
+
+/// The names `bytes` declares for other files (see [`TYPESCRIPT`]).
+fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for c in declarations(grammar).captures_iter(bytes) {
+        if c.name("mods")
+            .is_some_and(|m| m.as_bytes().windows(7).any(|w| w == b"private"))
+        {
+            continue;
+        }
+        if let Some(name) = c.name("name").or(c.name("cjs")) {
+            out.push(hash(name.as_bytes()));
+        }
+        if let Some(list) = c.name("list") {
+            out.extend(
+                list.as_bytes()
+                    .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+                    .filter(|t| !t.is_empty() && *t != b"as" && *t != b"type" && *t != b"default")
+                    .map(hash),
+            );
+        }
+    }
+    out
 }
 
 /// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
@@ -98,11 +130,7 @@ impl Blob {
             .collect();
         tokens.sort_unstable();
         tokens.dedup();
-        let mut declared: Vec<u64> = declarations(grammar)
-            .captures_iter(bytes)
-            .filter_map(|c| c.get(1))
-            .map(|m| hash(m.as_bytes()))
-            .collect();
+        let mut declared = declared_names(grammar, bytes);
         let name = path.rsplit('/').next().unwrap_or(path);
         let stem = name.split('.').next().unwrap_or(name);
         if !stem.is_empty() {
@@ -238,7 +266,7 @@ impl Scope {
             reached[i] = true;
         }
         let mut added = Vec::new();
-        for _ in 0..DEPTH {
+        for _ in 0..DEPENDENT_DEPTH {
             let names: HashSet<u64> = frontier
                 .iter()
                 .flat_map(|&i| self.blobs_of(i))
@@ -349,11 +377,15 @@ mod tests {
         let swift = declared(
             "Sources/Net/Http.swift",
             Grammar::Swift,
-            "@MainActor\nfinal class HttpClient {}\nextension URLSession {}\npublic func send() {}\n",
+            "@MainActor\nfinal class HttpClient {}\nextension URLSession {}\npublic func send() {}\nprivate struct Row: View {}\n",
         );
         for name in ["HttpClient", "URLSession", "send", "Http"] {
             assert!(swift.contains(&token_hash(name)), "{name}");
         }
+        assert!(
+            !swift.contains(&token_hash("Row")),
+            "a private type is the file's own"
+        );
         let kotlin = declared(
             "app/Api.kt",
             Grammar::Kotlin,
