@@ -49,6 +49,10 @@ pub struct Config {
     pub allow_new_suppressions: bool,
     #[serde(default)]
     pub report: ReportConfig,
+    /// The date (`YYYY-MM-DD`) certificate pin expirations are compared
+    /// with; `--as-of` overrides it. Default: the date of the HEAD commit.
+    #[serde(default)]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

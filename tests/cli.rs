@@ -11,6 +11,7 @@ mod hostile;
 mod java_cli;
 mod kotlin_cli;
 mod layers;
+mod platform_cli;
 mod precision_cli;
 mod prefilter_cli;
 mod reliability;

@@ -31,6 +31,7 @@ const PIPELINE: &[&str] = &[
     "analysis",
     "engine",
     "inventory",
+    "platform",
 ];
 
 /// Modules inside `run`: the scan before what is built on it.

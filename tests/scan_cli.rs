@@ -352,7 +352,9 @@ fn spilled_and_in_memory_facts_give_the_same_report() {
                 bytes: std::fs::read(&c.path).expect("readable fixture"),
             })
             .collect();
-        let held = scan::scan_sources(name.clone(), &sources, &engine, &rules, &config);
+        let platform = scan::scan_platform(&walked.platform, &options, &config);
+        let held =
+            scan::scan_sources_with_platform(name.clone(), &sources, &platform, &engine, &rules, &config);
         assert!(
             !spilled.calls.is_empty() || !spilled.endpoints.is_empty() || !spilled.communications.is_empty(),
             "{name}: nothing found"

@@ -106,6 +106,11 @@ pub struct ScanArgs {
     /// of `merge`); default: the `origin` remote or the root folder's name.
     #[arg(long, value_name = "NAME")]
     pub repo_name: Option<String>,
+    /// The date (YYYY-MM-DD) certificate pin-set expirations are compared
+    /// with (default: `as_of` in the config, else the HEAD commit's date;
+    /// never the clock).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 /// Which files are read and how: shared by `scan` and `diff`.

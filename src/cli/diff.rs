@@ -8,6 +8,7 @@ use super::{cache_root, gix_root, parse_langs, threads, write_file, write_stdout
 use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
+use crate::pipeline::platform::rules as platform_rules;
 use crate::run::diff::{self, DiffReport};
 use crate::run::{merge, timings};
 
@@ -110,7 +111,9 @@ fn diff_repository(args: &DiffArgs) -> Result<(DiffReport, Config), Error> {
         || format!("{}:.egress-scan.toml", config_rev.unwrap_or("work tree")),
         |p| p.display().to_string(),
     );
-    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
+    config.check_rule_ids(&config_name, |id| {
+        rules.get(id).is_some() || platform_rules::is_builtin_id(id)
+    })?;
     let options = diff::DiffOptions {
         repo: args.repo.clone(),
         base: args.base.clone(),

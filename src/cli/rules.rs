@@ -3,20 +3,31 @@
 use std::path::Path;
 
 use super::{write_stdout, Outcome};
+use crate::catalog::rules::Rule;
 use crate::catalog::RuleSet;
 use crate::error::Error;
+use crate::pipeline::platform::rules as platform_rules;
 use crate::run::rules_test;
 
+/// The rule's languages, or `platform` for a rule of the platform
+/// configuration files.
+fn languages(rule: &Rule, separator: &str) -> String {
+    if platform_rules::is_platform_rule(rule) {
+        return "platform".into();
+    }
+    let langs: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
+    langs.join(separator)
+}
+
 pub(super) fn list(rules: Option<&Path>) -> Result<Outcome, Error> {
-    let set = RuleSet::load(rules)?;
+    let set = platform_rules::load(rules)?;
     let mut out = String::new();
     for r in &set.rules {
-        let langs: Vec<&str> = r.languages.iter().map(|l| l.name()).collect();
         out.push_str(&format!(
             "{:<40} {:<8} {:<24} {}\n",
             r.id,
             r.severity.as_str(),
-            langs.join(","),
+            languages(r, ","),
             r.title
         ));
     }
@@ -60,17 +71,16 @@ pub(super) fn test(dir: Option<&Path>, update: bool) -> Result<Outcome, Error> {
 }
 
 pub(super) fn explain(rule_id: &str, rules: Option<&Path>) -> Result<Outcome, Error> {
-    let set = RuleSet::load(rules)?;
+    let set = platform_rules::load(rules)?;
     let rule = set
         .get(rule_id)
         .ok_or_else(|| Error::Usage(format!("unknown rule `{rule_id}`; see `egress-scan rules list`")))?;
-    let langs: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
     write_stdout(&format!(
         "{} — {}\nseverity: {}\nlanguages: {}\n\n{}\n",
         rule.id,
         rule.title,
         rule.severity.as_str(),
-        langs.join(", "),
+        languages(rule, ", "),
         rule.help.trim_end()
     ))?;
     Ok(Outcome::Clean)

@@ -6,6 +6,7 @@ use crate::catalog::RuleSet;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::Links;
+use crate::pipeline::platform::{date, rules as platform_rules};
 use crate::pipeline::spill;
 use crate::report;
 use crate::run::{progress, scan, shard, timings};
@@ -15,13 +16,16 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
     if !root.is_dir() {
         return Err(Error::Usage(format!("{} is not a directory", root.display())));
     }
-    let config = Config::discover(root, args.config.as_deref())?;
+    let mut config = Config::discover(root, args.config.as_deref())?;
+    config.as_of = as_of(args.as_of.as_deref(), config.as_of.take())?;
     let rules = RuleSet::load(args.files.rules.as_deref())?;
     let config_name = args
         .config
         .as_deref()
         .map_or_else(|| ".egress-scan.toml".into(), |p| p.display().to_string());
-    config.check_rule_ids(&config_name, |id| rules.get(id).is_some())?;
+    config.check_rule_ids(&config_name, |id| {
+        rules.get(id).is_some() || platform_rules::is_builtin_id(id)
+    })?;
     let langs = parse_langs(&args.files.lang)?;
     let options = scan::ScanOptions {
         root: root.clone(),
@@ -74,4 +78,17 @@ pub(super) fn run(args: &ScanArgs) -> Result<Outcome, Error> {
         None => report.failing(level),
     });
     Ok(Outcome::gate(failing))
+}
+
+/// The as-of date: `--as-of`, else the config's `as_of`, checked.
+fn as_of(flag: Option<&str>, configured: Option<String>) -> Result<Option<String>, Error> {
+    match (flag, configured) {
+        (Some(flag), _) => date::parse(flag)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("--as-of: {e}"))),
+        (None, Some(configured)) => date::parse(&configured)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("`as_of` in the config: {e}"))),
+        (None, None) => Ok(None),
+    }
 }

@@ -7,6 +7,7 @@ mod facts;
 pub mod host;
 mod lang;
 mod origin;
+pub mod platform;
 pub mod report;
 mod severity;
 mod sink_kind;
@@ -20,8 +21,8 @@ pub use facts::*;
 pub use lang::{Grammar, Lang};
 pub use origin::Origin;
 pub use report::{
-    Communication, Endpoint, Finding, InventoryFacts, LibraryCall, LibraryImport, Location, Report,
-    RequestDetail, ShardInfo, Skipped, Stats, Tool, SCHEMA_VERSION,
+    Communication, Endpoint, Finding, InventoryFacts, LibraryCall, LibraryImport, Location,
+    PlatformFileStats, Report, RequestDetail, ShardInfo, Skipped, Stats, Tool, SCHEMA_VERSION,
 };
 pub use severity::Severity;
 pub use sink_kind::SinkKind;

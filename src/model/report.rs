@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::platform::PlatformConfig;
 use super::{Origin, OutboundCall, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,6 +32,11 @@ pub struct Report {
     /// removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardInfo>,
+    /// The platforms' network configuration (AndroidManifest.xml, network
+    /// security config, Info.plist) per app target; present only when the
+    /// project has such files (additive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<PlatformConfig>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -68,6 +74,45 @@ pub struct Stats {
     /// are scanned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_files_refused: Vec<String>,
+    /// Platform configuration files (AndroidManifest.xml, network security
+    /// configs, Info.plist): not source files, so counted apart from
+    /// `files_seen` (additive).
+    #[serde(default, skip_serializing_if = "PlatformFileStats::is_empty")]
+    pub platform_files: PlatformFileStats,
+}
+
+/// What became of the platform configuration files the walk found.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PlatformFileStats {
+    /// Files read and parsed.
+    pub read: usize,
+    pub too_large: usize,
+    pub unreadable: usize,
+    /// Files that are not well-formed XML or plist, sorted: their settings
+    /// are missing from the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub malformed: Vec<String>,
+}
+
+impl PlatformFileStats {
+    pub fn is_empty(&self) -> bool {
+        *self == PlatformFileStats::default()
+    }
+
+    /// `malformed: ios/App/Info.plist; 1 too large`: the configuration
+    /// files whose settings are missing, or `None`.
+    pub fn gaps(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.malformed.is_empty() {
+            parts.push(format!("malformed: {}", self.malformed.join(", ")));
+        }
+        for (n, why) in [(self.too_large, "too large"), (self.unreadable, "unreadable")] {
+            if n > 0 {
+                parts.push(format!("{n} {why}"));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 impl Stats {

@@ -17,6 +17,7 @@ pub fn report(endpoints: Vec<Endpoint>, calls: Vec<OutboundCall>, findings: Vec<
         findings,
         calls,
         shard: None,
+        platform: None,
     }
 }
 

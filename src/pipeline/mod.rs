@@ -9,6 +9,7 @@ pub mod engine;
 pub mod extract;
 pub mod inventory;
 pub mod lang;
+pub mod platform;
 pub mod prefilter;
 pub mod spill;
 pub mod tracked;

@@ -149,7 +149,11 @@ pub fn level(s: Severity) -> &'static str {
 }
 
 pub fn build(report: &Report, rules: &RuleSet) -> Log {
-    let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
+    // The platform rules are always built in (see `pipeline::platform::rules`).
+    let platform = crate::pipeline::platform::rules::builtin()
+        .iter()
+        .filter(|p| rules.get(&p.id).is_none());
+    let mut sorted: Vec<&Rule> = rules.rules.iter().chain(platform).collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let descriptors: Vec<ReportingDescriptor> = sorted.iter().map(|r| descriptor(r)).collect();
     let results = report

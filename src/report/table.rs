@@ -36,6 +36,19 @@ pub fn render(report: &Report) -> String {
             "Not analysed (languages egress-scan does not read): {languages} files. Their network calls are not in this report.\n\n"
         ));
     }
+    if !s.platform_files.is_empty() {
+        out.push_str(&format!(
+            "Platform configuration: {} files read",
+            s.platform_files.read
+        ));
+        match s.platform_files.gaps() {
+            Some(gaps) => out.push_str(&format!(
+                "; not read: {}. Their network settings are not in this report.\n\n",
+                terminal_safe(&gaps)
+            )),
+            None => out.push_str(".\n\n"),
+        }
+    }
     if let Some(files) = s.parse_error_summary(str::to_string) {
         out.push_str(&format!(
             "Parsed with syntax errors: {files}. What the parser recovered is analysed; a call inside a broken region may be missing.\n\n"

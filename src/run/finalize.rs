@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::catalog::rules::RuleSet;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::model::{FileFacts, Finding, RawFinding, Severity};
+use crate::model::{FileFacts, Finding, RawFinding, Severity, Suppression};
+use crate::pipeline::platform::{FileText, PlatformFinding};
 
 /// What finishing a finding needs: the rules (default severities), the
 /// config (severity overrides), the service catalog (public keys) and the
@@ -26,38 +27,51 @@ impl Finisher<'_> {
     /// The reported finding of `raw`, found in the file of `facts`; `None`
     /// when its rule is not loaded or configured to `info`.
     pub fn finding(&self, mut raw: RawFinding, facts: &FileFacts) -> Option<Finding> {
-        let Finisher {
-            rules,
-            config,
-            catalog,
-            renames,
-        } = *self;
-        let rule = rules.get(&raw.rule_id)?;
-        let public_key = public_key_service(&raw, catalog);
+        let rule = self.rules.get(&raw.rule_id)?;
+        let public_key = public_key_service(&raw, self.catalog);
         if let Some(service) = public_key {
             raw.message.push_str(&format!(
             " (`{}` is {service}'s public client key, shipped in every client: it names the project but grants no account access)",
             raw.url_param.as_deref().unwrap_or_default()
         ));
         }
-        let severity = config
-            .severity
-            .get(&raw.rule_id)
-            .copied()
-            .or(public_key.map(|_| Severity::Low))
-            .unwrap_or(rule.severity);
+        let default = public_key.map_or(rule.severity, |_| Severity::Low);
+        let facts = Some(facts).filter(|f| f.path == raw.file);
+        let snippet = facts.map(|f| f.snippet(raw.span.line)).unwrap_or_default();
+        let suppressions = facts.map_or(&[][..], |f| &f.suppressions[..]);
+        self.finish(raw, default, snippet, suppressions)
+    }
+
+    /// The reported finding of a platform configuration file (its rule is
+    /// always built in, see `pipeline::platform::rules`): its scope gives
+    /// the default severity (a debug-only exemption is low), the
+    /// file's text the snippet and the suppression comments.
+    pub fn platform_finding(&self, finding: &PlatformFinding, text: Option<&FileText>) -> Option<Finding> {
+        let line = finding.raw.span.line;
+        let snippet = text.map(|t| t.snippet(line)).unwrap_or_default();
+        let suppressions = text.map_or(&[][..], |t| &t.suppressions[..]);
+        self.finish(finding.raw.clone(), finding.severity, snippet, suppressions)
+    }
+
+    /// What every finding goes through: the configured severity (else
+    /// `default`), the suppression comment on its line or the line above,
+    /// the renamed path and the fingerprint.
+    fn finish(
+        &self,
+        mut raw: RawFinding,
+        default: Severity,
+        snippet: String,
+        suppressions: &[Suppression],
+    ) -> Option<Finding> {
+        let severity = self.config.severity.get(&raw.rule_id).copied().unwrap_or(default);
         if severity == Severity::Info {
             return None;
         }
-        let facts = Some(facts).filter(|f| f.path == raw.file);
-        let snippet = facts.map(|f| f.snippet(raw.span.line)).unwrap_or_default();
-        let suppression = facts.and_then(|f| {
-            f.suppressions.iter().find(|s| {
-                (s.line == raw.span.line || s.line + 1 == raw.span.line)
-                    && (s.rule == raw.rule_id || s.rule == "*" || s.rule == "all")
-            })
+        let suppression = suppressions.iter().find(|s| {
+            (s.line == raw.span.line || s.line + 1 == raw.span.line)
+                && (s.rule == raw.rule_id || s.rule == "*" || s.rule == "all")
         });
-        if let Some(new_path) = renames.get(&raw.file) {
+        if let Some(new_path) = self.renames.get(&raw.file) {
             raw.file = new_path.clone();
         }
         Some(Finding {

@@ -328,6 +328,20 @@ fn check_same(
             });
         }
     }
+    // Every shard reads the whole platform configuration.
+    if t.platform != report.platform {
+        return Err(MergeError::Mismatch {
+            path: path.to_string(),
+            other: p.first_path.clone(),
+            repository: name.to_string(),
+            what: "platform configuration",
+            a: format!("{} targets", t.platform.as_ref().map_or(0, |c| c.targets.len())),
+            b: format!(
+                "{} targets",
+                report.platform.as_ref().map_or(0, |c| c.targets.len())
+            ),
+        });
+    }
     if t.repository != report.repository {
         return Err(MergeError::Mismatch {
             path: path.to_string(),
@@ -369,7 +383,15 @@ fn add_stats(into: &mut Stats, s: &Stats) -> Option<()> {
     add(&mut a.unreadable, b.unreadable)?;
     add(&mut a.symlink_or_special, b.symlink_or_special)?;
     add(&mut a.parse_abandoned, b.parse_abandoned)?;
-    add(&mut a.unreadable_dirs, b.unreadable_dirs)
+    add(&mut a.unreadable_dirs, b.unreadable_dirs)?;
+    let (a, b) = (&mut into.platform_files, &s.platform_files);
+    add(&mut a.read, b.read)?;
+    add(&mut a.too_large, b.too_large)?;
+    add(&mut a.unreadable, b.unreadable)?;
+    a.malformed.extend(b.malformed.iter().cloned());
+    a.malformed.sort();
+    a.malformed.dedup();
+    Some(())
 }
 
 /// Sorts and rebuilds derived data exactly as a scan's report is built

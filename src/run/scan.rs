@@ -14,14 +14,17 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::{self, Links};
+use crate::model::platform::PlatformConfig;
 use crate::model::FileFacts;
 use crate::model::InventoryFacts;
+use crate::model::PlatformFileStats;
 use crate::model::{Endpoint, Finding, Location, Report, Skipped, Stats, Tool, SCHEMA_VERSION};
 use crate::model::{EndpointHit, FileAnalysis, OutboundCall};
 use crate::model::{Grammar, Lang};
 use crate::pipeline::analysis::{self, AnalysisOptions, ParsedFile};
 use crate::pipeline::engine::{Engine, Outcome};
 use crate::pipeline::inventory;
+use crate::pipeline::platform::{self, ConfigFile, PlatformScan};
 use crate::pipeline::spill::Spill;
 use crate::pipeline::walk::{self, WalkOptions};
 use crate::run::finalize::Finisher;
@@ -96,12 +99,76 @@ fn scan_in_pool(options: &ScanOptions, rules: &RuleSet, config: &Config) -> Resu
     };
     stats.count_not_analysed(walked.unsupported_paths.iter().map(|(_, lang)| *lang));
     stats.ignore_files_refused = refused_ignore_files(&walked);
+    let platform = timings::stage("platform configuration", || {
+        scan_platform(&walked.platform, options, config)
+    });
+    stats.platform_files = platform_counts(&walked.platform, &platform, &|_| true);
     let (stats, files) = collect_outcomes(stats, outcomes);
-    Ok(ReportBuilder::new(rules, config).build(
+    Ok(ReportBuilder::new(rules, config).with_platform(&platform).build(
         options.root_label.clone(),
         stats,
         &files.iter().collect::<Vec<_>>(),
     ))
+}
+
+/// Reads and analyses the platform configuration files the walk found.
+/// The as-of date is the configured one (`--as-of` lands in the config),
+/// else the HEAD commit's. A malformed file is reported on stderr.
+pub fn scan_platform(found: &walk::PlatformFiles, options: &ScanOptions, config: &Config) -> PlatformScan {
+    let mut files = Vec::with_capacity(found.files.len());
+    let mut unreadable = Vec::new();
+    for candidate in &found.files {
+        match input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size) {
+            Ok(bytes) => files.push(ConfigFile {
+                rel: candidate.rel.clone(),
+                kind: candidate.kind,
+                bytes,
+            }),
+            Err(_) => unreadable.push(candidate.rel.clone()),
+        }
+    }
+    if files.is_empty() {
+        return PlatformScan {
+            unreadable,
+            ..PlatformScan::default()
+        };
+    }
+    let as_of = config
+        .as_of
+        .clone()
+        .or_else(|| platform::date::head_commit_date(&options.root));
+    let mut scan = platform::analyse(&files, as_of.as_deref());
+    scan.unreadable = unreadable;
+    // A warning, not an error: the scan goes on without the file.
+    for malformed in &scan.malformed {
+        eprintln!("{:?}", miette::Report::new(malformed.clone()));
+    }
+    scan
+}
+
+/// The counts of the platform configuration files `keep` accepts (all of
+/// them, or one shard's).
+pub fn platform_counts(
+    found: &walk::PlatformFiles,
+    scan: &PlatformScan,
+    keep: &dyn Fn(&str) -> bool,
+) -> PlatformFileStats {
+    PlatformFileStats {
+        read: scan.texts.keys().filter(|f| keep(f)).count(),
+        too_large: found.too_large.iter().filter(|f| keep(f)).count(),
+        unreadable: found
+            .unreadable
+            .iter()
+            .chain(&scan.unreadable)
+            .filter(|f| keep(f))
+            .count(),
+        malformed: scan
+            .malformed
+            .iter()
+            .map(|m| m.file.clone())
+            .filter(|f| keep(f))
+            .collect(),
+    }
 }
 
 /// The walk's refused ignore files as report lines (`path (why)`).
@@ -192,6 +259,26 @@ pub fn scan_sources(
     rules: &RuleSet,
     config: &Config,
 ) -> Report {
+    scan_sources_with_platform(
+        root_label,
+        sources,
+        &PlatformScan::default(),
+        engine,
+        rules,
+        config,
+    )
+}
+
+/// [`scan_sources`] with the project's platform configuration (see
+/// [`scan_platform`]).
+pub fn scan_sources_with_platform(
+    root_label: String,
+    sources: &[SourceFile],
+    platform: &PlatformScan,
+    engine: &Engine,
+    rules: &RuleSet,
+    config: &Config,
+) -> Report {
     let mut outcomes: Vec<Outcome> = sources
         .par_iter()
         .map(|s| engine.process(&s.rel, s.grammar, &s.bytes))
@@ -213,7 +300,11 @@ pub fn scan_sources(
         ..Stats::default()
     };
     let (stats, files) = collect_outcomes(stats, outcomes);
-    ReportBuilder::new(rules, config).build(root_label, stats, &files.iter().collect::<Vec<_>>())
+    ReportBuilder::new(rules, config).with_platform(platform).build(
+        root_label,
+        stats,
+        &files.iter().collect::<Vec<_>>(),
+    )
 }
 
 /// Counts outcomes into `stats` and keeps the extracted facts, in order.
@@ -259,6 +350,7 @@ pub struct ReportBuilder<'a> {
     config: &'a Config,
     renames: Option<&'a BTreeMap<String, String>>,
     keep: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    platform: Option<&'a PlatformScan>,
 }
 
 impl<'a> ReportBuilder<'a> {
@@ -268,7 +360,15 @@ impl<'a> ReportBuilder<'a> {
             config,
             renames: None,
             keep: None,
+            platform: None,
         }
+    }
+
+    /// Adds the platform configuration: its findings, its policy joined
+    /// with the code's plaintext requests, and the `platform` object.
+    pub fn with_platform(mut self, platform: &'a PlatformScan) -> Self {
+        self.platform = Some(platform);
+        self
     }
 
     /// Findings of the files in `renames` (old path → new path) are
@@ -341,7 +441,7 @@ impl<'a> ReportBuilder<'a> {
                 inventory,
             }
         };
-        let results = timings::stage("analysis", || {
+        let mut results = timings::stage("analysis", || {
             analysis::analyse_project(
                 files,
                 self.rules,
@@ -350,7 +450,27 @@ impl<'a> ReportBuilder<'a> {
                 &finish,
             )
         });
-        timings::stage("report", || assemble(root, stats, results, &catalog))
+        let platform = self.platform.filter(|p| !p.config.is_empty());
+        if let Some(platform) = platform {
+            results.push(FileResults {
+                calls: Vec::new(),
+                hits: Vec::new(),
+                findings: platform
+                    .findings
+                    .iter()
+                    .filter(|f| keep(&f.raw.file))
+                    .filter_map(|f| finisher.platform_finding(f, platform.texts.get(&f.raw.file)))
+                    .collect(),
+                inventory: InventoryFacts::default(),
+            });
+        }
+        // Without a configured severity, a plaintext request every target
+        // blocks is lowered.
+        let policy = platform.map(|p| {
+            let lower = !self.config.severity.contains_key("egress/insecure-transport");
+            (&p.config, lower)
+        });
+        timings::stage("report", || assemble(root, stats, results, &catalog, policy))
     }
 }
 
@@ -369,6 +489,7 @@ fn assemble(
     stats: Stats,
     results: Vec<FileResults>,
     catalog: &crate::catalog::Catalog,
+    platform: Option<(&PlatformConfig, bool)>,
 ) -> (Report, crate::model::InventoryFacts) {
     let mut calls = Vec::new();
     let mut hits = Vec::new();
@@ -404,6 +525,9 @@ fn assemble(
         });
     }
     let mut endpoints: Vec<Endpoint> = by_url.into_values().collect();
+    if let Some((config, lower)) = platform {
+        platform::join::insecure_transport(&mut findings, &config.targets, lower);
+    }
     sort_lists(&mut endpoints, &mut findings);
 
     let communications =
@@ -422,6 +546,7 @@ fn assemble(
         findings,
         calls,
         shard: None,
+        platform: platform.map(|(config, _)| config.clone()),
     };
     (report, inventory_facts)
 }

@@ -37,6 +37,7 @@ use crate::input::{self, Links};
 use crate::model::ShardInfo;
 use crate::model::{Report, Skipped, Stats};
 use crate::pipeline::engine::Outcome;
+use crate::pipeline::platform::PlatformScan;
 use crate::pipeline::walk::WalkOutput;
 use crate::run::scan::{self, ScanOptions};
 
@@ -80,8 +81,11 @@ impl Shard {
 
     /// The statistics of this shard's files only; the N shards' statistics
     /// add up to the single run's.
-    pub fn stats(&self, walked: &WalkOutput, outcomes: &[Outcome]) -> Stats {
-        let mut stats = Stats::default();
+    pub fn stats(&self, walked: &WalkOutput, outcomes: &[Outcome], platform: &PlatformScan) -> Stats {
+        let mut stats = Stats {
+            platform_files: scan::platform_counts(&walked.platform, platform, &|f| self.owns(f)),
+            ..Stats::default()
+        };
         let own_large = walked.too_large_paths.iter().filter(|p| self.owns(p)).count();
         let own_unreadable = walked.unreadable_paths.iter().filter(|p| self.owns(p)).count();
         // Walk errors without a path are counted once, in shard 1.
@@ -127,13 +131,17 @@ impl Shard {
         options: &ScanOptions,
         stats: Stats,
         files: &[crate::pipeline::analysis::ParsedFile],
+        platform: &PlatformScan,
         rules: &RuleSet,
         config: &Config,
     ) -> Report {
         let files: Vec<&crate::pipeline::analysis::ParsedFile> = files.iter().collect();
         let keep = |file: &str| self.owns(file);
+        // Every shard holds the whole platform configuration (the policy
+        // of its plaintext requests) and the findings of its own files.
         let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .keeping(&keep)
+            .with_platform(platform)
             .build_with_inventory(options.root_label.clone(), stats, &files);
         report.shard = Some(ShardInfo {
             index: self.index,
@@ -158,9 +166,10 @@ pub fn scan_shard(
 ) -> Result<Report, Error> {
     scan::in_pool(options.threads, || {
         let (walked, outcomes) = scan::walk_and_process(options, rules, config)?;
-        let stats = shard.stats(&walked, &outcomes);
+        let platform = scan::scan_platform(&walked.platform, options, config);
+        let stats = shard.stats(&walked, &outcomes, &platform);
         let (_, files) = scan::collect_outcomes(Stats::default(), outcomes);
-        Ok(shard.report(options, stats, &files, rules, config))
+        Ok(shard.report(options, stats, &files, &platform, rules, config))
     })
 }
 
@@ -172,6 +181,7 @@ pub fn scan_shards(
 ) -> Result<Vec<Vec<Report>>, Error> {
     scan::in_pool(options.threads, || {
         let (walked, outcomes) = scan::walk_and_process(options, rules, config)?;
+        let platform = scan::scan_platform(&walked.platform, options, config);
         let partitions: Vec<Vec<(Shard, Stats)>> = counts
             .iter()
             .map(|&count| {
@@ -181,7 +191,7 @@ pub fn scan_shards(
                             index,
                             count: count.max(1),
                         };
-                        (shard, shard.stats(&walked, &outcomes))
+                        (shard, shard.stats(&walked, &outcomes, &platform))
                     })
                     .collect()
             })
@@ -192,7 +202,7 @@ pub fn scan_shards(
             .map(|shards| {
                 shards
                     .into_iter()
-                    .map(|(shard, stats)| shard.report(options, stats, &files, rules, config))
+                    .map(|(shard, stats)| shard.report(options, stats, &files, &platform, rules, config))
                     .collect()
             })
             .collect())

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::model::platform::ConfigFileKind;
 use crate::model::Grammar;
 use crate::pipeline::tracked;
 pub use policy::PathPolicy;
@@ -54,6 +55,32 @@ pub struct WalkOutput {
     /// (relative path, language): a report must not read "no egress" where
     /// the code is only out of reach.
     pub unsupported_paths: Vec<(String, &'static str)>,
+    /// Platform configuration files (AndroidManifest.xml, `res/xml`
+    /// resources, Info.plist): not source, read by the platform stage.
+    pub platform: PlatformFiles,
+}
+
+/// The platform configuration files the walk found, sorted by path.
+#[derive(Debug, Default)]
+pub struct PlatformFiles {
+    pub files: Vec<PlatformCandidate>,
+    pub too_large: Vec<String>,
+    pub unreadable: Vec<String>,
+}
+
+/// A platform configuration file to read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PlatformCandidate {
+    /// Path relative to the root, `/`-separated.
+    pub rel: String,
+    pub path: PathBuf,
+    pub kind: ConfigFileKind,
+}
+
+/// Whether a file of this name may be a platform configuration file (the
+/// cheap test before its relative path is built).
+fn may_be_platform_file(name: &str) -> bool {
+    name.ends_with(".xml") || name.ends_with(".plist")
 }
 
 /// Source languages commonly found next to TypeScript, Swift and Kotlin
@@ -146,6 +173,17 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
                 }
             };
             let path = entry.path();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir && may_be_platform_file(&entry.file_name().to_string_lossy()) {
+                let rel = relative(root, path);
+                if let Some(kind) = ConfigFileKind::of_path(&rel) {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let size = entry.metadata().map(|m| m.len());
+                    let mut guard = lock(out);
+                    add_platform_file(&mut guard.platform, rel, path, kind, is_file, size, options);
+                    return WalkState::Continue;
+                }
+            }
             let Some(grammar) = Grammar::for_path(path) else {
                 if let Some(lang) = unsupported_language(path) {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -193,6 +231,9 @@ pub fn walk(options: &WalkOptions) -> Result<WalkOutput, ignore::Error> {
         add_tracked(&mut output, &tracked, &policy, options)?;
     }
     output.files.sort();
+    output.platform.files.sort();
+    output.platform.too_large.sort();
+    output.platform.unreadable.sort();
     output.special_paths.sort();
     output.unsupported_paths.sort();
     Ok(output)
@@ -215,10 +256,35 @@ fn add_tracked(
         .chain(output.special_paths.iter().map(String::as_str))
         .chain(output.too_large_paths.iter().map(String::as_str))
         .chain(output.unreadable_paths.iter().map(String::as_str))
+        .chain(output.platform.files.iter().map(|c| c.rel.as_str()))
+        .chain(output.platform.too_large.iter().map(String::as_str))
+        .chain(output.platform.unreadable.iter().map(String::as_str))
         .collect();
     let mut added = WalkOutput::default();
     for rel in tracked {
         if seen.contains(rel.as_str()) {
+            continue;
+        }
+        if let Some(kind) = ConfigFileKind::of_path(rel) {
+            if policy.tree_name(rel, &excludes).is_some() {
+                let path = options.root.join(rel);
+                match std::fs::symlink_metadata(&path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    meta => {
+                        let is_file = meta.as_ref().is_ok_and(|m| m.is_file());
+                        let size = meta.map(|m| m.len());
+                        add_platform_file(
+                            &mut added.platform,
+                            rel.clone(),
+                            &path,
+                            kind,
+                            is_file,
+                            size,
+                            options,
+                        );
+                    }
+                }
+            }
             continue;
         }
         let Some(grammar) = policy.tree_path(rel, &excludes) else {
@@ -245,12 +311,39 @@ fn add_tracked(
         }
     }
     output.files.append(&mut added.files);
+    output.platform.files.append(&mut added.platform.files);
+    output.platform.too_large.append(&mut added.platform.too_large);
+    output.platform.unreadable.append(&mut added.platform.unreadable);
     output.special_paths.append(&mut added.special_paths);
     output.too_large += added.too_large;
     output.too_large_paths.append(&mut added.too_large_paths);
     output.unreadable += added.unreadable;
     output.unreadable_paths.append(&mut added.unreadable_paths);
     Ok(())
+}
+
+/// Records a platform configuration file: read later when it is a regular
+/// file within the size cap (a link could point outside the root), else
+/// counted as unreadable or too large.
+fn add_platform_file(
+    into: &mut PlatformFiles,
+    rel: String,
+    path: &Path,
+    kind: ConfigFileKind,
+    is_file: bool,
+    size: Result<u64, impl std::fmt::Debug>,
+    options: &WalkOptions,
+) {
+    match size {
+        Ok(_) if !is_file => into.unreadable.push(rel),
+        Ok(len) if len > options.max_file_size => into.too_large.push(rel),
+        Ok(_) => into.files.push(PlatformCandidate {
+            rel,
+            path: path.to_path_buf(),
+            kind,
+        }),
+        Err(_) => into.unreadable.push(rel),
+    }
 }
 
 /// The path a walk error is about, if it names one.

@@ -184,6 +184,15 @@ impl PathPolicy {
     /// skipped as the walk skips them, and `excludes` are matched as the
     /// walk matches them, folder by folder.
     pub fn tree_path(&self, rel: &str, excludes: &Override) -> Option<Grammar> {
+        let name = self.tree_name(rel, excludes)?;
+        let grammar = Grammar::for_path(Path::new(rel))?;
+        self.analyses(grammar, name).then_some(grammar)
+    }
+
+    /// The file name of `rel` (a `/`-separated path read from a git tree)
+    /// if the walk would visit it whatever its language: no hidden name,
+    /// no excluded or test folder on the way, not matched by `excludes`.
+    pub fn tree_name<'r>(&self, rel: &'r str, excludes: &Override) -> Option<&'r str> {
         let mut parts: Vec<&str> = rel.split('/').collect();
         let name = parts.pop()?;
         if name.starts_with('.') || !self.keeps_file(name) {
@@ -205,8 +214,7 @@ impl PathPolicy {
         if excludes.matched(rel, false).is_ignore() {
             return None;
         }
-        let grammar = Grammar::for_path(Path::new(rel))?;
-        self.analyses(grammar, name).then_some(grammar)
+        Some(name)
     }
 }
 

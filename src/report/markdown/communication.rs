@@ -57,7 +57,11 @@ pub(super) fn section(
             data_cell(&c.data_sent)
         }
     );
-    let _ = writeln!(out, "| URL origin | {} |\n", origin_cell(&parts));
+    let _ = writeln!(out, "| URL origin | {} |", origin_cell(&parts));
+    if let Some(policy) = super::platform::policy_cell(report, c) {
+        let _ = writeln!(out, "| Transport policy | {policy} |");
+    }
+    out.push('\n');
     security_bullets(out, report, &parts);
 }
 

@@ -69,6 +69,13 @@ pub(super) fn coverage_notes(out: &mut String, s: &Stats) {
             text(&s.ignore_files_refused.join(", "))
         );
     }
+    if let Some(gaps) = s.platform_files.gaps() {
+        let _ = writeln!(
+            out,
+            "**Platform configuration not read:** {}. Their network settings are not in this document.\n",
+            text(&gaps)
+        );
+    }
 }
 
 /// The table of contents; returns the communications' headings.
@@ -84,6 +91,15 @@ pub(super) fn contents(out: &mut String, report: &Report) -> Vec<String> {
         let _ = writeln!(out, "- [{}](#{})", text(h), slug(h));
     }
     for h in TRAILER_SECTIONS {
+        // The platform section, when there is one, comes before the map.
+        if h == TRAILER_SECTIONS[3] && report.platform.is_some() {
+            let _ = writeln!(
+                out,
+                "- [{}](#{})",
+                super::platform::HEADING,
+                slug(super::platform::HEADING)
+            );
+        }
         let _ = writeln!(out, "- [{h}](#{})", slug(h));
     }
     out.push('\n');

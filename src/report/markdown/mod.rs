@@ -13,6 +13,7 @@ mod communication;
 mod header;
 mod local;
 mod map;
+mod platform;
 mod ssrf;
 mod summary;
 
@@ -51,6 +52,7 @@ pub fn render(report: &Report, title: Option<&str>) -> String {
     summary::section(&mut out, report);
     ssrf::section(&mut out, report);
     local::section(&mut out, report);
+    platform::section(&mut out, report);
     map::section(&mut out, report, &unlisted);
     out
 }

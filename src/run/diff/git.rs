@@ -16,6 +16,7 @@ use crate::catalog::rules::RuleSource;
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::{self, Links};
+use crate::model::platform::ConfigFileKind;
 use crate::model::Grammar;
 use crate::pipeline::walk::{self, PathPolicy, WalkOptions};
 
@@ -30,6 +31,9 @@ pub(super) struct Side {
     /// Paths not analysed, with why (`too large`, `a symbolic link`,
     /// `unreadable`) and their blob id when known.
     pub(super) skipped: BTreeMap<String, (&'static str, Option<gix::ObjectId>)>,
+    /// Platform configuration files (AndroidManifest.xml, network security
+    /// configs, Info.plist) with their blob ids, sorted by path.
+    pub(super) platform: Vec<(String, ConfigFileKind, gix::ObjectId)>,
 }
 
 impl Side {
@@ -47,6 +51,8 @@ impl Side {
             unreadable: self.unreadable,
             special: self.special,
             skipped: self.skipped.clone(),
+            // Configuration files are small and always read whole.
+            platform: self.platform.clone(),
         }
     }
 }
@@ -224,6 +230,16 @@ pub(super) fn read_revision(
             continue;
         }
         let rel = entry.filepath.to_str_lossy().into_owned();
+        if let Some(kind) = ConfigFileKind::of_path(&rel) {
+            // Read as a scan reads them: regular files within the size cap.
+            let small = repo
+                .find_header(entry.oid)
+                .is_ok_and(|h| h.size() <= max_file_size);
+            if entry.mode.is_blob() && small && policy.tree_name(&rel, excludes).is_some() {
+                side.platform.push((rel, kind, entry.oid));
+            }
+            continue;
+        }
         let Some(grammar) = policy.tree_path(&rel, excludes) else {
             continue;
         };
@@ -244,6 +260,7 @@ pub(super) fn read_revision(
         }
         side.files.insert(rel, (grammar, entry.oid));
     }
+    side.platform.sort();
     Ok(side)
 }
 
@@ -293,6 +310,16 @@ pub(super) fn read_work_tree(
         for rel in paths {
             side.skipped.insert(rel.clone(), (why, None));
         }
+    }
+    for candidate in &walked.platform.files {
+        let Ok(bytes) = input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size) else {
+            continue;
+        };
+        let Ok(id) = gix::objs::compute_hash(hash_kind, gix::objs::Kind::Blob, &bytes) else {
+            continue;
+        };
+        disk.entry(id).or_insert(bytes);
+        side.platform.push((candidate.rel.clone(), candidate.kind, id));
     }
     for (candidate, item) in walked.files.iter().zip(read) {
         match item {

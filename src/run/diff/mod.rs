@@ -46,6 +46,7 @@ use crate::model::Severity;
 use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
+use crate::pipeline::platform::{self, date, ConfigFile, PlatformScan};
 use crate::pipeline::prefilter::Prefilter;
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
 use crate::run::{scan, timings};
@@ -265,6 +266,25 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         differing.saturating_sub(2 * exact.len() + (renamed.len().saturating_sub(exact.len())))
     };
 
+    // Each side's platform configuration, its pins dated by its own commit
+    // (the work tree by HEAD's) unless the config gives the date.
+    let platform_of = |side: &Side, rev: &str| {
+        let files: Vec<ConfigFile> = side
+            .platform
+            .iter()
+            .filter_map(|(rel, kind, id)| {
+                Some(ConfigFile {
+                    rel: rel.clone(),
+                    kind: *kind,
+                    bytes: read(id)?,
+                })
+            })
+            .collect();
+        let as_of = config.as_of.clone().or_else(|| date::commit_date(&repo, rev));
+        platform::analyse(&files, as_of.as_deref())
+    };
+    let base_platform = platform_of(&base, &options.base);
+    let head_platform = platform_of(&head, options.head.as_deref().unwrap_or("HEAD"));
     // The files to analyse (see `scope`): `None` reads the whole tree.
     let index = (!options.whole).then(|| {
         timings::stage("scope", || {
@@ -286,6 +306,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
         base: &base,
         head: &head,
         renames: &renames,
+        platform: [&base_platform, &head_platform],
     };
     let mut report = loop {
         let (base_part, head_part) = (
@@ -335,11 +356,13 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     Ok(report)
 }
 
-/// Both sides in full and the renames between them.
+/// Both sides in full, the renames between them and each side's platform
+/// configuration.
 struct Sides<'a> {
     base: &'a Side,
     head: &'a Side,
     renames: &'a BTreeMap<String, String>,
+    platform: [&'a PlatformScan; 2],
 }
 
 /// Builds the report and call sites of each side from the facts of `parts`
@@ -353,7 +376,12 @@ fn compare_sides(
     config: &Config,
     renamed: &[Rename],
 ) -> DiffReport {
-    let Sides { base, head, renames } = *sides;
+    let Sides {
+        base,
+        head,
+        renames,
+        platform,
+    } = *sides;
     let catalog = Catalog::builtin();
     // A library call site depends on its file alone: files with the same
     // content on both sides (under the same or a renamed path) give the
@@ -369,12 +397,14 @@ fn compare_sides(
     };
     let side_report = |side: &Side,
                        label: String,
+                       platform: &PlatformScan,
                        renames: &BTreeMap<String, String>,
                        changed: &(dyn Fn(&str) -> bool + Sync)| {
         let (stats, facts) = side_facts(extracted, side);
         let facts: Vec<&ParsedFile> = facts.iter().map(|f| f.as_ref()).collect();
         let (mut report, inventory) = scan::ReportBuilder::new(rules, config)
             .renamed(renames)
+            .with_platform(platform)
             .build_with_inventory(label, stats, &facts);
         relabel::under_head_paths(&mut report, inventory, renames, &catalog);
         let mut sites = sites::report_sites(&report);
@@ -401,8 +431,16 @@ fn compare_sides(
     let head_label = options.head.clone().unwrap_or_else(|| "work tree".into());
     let no_renames = BTreeMap::new();
     let ((base_report, base_sites), (head_report, head_sites)) = rayon::join(
-        || side_report(parts[0], options.base.clone(), renames, &base_changed),
-        || side_report(parts[1], head_label, &no_renames, &head_changed),
+        || {
+            side_report(
+                parts[0],
+                options.base.clone(),
+                platform[0],
+                renames,
+                &base_changed,
+            )
+        },
+        || side_report(parts[1], head_label, platform[1], &no_renames, &head_changed),
     );
     let side = |report, sites| surface::SideModel { report, sites };
     compare::compare_models(
