@@ -330,7 +330,7 @@ fn requests_to_runtime_urls_are_a_communication() {
     let md = scan_format("fixtures/ota-updater", "markdown");
     assert!(
         md.contains(
-            "3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communications"
+            "3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communication"
         ),
         "{md}"
     );

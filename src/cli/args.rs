@@ -10,7 +10,7 @@ use crate::report::Format;
 #[command(
     name = "egress-scan",
     version,
-    about = "Inventory and audit every outbound network communication of a TypeScript/JavaScript, Swift and Kotlin codebase",
+    about = "Inventory and audit every outbound network communication of a TypeScript/JavaScript, Swift, Kotlin and Java codebase",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {

@@ -24,6 +24,15 @@ pub enum Format {
 
 /// `report` in `format`. `rules` describe the findings' rules (SARIF);
 /// `title` heads the markdown document (default: one naming the root).
+/// `1 call site`, `4 call sites`: counts in prose read as written by hand.
+pub fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 pub fn render(report: &Report, format: Format, rules: &RuleSet, title: Option<&str>) -> String {
     match format {
         Format::Json => json::render(report),

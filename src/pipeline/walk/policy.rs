@@ -77,6 +77,8 @@ pub fn is_test_file(name: &str) -> bool {
         || name.ends_with("Test.swift")
         || name.ends_with("Test.kt")
         || name.ends_with("Tests.kt")
+        || name.ends_with("Test.java")
+        || name.ends_with("Tests.java")
 }
 
 /// Development and CI tooling, by path relative to the root: scripts, CI
@@ -261,6 +263,9 @@ mod tests {
         assert!(is_test_file("client.test.ts"));
         assert!(is_test_file("ApiClientTests.swift"));
         assert!(is_test_file("ApiTest.kt"));
+        assert!(is_test_file("HttpHelperTest.java"));
+        assert!(is_test_file("UploadTests.java"));
+        assert!(!is_test_file("Contest.java"));
         assert!(!is_test_file("client.ts"));
         assert!(!is_test_file("Contest.swift"));
         for name in [

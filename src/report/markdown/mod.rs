@@ -111,7 +111,7 @@ mod tests {
         ];
         let md = render(&inventoried(report(Vec::new(), calls, Vec::new())), None);
         assert!(
-            md.contains("3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communications;"),
+            md.contains("3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communication;"),
             "{md}"
         );
         assert!(md.contains("## 1. Requests to runtime-determined URLs"), "{md}");
@@ -141,7 +141,7 @@ mod tests {
             &inventoried(report(Vec::new(), vec![discovery], Vec::new())),
             None,
         );
-        assert!(md.contains("1 outbound calls; 0 endpoints"), "{md}");
+        assert!(md.contains("1 outbound call; 0 endpoints"), "{md}");
         assert!(
             md.contains("No host to draw: the 1 outbound call(s) are service discovery on the local network"),
             "{md}"

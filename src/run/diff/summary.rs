@@ -19,14 +19,7 @@ pub fn mark(change: Change) -> char {
     }
 }
 
-/// `1 call site`, `4 call sites`.
-pub fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
+pub use crate::report::count;
 
 /// `4 new call sites in 4 files`.
 fn new_sites(added: &[CallSite]) -> String {
