@@ -1,4 +1,5 @@
-//! The terminal table: endpoints grouped by host, the outbound calls no
+//! The terminal table: endpoints grouped by host, the communications (the
+//! app's, then development and CI tooling's), the outbound calls no
 //! endpoint accounts for (URLs known only at run time), then findings by
 //! severity.
 
@@ -7,9 +8,8 @@ use std::collections::BTreeMap;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::escape::terminal_safe;
-use crate::model::OutboundCall;
-use crate::model::Report;
-use crate::pipeline::inventory::calls_without_endpoint;
+use crate::model::{Communication, OutboundCall, Report};
+use crate::pipeline::inventory::{calls_without_endpoint, TOOLING};
 
 /// Rows of the calls table before "… and N more".
 const MAX_CALL_ROWS: usize = 50;
@@ -105,6 +105,7 @@ pub fn render(report: &Report) -> String {
         out.push_str("\n\n");
     }
 
+    communications_table(&mut out, &report.communications);
     calls_table(&mut out, calls);
 
     // Findings, most severe first.
@@ -139,6 +140,45 @@ pub fn render(report: &Report) -> String {
 }
 
 /// A table in the report's style: condensed borders, wrapped to 140 columns.
+/// One row per communication, the app's first and development and CI
+/// tooling's after (the inventory's order), with its part named.
+fn communications_table(out: &mut String, communications: &[Communication]) {
+    if communications.is_empty() {
+        return;
+    }
+    let mut table = new_table(vec![
+        "Communication",
+        "Category",
+        "Part",
+        "Hosts",
+        "Files",
+        "Data sent",
+    ]);
+    for c in communications {
+        let part = if c.scope == TOOLING { "tooling" } else { "app" };
+        let mut data: Vec<String> = c.data_sent.iter().take(3).map(|d| terminal_safe(d)).collect();
+        if c.data_sent.len() > 3 {
+            data.push(format!("… +{}", c.data_sent.len() - 3));
+        }
+        table.add_row(vec![
+            terminal_safe(&c.title),
+            terminal_safe(&c.category),
+            part.to_string(),
+            c.hosts.len().to_string(),
+            c.files.len().to_string(),
+            data.join("\n"),
+        ]);
+    }
+    let tooling = communications.iter().filter(|c| c.scope == TOOLING).count();
+    out.push_str(&format!("Communications ({}", communications.len()));
+    if tooling > 0 {
+        out.push_str(&format!("; {tooling} of development and CI tooling, listed last"));
+    }
+    out.push_str(")\n");
+    out.push_str(&table.to_string());
+    out.push_str("\n\n");
+}
+
 fn new_table(header: Vec<&str>) -> Table {
     let mut table = Table::new();
     table
@@ -194,6 +234,28 @@ mod tests {
     use super::*;
     use crate::model::testing::{call, endpoint, report};
     use crate::model::Origin;
+
+    #[test]
+    fn communications_name_their_part_and_count_the_tooling_ones() {
+        let communication = |title: &str, scope: &str| -> Communication {
+            serde_json::from_value(serde_json::json!({
+                "title": title, "category": "vcs", "purpose": "", "files": ["a"], "hosts": ["h"],
+                "auth": null, "data_sent": ["tag_name"], "notes": [], "scope": scope,
+            }))
+            .expect("communication")
+        };
+        let mut r = report(Vec::new(), Vec::new(), Vec::new());
+        r.communications = vec![communication("Stripe", "app"), communication("GitHub", "tooling")];
+        let out = render(&r);
+        assert!(
+            out.contains("Communications (2; 1 of development and CI tooling, listed last)"),
+            "{out}"
+        );
+        let stripe = out.lines().find(|l| l.contains("Stripe")).expect("Stripe row");
+        let github = out.lines().find(|l| l.contains("GitHub")).expect("GitHub row");
+        assert!(stripe.contains(" app ") && github.contains(" tooling "), "{out}");
+        assert!(out.find("Stripe") < out.find("GitHub"), "{out}");
+    }
 
     #[test]
     fn runtime_url_calls_are_listed_not_hidden_behind_no_endpoints() {

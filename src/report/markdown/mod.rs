@@ -111,7 +111,9 @@ mod tests {
         ];
         let md = render(&inventoried(report(Vec::new(), calls, Vec::new())), None);
         assert!(
-            md.contains("3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communication;"),
+            md.contains(
+                "3 outbound calls (3 to runtime-determined URLs); 0 endpoints on 0 hosts in 1 communication;"
+            ),
             "{md}"
         );
         assert!(md.contains("## 1. Requests to runtime-determined URLs"), "{md}");
