@@ -137,3 +137,20 @@ fn unchanged_files_decide_whether_a_destination_is_new() {
     let server = d["communications"][0]["title"].as_str().expect("title");
     assert_eq!(change_of(&d, server), "changed", "{d:#}");
 }
+
+#[test]
+fn a_scoped_diff_is_the_same_with_a_cold_and_a_warm_cache() {
+    let repo = history();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let cold = repo.diff_with_cache("base", "constant", cache.path(), &[]);
+    let warm = repo.diff_with_cache("base", "constant", cache.path(), &[]);
+    let uncached = repo.diff_with_cache("base", "constant", cache.path(), &["--no-cache"]);
+    assert_eq!(String::from_utf8_lossy(&cold), String::from_utf8_lossy(&warm));
+    assert_eq!(String::from_utf8_lossy(&cold), String::from_utf8_lossy(&uncached));
+    let d: Value = serde_json::from_slice(&warm).expect("JSON");
+    assert!(d["files"]["analysed"].is_u64(), "{:#}", d["files"]);
+    assert!(
+        cache.path().read_dir().expect("cache").next().is_some(),
+        "the cache was written"
+    );
+}

@@ -141,31 +141,35 @@ pub enum Verdict {
     ParseAbandoned,
 }
 
-/// Key of a verdict: a SHA-1 blob id and the grammar's index.
-type VerdictKey = ([u8; 20], u8);
+/// Key of a stored value: a SHA-1 blob id and the grammar's index.
+type BlobKey = ([u8; 20], u8);
 
-/// Verdicts by blob, kept as a few segment files under the engine folder:
-/// each run that learns something adds one segment (thousands of tiny
-/// files would cost more to write than the verdicts save), and once there
-/// are [`MAX_SEGMENTS`] they are merged into one.
-pub struct VerdictStore {
+/// Verdicts by blob (see [`SegmentStore`]).
+pub type VerdictStore = SegmentStore<Verdict>;
+
+/// Small values by blob (prefilter verdicts, `diff`'s per-blob names), kept
+/// as a few segment files under a folder of the engine's: each run that
+/// learns something adds one segment (thousands of tiny files would cost
+/// more to write than the values save), and once there are
+/// [`MAX_SEGMENTS`] they are merged into one.
+pub struct SegmentStore<V> {
     dir: PathBuf,
-    known: HashMap<VerdictKey, Verdict>,
+    known: HashMap<BlobKey, V>,
     segments: Vec<PathBuf>,
-    learned: Mutex<Vec<(VerdictKey, Verdict)>>,
+    learned: Mutex<Vec<(BlobKey, V)>>,
 }
 
 const MAX_SEGMENTS: usize = 16;
 
-fn verdict_key(id: &gix::ObjectId, grammar: Grammar) -> Option<VerdictKey> {
+fn blob_key(id: &gix::ObjectId, grammar: Grammar) -> Option<BlobKey> {
     Some((id.as_bytes().try_into().ok()?, grammar as u8))
 }
 
-impl VerdictStore {
-    /// Loads the segments under `cache`'s folder; unreadable or corrupt
-    /// segments are ignored.
-    pub fn open(cache: &FactsCache) -> VerdictStore {
-        let dir = cache.dir.join("verdicts");
+impl<V: Serialize + serde::de::DeserializeOwned> SegmentStore<V> {
+    /// Loads the segments of the folder `name` under `cache`'s folder;
+    /// unreadable or corrupt segments are ignored.
+    pub fn open(cache: &FactsCache, name: &str) -> SegmentStore<V> {
+        let dir = cache.dir.join(name);
         let mut segments: Vec<PathBuf> = std::fs::read_dir(&dir)
             .into_iter()
             .flatten()
@@ -179,11 +183,11 @@ impl VerdictStore {
             let Some(bytes) = read_entry(path) else {
                 continue;
             };
-            if let Ok(entries) = postcard::from_bytes::<Vec<(VerdictKey, Verdict)>>(&bytes) {
+            if let Ok(entries) = postcard::from_bytes::<Vec<(BlobKey, V)>>(&bytes) {
                 known.extend(entries);
             }
         }
-        VerdictStore {
+        SegmentStore {
             dir,
             known,
             segments,
@@ -191,15 +195,15 @@ impl VerdictStore {
         }
     }
 
-    pub fn get(&self, id: &gix::ObjectId, grammar: Grammar) -> Option<&Verdict> {
-        self.known.get(&verdict_key(id, grammar)?)
+    pub fn get(&self, id: &gix::ObjectId, grammar: Grammar) -> Option<&V> {
+        self.known.get(&blob_key(id, grammar)?)
     }
 
-    /// Remembers a verdict learned in this run (written by [`Self::flush`]).
-    pub fn learn(&self, id: &gix::ObjectId, grammar: Grammar, verdict: Verdict) {
-        if let Some(key) = verdict_key(id, grammar) {
+    /// Remembers a value learned in this run (written by [`Self::flush`]).
+    pub fn learn(&self, id: &gix::ObjectId, grammar: Grammar, value: V) {
+        if let Some(key) = blob_key(id, grammar) {
             if let Ok(mut learned) = self.learned.lock() {
-                learned.push((key, verdict));
+                learned.push((key, value));
             }
         }
     }
@@ -306,7 +310,7 @@ mod tests {
         let cache = FactsCache::open(dir.path(), "key").expect("opens");
         let segments = || std::fs::read_dir(cache.dir.join("verdicts")).map_or(0, |d| d.count());
         for n in 0..(MAX_SEGMENTS + 2) {
-            let store = VerdictStore::open(&cache);
+            let store = VerdictStore::open(&cache, "verdicts");
             for m in 0..n {
                 let id = content_id(format!("{m}").as_bytes()).expect("hash");
                 assert_eq!(
@@ -325,12 +329,14 @@ mod tests {
         }
         // Nothing learned: nothing written.
         let before = segments();
-        VerdictStore::open(&cache).flush();
+        VerdictStore::open(&cache, "verdicts").flush();
         assert_eq!(segments(), before);
         // A corrupt segment is ignored.
         std::fs::write(cache.dir.join("verdicts").join("0-bad.seg"), b"\xff\xff").expect("write");
         let id = content_id(b"0").expect("hash");
-        assert!(VerdictStore::open(&cache).get(&id, Grammar::Swift).is_some());
+        assert!(VerdictStore::open(&cache, "verdicts")
+            .get(&id, Grammar::Swift)
+            .is_some());
     }
 
     #[test]

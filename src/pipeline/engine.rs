@@ -159,9 +159,19 @@ impl Engine {
 
     /// The verdicts of unparsed blobs kept beside the facts cache (`diff`).
     pub fn verdict_store(&self) -> Option<crate::pipeline::cache::VerdictStore> {
+        self.segment_store("verdicts")
+    }
+
+    /// A store of per-blob values in the folder `name` of this engine's
+    /// facts cache (see [`crate::pipeline::cache::SegmentStore`]); `None`
+    /// without a cache.
+    pub fn segment_store<V>(&self, name: &str) -> Option<crate::pipeline::cache::SegmentStore<V>>
+    where
+        V: serde::Serialize + serde::de::DeserializeOwned,
+    {
         self.cache
             .as_ref()
-            .map(crate::pipeline::cache::VerdictStore::open)
+            .map(|cache| crate::pipeline::cache::SegmentStore::open(cache, name))
     }
 
     fn cache_key(&self, rules: &RuleSet) -> String {

@@ -23,10 +23,10 @@ pub(super) struct Signals {
     /// ...of the files holding every identifier token of one of them
     /// (`api`, `example`, `com` for `api.example.com`), so that few files
     /// are read again.
-    text_tokens: Vec<Vec<u64>>,
+    text_tokens: Vec<Vec<u32>>,
     /// Identifiers naming a runtime base URL (`serverUrl` of
     /// `{serverUrl}/api`), searched among the tokens.
-    names: BTreeSet<u64>,
+    names: BTreeSet<u32>,
     /// Modules whose unknown-hosts communication was added or removed: any
     /// file of theirs with a URL scheme may belong to it.
     modules: BTreeSet<String>,
@@ -58,7 +58,7 @@ impl Signals {
         Signals::new(texts, names, modules)
     }
 
-    fn new(texts: BTreeSet<String>, names: BTreeSet<u64>, modules: BTreeSet<String>) -> Signals {
+    fn new(texts: BTreeSet<String>, names: BTreeSet<u32>, modules: BTreeSet<String>) -> Signals {
         // Wildcard or very short hosts are no text to look for.
         let texts: Vec<String> = texts
             .into_iter()
@@ -91,10 +91,10 @@ impl Signals {
     pub(super) fn heard_in(
         &self,
         path: &str,
-        tokens: &[u64],
+        tokens: &[u32],
         read: impl FnOnce() -> Option<Vec<u8>>,
     ) -> bool {
-        let has = |t: &u64| tokens.binary_search(t).is_ok();
+        let has = |t: &u32| tokens.binary_search(t).is_ok();
         if self.names.iter().any(has) {
             return true;
         }
@@ -116,7 +116,7 @@ impl Signals {
 const URL_SCHEMES: [&str; 4] = ["http", "https", "ws", "wss"];
 
 /// The identifier tokens of `text`, hashed as [`super::scope`] hashes them.
-fn identifier_tokens(text: &str) -> Vec<u64> {
+fn identifier_tokens(text: &str) -> Vec<u32> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .filter(|t| !t.is_empty() && !t.starts_with(|c: char| c.is_ascii_digit()))
         .map(token_hash)
@@ -152,7 +152,7 @@ mod tests {
             BTreeSet::new(),
         );
         let text = |s: &'static str| move || Some(s.as_bytes().to_vec());
-        let mut tokens: Vec<u64> = ["fetch", "https", "api", "example", "com", "x", "other"]
+        let mut tokens: Vec<u32> = ["fetch", "https", "api", "example", "com", "x", "other"]
             .map(token_hash)
             .to_vec();
         tokens.sort_unstable();

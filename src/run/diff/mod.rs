@@ -288,16 +288,22 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     // The files to analyse (see `scope`): `None` reads the whole tree.
     let index = (!options.whole).then(|| {
         timings::stage("scope", || {
-            Scope::index(
+            let store = engine.segment_store::<scope::Blob>("diff-scope");
+            let index = Scope::index(
                 &base,
                 &head,
                 &Prefilter::new(rules),
+                store.as_ref(),
                 || sync.to_thread_local(),
                 |repo, id| match disk.get(id) {
                     Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
                     None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
                 },
-            )
+            );
+            if let Some(store) = store {
+                store.flush();
+            }
+            index
         })
     });
     let mut analysed = index.as_ref().and_then(|index| index.plan(&index.changed()));

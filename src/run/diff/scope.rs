@@ -35,6 +35,7 @@ use regex::bytes::Regex;
 
 use super::git::Side;
 use crate::model::Grammar;
+use crate::pipeline::cache::SegmentStore;
 use crate::pipeline::prefilter::Prefilter;
 
 /// Rounds of dependencies: the analysis's wrapper depth.
@@ -106,7 +107,7 @@ fn family(grammar: Grammar) -> u8 {
 }
 
 /// The names `bytes` declares for other files (see [`TYPESCRIPT`]).
-fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<u64> {
+fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
     let mut out = Vec::new();
     for c in declarations(grammar).captures_iter(bytes) {
         if c.name("mods")
@@ -131,19 +132,21 @@ fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<u64> {
 
 /// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
 /// is still found; two names differing in case only add a file.
-fn hash(token: &[u8]) -> u64 {
+fn hash(token: &[u8]) -> u32 {
     let mut h = rustc_hash::FxHasher::default();
     for b in token {
         h.write_u8(b.to_ascii_lowercase());
     }
-    h.finish()
+    h.finish() as u32
 }
 
-/// The identifier tokens of a blob and the names it declares (hashed).
-struct Blob {
+/// The identifier tokens of a blob and the names it declares (hashed),
+/// kept in the facts cache by blob (see [`Scope::index`]).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct Blob {
     /// Sorted, distinct.
-    tokens: Vec<u64>,
-    declared: Vec<u64>,
+    tokens: Vec<u32>,
+    declared: Vec<u32>,
     /// Holds a strong prefilter trigger.
     strong: bool,
     /// See [`family`].
@@ -153,7 +156,7 @@ struct Blob {
 impl Blob {
     fn new(path: &str, grammar: Grammar, bytes: &[u8], strong: &Prefilter) -> Blob {
         let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-        let mut tokens: Vec<u64> = bytes
+        let mut tokens: Vec<u32> = bytes
             .split(|&b| !is_ident(b))
             .filter(|t| !t.is_empty() && !t[0].is_ascii_digit())
             .map(hash)
@@ -181,7 +184,7 @@ impl Blob {
         }
     }
 
-    fn names_any(&self, names: &HashSet<u64>) -> bool {
+    fn names_any(&self, names: &HashSet<u32>) -> bool {
         self.tokens.iter().any(|t| names.contains(t))
     }
 
@@ -192,7 +195,7 @@ impl Blob {
 }
 
 /// Declared names by [`family`].
-type Names = HashMap<u8, HashSet<u64>>;
+type Names = HashMap<u8, HashSet<u32>>;
 
 /// The paths of both sides with their blobs, and what each blob names and
 /// declares.
@@ -201,18 +204,20 @@ pub(super) struct Scope {
     paths: Vec<(String, [Option<gix::ObjectId>; 2])>,
     blobs: HashMap<gix::ObjectId, Blob>,
     /// Name → the paths declaring it (and their family), built on first use.
-    declared_by: OnceLock<HashMap<u64, Vec<(usize, u8)>>>,
+    declared_by: OnceLock<HashMap<u32, Vec<(usize, u8)>>>,
     /// The names files with a strong trigger declare, built on first use.
-    network_names: OnceLock<HashSet<u64>>,
+    network_names: OnceLock<HashSet<u32>>,
 }
 
 impl Scope {
     /// Reads every distinct blob of both sides once, on all threads, each
-    /// with its own object-database handle (`local`).
+    /// with its own object-database handle (`local`); a blob `store`
+    /// knows is not read.
     pub(super) fn index<R, B>(
         base: &Side,
         head: &Side,
         strong: &Prefilter,
+        store: Option<&SegmentStore<Blob>>,
         local: impl Fn() -> R + Sync + Send,
         read: impl Fn(&mut R, &gix::ObjectId) -> Option<B> + Sync + Send,
     ) -> Scope
@@ -230,6 +235,9 @@ impl Scope {
         let blobs = work
             .into_par_iter()
             .map_init(local, |handle, (id, (rel, grammar))| {
+                if let Some(known) = store.and_then(|s| s.get(&id, grammar)) {
+                    return (id, known.clone());
+                }
                 let blob = match read(handle, &id) {
                     Some(bytes) => Blob::new(rel, grammar, bytes.as_ref(), strong),
                     None => Blob {
@@ -239,6 +247,9 @@ impl Scope {
                         family: family(grammar),
                     },
                 };
+                if let Some(store) = store {
+                    store.learn(&id, grammar, blob.clone());
+                }
                 (id, blob)
             })
             .collect();
@@ -289,7 +300,7 @@ impl Scope {
     pub(super) fn context_for(
         &self,
         scope: &BTreeSet<String>,
-        talks_to: impl Fn(&str, &gix::ObjectId, &[u64]) -> bool + Sync,
+        talks_to: impl Fn(&str, &gix::ObjectId, &[u32]) -> bool + Sync,
     ) -> Option<BTreeSet<String>> {
         let mut inside: Vec<bool> = self.paths.iter().map(|(p, _)| scope.contains(p)).collect();
         let speakers: Vec<usize> = (0..self.paths.len())
@@ -360,7 +371,7 @@ impl Scope {
     /// through, not every screen an app's root view names.
     fn add_dependencies(&self, inside: &mut [bool], mut frontier: Vec<usize>) {
         let declared_by = self.declared_by.get_or_init(|| {
-            let mut map: HashMap<u64, Vec<(usize, u8)>> = HashMap::new();
+            let mut map: HashMap<u32, Vec<(usize, u8)>> = HashMap::new();
             for i in 0..self.paths.len() {
                 for blob in self.blobs_of(i) {
                     for name in &blob.declared {
@@ -397,9 +408,9 @@ impl Scope {
     /// a caller names a wrapper's class, module or function with a specific
     /// name; a name in more than [`COMMON_SHARE`] % of the files links
     /// nothing but would pull in most of the tree.
-    fn specific(&self, names: HashSet<u64>) -> HashSet<u64> {
+    fn specific(&self, names: HashSet<u32>) -> HashSet<u32> {
         let limit = (self.blobs.len() * COMMON_SHARE / 100).max(20);
-        let mut counts: HashMap<u64, usize> = names.iter().map(|n| (*n, 0)).collect();
+        let mut counts: HashMap<u32, usize> = names.iter().map(|n| (*n, 0)).collect();
         for blob in self.blobs.values() {
             for (name, n) in counts.iter_mut() {
                 if blob.tokens.binary_search(name).is_ok() {
@@ -451,7 +462,7 @@ impl Scope {
 }
 
 /// The hash [`Scope`] gives an identifier token, for matching names.
-pub(super) fn token_hash(token: &str) -> u64 {
+pub(super) fn token_hash(token: &str) -> u32 {
     hash(token.as_bytes())
 }
 
@@ -459,7 +470,7 @@ pub(super) fn token_hash(token: &str) -> u64 {
 mod tests {
     use super::*;
 
-    fn declared(path: &str, grammar: Grammar, src: &str) -> Vec<u64> {
+    fn declared(path: &str, grammar: Grammar, src: &str) -> Vec<u32> {
         Blob::new(path, grammar, src.as_bytes(), &Prefilter::disabled()).declared
     }
 
