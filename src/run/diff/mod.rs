@@ -345,6 +345,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                 talks.heard_in(path, tokens, || read(id))
             })
         });
+        // The scope only grows, or turns into the whole tree: this ends.
         match grown {
             Some(grown) if grown.len() == scope.len() => break report,
             grown => analysed = grown,

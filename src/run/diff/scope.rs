@@ -2,33 +2,37 @@
 //!
 //! Everything outside the changed files is identical on both sides, so a
 //! diff needs the facts of the changed files and of the files whose
-//! analysis can depend on them, not of the whole tree:
+//! analysis can depend on them, not of the whole tree. The same paths are
+//! read on both sides, so whatever an unchanged file's analysis lacks, it
+//! lacks on both, and cancels out; what must be exact is what the change
+//! touches:
 //!
 //! - **dependents**: files that name something a changed file declares (an
-//!   importer of its wrapper, a caller of its class), to the wrapper depth,
-//!   since a change can make a function a network wrapper and its callers
-//!   call sites;
-//! - **dependencies**: files declaring something the files above name (the
-//!   wrapper a changed call goes through, the exported constant its URL is
-//!   built from), transitively, so each side's analysis of those files is
-//!   the one a whole scan makes;
+//!   importer of its wrapper, a caller of its class), and the callers of
+//!   those that can be wrappers themselves ([`DEPENDENT_DEPTH`]), since a
+//!   change can make a function a network wrapper and its callers call
+//!   sites;
+//! - **dependencies** of the changed files: files declaring something they
+//!   name (a body type, the wrapper a changed call goes through, the
+//!   exported constant its URL is built from), then, to the wrapper depth,
+//!   what those name among the files that can take part in a network call;
 //! - **context** ([`Scope::context_for`]): unchanged files that talk to a
-//!   host, a client library or a configured base that the partial
-//!   comparison finds added or removed, so that "added" means new to the
-//!   software, not new to the files read.
+//!   host, a client library, a module's unknown hosts or a configured base
+//!   that the partial comparison finds added or removed (with their
+//!   importers), so that "added" means new to the software, not new to the
+//!   files read.
 //!
 //! Declarations are found without parsing, by one pattern per grammar over
 //! each line's start: top-level classes, structs, objects, protocols,
-//! interfaces, functions, constants and extensions, plus the file's stem
-//! (a TypeScript default import names the module, not the class). A name
-//! matched too broadly only adds a file; when the scope grows past
-//! [`MAX_SHARE`] of the files the diff reads the whole tree instead, which
-//! is exact.
+//! interfaces, functions, constants and extensions other files can see,
+//! plus the file's stem (a TypeScript default import names the module, not
+//! the class). Files link only within a language family. A name matched
+//! too broadly only adds a file; when the scope grows past [`MAX_SHARE`] of
+//! the files the diff reads the whole tree instead, which is exact.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
-use std::sync::LazyLock;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use rayon::prelude::*;
 use regex::bytes::Regex;
