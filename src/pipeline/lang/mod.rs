@@ -449,36 +449,53 @@ fn hex_digits(chars: &mut std::iter::Peekable<std::str::Chars>, count: usize) ->
 /// \uXXXX`; the grammar leaves `\u` inside string content, so whole runs of
 /// content are decoded, not single escape nodes).
 pub fn unescape_kotlin(raw: &str) -> String {
-    if !raw.contains('\\') {
-        return raw.to_string();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('b') => out.push('\u{8}'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('u') => match hex_digits(&mut chars, 4) {
-                Some(unit) => out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)),
-                None => out.push('u'),
-            },
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
+    unescape_with(raw, |escaped, chars, out| match escaped {
+        'u' => push_unicode(chars, out),
+        other => out.push(control_escape(other).unwrap_or(other)),
+    })
 }
 
 /// Decodes the escapes of Java string text: `\b \t \n \f \r \s \" \' \\`,
 /// octal (`\101`, at most `\377`) and `\uXXXX` (which `javac` reads before
 /// anything else, so `\u005c` is a backslash in a URL as well).
 pub fn unescape_java(raw: &str) -> String {
+    unescape_with(raw, |escaped, chars, out| match escaped {
+        'f' => out.push('\u{c}'),
+        's' => out.push(' '),
+        'u' => {
+            // `\uuuu0041` is as valid as `\u0041`.
+            while chars.peek() == Some(&'u') {
+                chars.next();
+            }
+            push_unicode(chars, out);
+        }
+        first @ '0'..='7' => {
+            let mut value = first.to_digit(8).unwrap_or(0);
+            let max_digits = if first <= '3' { 3 } else { 2 };
+            for _ in 1..max_digits {
+                match chars.peek().and_then(|d| d.to_digit(8)) {
+                    Some(d) => {
+                        value = value * 8 + d;
+                        chars.next();
+                    }
+                    None => break,
+                }
+            }
+            out.push(char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        // A line continuation in a text block: the break vanishes.
+        '\n' => {}
+        other => out.push(control_escape(other).unwrap_or(other)),
+    })
+}
+
+/// The decoding loop the JVM languages share: text is copied up to a
+/// backslash, the character after it goes to `escape` (with the rest of
+/// the text, for escapes that read more), and a trailing backslash stays.
+fn unescape_with(
+    raw: &str,
+    mut escape: impl FnMut(char, &mut std::iter::Peekable<std::str::Chars<'_>>, &mut String),
+) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
     }
@@ -490,43 +507,31 @@ pub fn unescape_java(raw: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('b') => out.push('\u{8}'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('f') => out.push('\u{c}'),
-            Some('s') => out.push(' '),
-            Some('u') => {
-                // `\uuuu0041` is as valid as `\u0041`.
-                while chars.peek() == Some(&'u') {
-                    chars.next();
-                }
-                match hex_digits(&mut chars, 4) {
-                    Some(unit) => out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)),
-                    None => out.push('u'),
-                }
-            }
-            Some(first @ '0'..='7') => {
-                let mut value = first.to_digit(8).unwrap_or(0);
-                let max_digits = if first <= '3' { 3 } else { 2 };
-                for _ in 1..max_digits {
-                    match chars.peek().and_then(|d| d.to_digit(8)) {
-                        Some(d) => {
-                            value = value * 8 + d;
-                            chars.next();
-                        }
-                        None => break,
-                    }
-                }
-                out.push(char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER));
-            }
-            // A line continuation in a text block: the break vanishes.
-            Some('\n') => {}
-            Some(other) => out.push(other),
+            Some(escaped) => escape(escaped, &mut chars, &mut out),
             None => out.push('\\'),
         }
     }
     out
+}
+
+/// `\t \b \n \r`, the control escapes both JVM languages have.
+fn control_escape(c: char) -> Option<char> {
+    Some(match c {
+        't' => '\t',
+        'b' => '\u{8}',
+        'n' => '\n',
+        'r' => '\r',
+        _ => return None,
+    })
+}
+
+/// The character of the four hex digits after `\u`, or a plain `u` when
+/// they are not there.
+fn push_unicode(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String) {
+    match hex_digits(chars, 4) {
+        Some(unit) => out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        None => out.push('u'),
+    }
 }
 
 #[cfg(test)]
