@@ -105,6 +105,23 @@ pub struct AppTarget {
     pub local_network_usage: Option<String>,
 }
 
+impl AppTarget {
+    /// A target that declares nothing yet.
+    pub fn new(platform: TargetPlatform, dir: &str) -> AppTarget {
+        AppTarget {
+            platform,
+            dir: dir.to_string(),
+            files: Vec::new(),
+            target_sdk: None,
+            cleartext: Vec::new(),
+            user_cas: Vec::new(),
+            pins: Vec::new(),
+            bonjour_services: Vec::new(),
+            local_network_usage: None,
+        }
+    }
+}
+
 /// One declaration of a transport setting.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PolicyFact {

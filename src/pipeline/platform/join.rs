@@ -91,15 +91,8 @@ mod tests {
 
     fn android(cleartext: Vec<PolicyFact>) -> AppTarget {
         AppTarget {
-            platform: TargetPlatform::Android,
-            dir: "app".into(),
-            files: Vec::new(),
-            target_sdk: None,
             cleartext,
-            user_cas: Vec::new(),
-            pins: Vec::new(),
-            bonjour_services: Vec::new(),
-            local_network_usage: None,
+            ..AppTarget::new(TargetPlatform::Android, "app")
         }
     }
 

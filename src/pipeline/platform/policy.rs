@@ -181,15 +181,8 @@ mod tests {
 
     fn target(platform: TargetPlatform, dir: &str, cleartext: Vec<PolicyFact>) -> AppTarget {
         AppTarget {
-            platform,
-            dir: dir.into(),
-            files: Vec::new(),
-            target_sdk: None,
             cleartext,
-            user_cas: Vec::new(),
-            pins: Vec::new(),
-            bonjour_services: Vec::new(),
-            local_network_usage: None,
+            ..AppTarget::new(platform, dir)
         }
     }
 

@@ -87,17 +87,7 @@ impl TargetsBuilder {
         let target = self
             .targets
             .entry((dir.to_string(), platform))
-            .or_insert_with(|| AppTarget {
-                platform,
-                dir: dir.to_string(),
-                files: Vec::new(),
-                target_sdk: None,
-                cleartext: Vec::new(),
-                user_cas: Vec::new(),
-                pins: Vec::new(),
-                bonjour_services: Vec::new(),
-                local_network_usage: None,
-            });
+            .or_insert_with(|| AppTarget::new(platform, dir));
         target.files.push(file.to_string());
         target
     }
