@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use aho_corasick::AhoCorasick;
 
-use super::scope::token_hash;
+use super::scope::{identifier_tokens, token_hash};
 use super::surface::Change;
 use super::DiffReport;
 use crate::pipeline::inventory::module_of;
@@ -64,7 +64,10 @@ impl Signals {
             .into_iter()
             .filter(|t| t.len() > 2 && !t.contains('*'))
             .collect();
-        let text_tokens = texts.iter().map(|t| identifier_tokens(t)).collect();
+        let text_tokens = texts
+            .iter()
+            .map(|t| identifier_tokens(t.as_bytes()).collect())
+            .collect();
         let texts = (!texts.is_empty())
             .then(|| {
                 AhoCorasick::builder()
@@ -114,14 +117,6 @@ impl Signals {
 }
 
 const URL_SCHEMES: [&str; 4] = ["http", "https", "ws", "wss"];
-
-/// The identifier tokens of `text`, hashed as [`super::scope`] hashes them.
-fn identifier_tokens(text: &str) -> Vec<u32> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .filter(|t| !t.is_empty() && !t.starts_with(|c: char| c.is_ascii_digit()))
-        .map(token_hash)
-        .collect()
-}
 
 /// The identifier a runtime URL template starts from: `serverUrl` for
 /// `{serverUrl}/api/v4` or `{this.config.serverUrl}/x`; none for a literal

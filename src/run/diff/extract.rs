@@ -43,12 +43,7 @@ pub(super) fn extract(
     }
     let work: Vec<_> = work.into_iter().collect();
     let sync = repo.clone().into_sync();
-    let read = |repo: &gix::Repository, id: &gix::ObjectId| -> Option<Cow<'_, [u8]>> {
-        match disk.get(id) {
-            Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
-            None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
-        }
-    };
+    let read = |repo: &gix::Repository, id: &gix::ObjectId| super::git::read_blob(repo, disk, id);
     let verdicts = engine.verdict_store();
     // Facts go to a spill file as in a disk scan: both sides of a large
     // repository would otherwise hold every parsed file's facts.

@@ -57,6 +57,19 @@ impl Side {
     }
 }
 
+/// A blob's bytes: the work tree's copy from `disk`, else read from the
+/// object database with `repo` (a handle of the calling thread).
+pub(super) fn read_blob<'a>(
+    repo: &gix::Repository,
+    disk: &'a HashMap<gix::ObjectId, Vec<u8>>,
+    id: &gix::ObjectId,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
+    match disk.get(id) {
+        Some(bytes) => Some(std::borrow::Cow::Borrowed(&bytes[..])),
+        None => Some(std::borrow::Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
+    }
+}
+
 pub(super) fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
     gix::discover(path)
         .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", path.display())))

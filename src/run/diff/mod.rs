@@ -249,10 +249,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let exact = git::detect_renames(&base, &head);
     let sync = repo.clone().into_sync();
     let read = |id: &gix::ObjectId| -> Option<Vec<u8>> {
-        match disk.get(id) {
-            Some(bytes) => Some(bytes.clone()),
-            None => Some(sync.to_thread_local().find_object(*id).ok()?.detach().data),
-        }
+        git::read_blob(&sync.to_thread_local(), &disk, id).map(Cow::into_owned)
     };
     let renamed = timings::stage("renames", || renames::renames(&base, &head, &exact, &read));
     let renames: BTreeMap<String, String> = renamed.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
@@ -295,10 +292,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                 &Prefilter::new(rules),
                 store.as_ref(),
                 || sync.to_thread_local(),
-                |repo, id| match disk.get(id) {
-                    Some(bytes) => Some(Cow::Borrowed(&bytes[..])),
-                    None => Some(Cow::Owned(repo.find_object(*id).ok()?.detach().data)),
-                },
+                |repo, id| git::read_blob(repo, &disk, id),
             );
             if let Some(store) = store {
                 store.flush();

@@ -159,12 +159,7 @@ pub(super) struct Blob {
 
 impl Blob {
     fn new(path: &str, grammar: Grammar, bytes: &[u8], strong: &Prefilter) -> Blob {
-        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-        let mut tokens: Vec<u32> = bytes
-            .split(|&b| !is_ident(b))
-            .filter(|t| !t.is_empty() && !t[0].is_ascii_digit())
-            .map(hash)
-            .collect();
+        let mut tokens: Vec<u32> = identifier_tokens(bytes).collect();
         tokens.sort_unstable();
         tokens.dedup();
         let mut declared = declared_names(grammar, bytes);
@@ -463,6 +458,16 @@ impl Scope {
             .map(|((p, _), _)| p.clone())
             .collect()
     }
+}
+
+/// The identifier tokens of `bytes`, hashed: what a file names, and what a
+/// host or library name must all be among for a file to hold it.
+pub(super) fn identifier_tokens(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    bytes
+        .split(move |&b| !is_ident(b))
+        .filter(|t| !t.is_empty() && !t[0].is_ascii_digit())
+        .map(hash)
 }
 
 /// The hash [`Scope`] gives an identifier token, for matching names.
