@@ -2,23 +2,9 @@
 //! app) and inline snippets: the JVM sinks, the rules, and wrappers across
 //! the two languages of one module.
 
-use crate::common::{call_lines, egress_scan, findings, scan_json};
+use crate::common::{call_lines, egress_scan, findings, located, scan_json};
 
 const APP: &str = "app/src/main/java/com/acme/fieldnotes";
-
-fn located(report: &serde_json::Value, rule: &str) -> Vec<String> {
-    findings(report, rule)
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {}",
-                f["file"].as_str().unwrap(),
-                f["line"],
-                f["message"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 fn call<'a>(report: &'a serde_json::Value, file: &str, line: u64) -> &'a serde_json::Value {
     report["calls"]

@@ -1,22 +1,8 @@
 //! Kotlin support over `fixtures/android-app` and inline snippets.
 
-use crate::common::{call_lines, egress_scan, findings, scan_json};
+use crate::common::{call_lines, egress_scan, findings, located, scan_json};
 
 const NET: &str = "app/src/main/java/com/example/voicebox/net";
-
-fn located(report: &serde_json::Value, rule: &str) -> Vec<String> {
-    findings(report, rule)
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {}",
-                f["file"].as_str().unwrap(),
-                f["line"],
-                f["message"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn okhttp_calls_resolve_companion_constants_across_files() {

@@ -44,6 +44,21 @@ pub fn findings<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_
         .collect()
 }
 
+/// The findings of `rule` as `file:line message`.
+pub fn located(report: &serde_json::Value, rule: &str) -> Vec<String> {
+    findings(report, rule)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 /// Every directory under fixtures/, sorted, so new fixtures are covered too.
 pub fn fixture_names() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
