@@ -25,6 +25,7 @@ const PIPELINE: &[&str] = &[
     "walk",
     "lang",
     "extract",
+    "declarations",
     "prefilter",
     "cache",
     "spill",

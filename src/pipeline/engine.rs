@@ -16,7 +16,6 @@ use crate::catalog::Catalog;
 use crate::model::FileFacts;
 use crate::model::Grammar;
 use crate::pipeline::analysis;
-use crate::pipeline::analysis::wrapper_words::{wrapper_names, wrapper_names_in};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::cache::FactsCache;
 use crate::pipeline::extract::{self, CompiledQueries, RuleQuery};
@@ -65,8 +64,6 @@ pub struct Engine {
     /// never pays for compiling the Swift, Kotlin and Java queries.
     queries: [LazyQueries; Grammar::ALL.len()],
     prefilter: Prefilter,
-    /// Names of network APIs, for the prefilter's second phase.
-    sink_words: Prefilter,
     cache: Option<FactsCache>,
     /// Where the second phase puts the facts of the files it admits (see
     /// [`Self::with_spill`]).
@@ -126,8 +123,6 @@ impl Engine {
             })?;
         }
         let libraries = Catalog::builtin().library_words();
-        let mut sink_words = rules.sinks.trigger_words();
-        sink_words.extend(libraries.iter().cloned());
         Ok(Engine {
             queries,
             prefilter: if prefilter {
@@ -135,7 +130,6 @@ impl Engine {
             } else {
                 Prefilter::disabled()
             },
-            sink_words: Prefilter::from_words(sink_words),
             cache: None,
             spill: None,
         })
@@ -240,51 +234,53 @@ impl Engine {
             },
         };
         match facts {
-            Ok(facts) => {
-                let possible_wrappers = wrapper_names_in(&facts, &self.sink_words, &Default::default());
-                let mut parsed = ParsedFile::new(facts);
-                parsed.possible_wrappers = possible_wrappers;
-                Outcome::Facts(Box::new(parsed))
-            }
+            Ok(facts) => Outcome::Facts(Box::new(ParsedFile::new(facts))),
             Err(outcome) => outcome,
         }
     }
 
-    /// The prefilter's second phase: a file without trigger words that names
-    /// a function of the parsed files (a call to a project wrapper) is
-    /// parsed too; repeated for wrappers of wrappers. `words(i)` gives the
-    /// [`crate::pipeline::prefilter::file_words`] of `outcomes[i]`'s file and
-    /// `source(i)` its path, grammar and bytes (read only for admitted files).
-    pub fn recheck_untriggered<'a, W, F>(&self, outcomes: &mut [Outcome], words: W, source: F)
-    where
-        W: Fn(usize) -> Option<Cow<'a, [u32]>> + Sync,
+    /// The prefilter's second phase: a file without trigger words is parsed
+    /// when it meets what the analysis of the parsed files asks of the
+    /// others ([`analysis::demand`]): it calls one of the network wrappers
+    /// found, names the type of a wrapper's URL parameter, or declares a
+    /// name a lookup did not find. Repeated until nothing more is admitted
+    /// (a wrapper of a wrapper, the constant a newly parsed file reads), at
+    /// most [`ROUNDS`] times. `words(i)` gives the
+    /// path and [`crate::pipeline::prefilter::file_words`] of `outcomes[i]`'s
+    /// file, `source(i)` its path, grammar and bytes.
+    pub fn recheck_untriggered<'a, W, F>(
+        &self,
+        outcomes: &mut [Outcome],
+        rules: &RuleSet,
+        words: W,
+        source: F,
+    ) where
+        W: Fn(usize) -> Option<PathWords<'a>> + Sync,
         F: Fn(usize) -> Option<(&'a str, Grammar, Cow<'a, [u8]>)> + Sync,
     {
-        if !self.prefilter.is_enabled() {
+        if !self.prefilter.is_enabled() || !outcomes.iter().any(|o| matches!(o, Outcome::NoTrigger)) {
             return;
         }
-        let mut fresh: Vec<usize> = (0..outcomes.len())
-            .filter(|&i| matches!(outcomes[i], Outcome::Facts(_)))
-            .collect();
-        let mut known = std::collections::BTreeSet::new();
         // Words of the waiting files, computed once, on the first round
-        // that has wrapper names to look for.
-        let mut waiting: Option<Vec<(usize, Cow<'a, [u32]>)>> = None;
-        for _ in 0..analysis::wrappers::MAX_DEPTH {
-            let fresh_files: Vec<&ParsedFile> = fresh
+        // that wants something.
+        let mut waiting: Option<Vec<(usize, PathWords<'a>)>> = None;
+        for _ in 0..ROUNDS {
+            let parsed: Vec<&ParsedFile> = outcomes
                 .iter()
-                .filter_map(|&i| match &outcomes[i] {
+                .filter_map(|o| match o {
                     Outcome::Facts(f) => Some(&**f),
                     _ => None,
                 })
                 .collect();
-            let (mut names, simple) = wrapper_names(&fresh_files, &self.sink_words, &known);
-            names.extend(imported_names(&fresh_files));
-            if names.is_empty() {
+            let demand = analysis::demand(&parsed, rules);
+            let wanted = crate::pipeline::prefilter::Wanted::new(
+                &demand.calls,
+                demand.supertypes.iter().map(String::as_str),
+                demand.declared.iter().copied(),
+            );
+            if wanted.is_empty() {
                 break;
             }
-            known.extend(simple);
-            let wanted = crate::pipeline::prefilter::WordSet::new(&names);
             let waiting = waiting.get_or_insert_with(|| {
                 (0..outcomes.len())
                     .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
@@ -295,8 +291,8 @@ impl Engine {
             });
             let admitted: Vec<(usize, Outcome)> = waiting
                 .par_iter()
-                .filter(|(i, file_words)| {
-                    matches!(outcomes[*i], Outcome::NoTrigger) && wanted.admits(file_words)
+                .filter(|(i, (path, file_words))| {
+                    matches!(outcomes[*i], Outcome::NoTrigger) && wanted.admits(path, file_words)
                 })
                 .filter_map(|(i, _)| {
                     let (rel, grammar, bytes) = source(*i)?;
@@ -307,7 +303,6 @@ impl Engine {
             if admitted.is_empty() {
                 break;
             }
-            fresh = admitted.iter().map(|(i, _)| *i).collect();
             for (i, outcome) in admitted {
                 outcomes[i] = outcome;
             }
@@ -315,25 +310,12 @@ impl Engine {
     }
 }
 
-/// Names the parsed TypeScript files import from project modules (a
-/// relative source: `import { BASE_PATH } from "./config"`): the analysis
-/// reads exported constants across files, so the module declaring one is
-/// parsed even when it holds no trigger word (`export const HUB_PORT =
-/// 51826`). A file exporting a name holds it as a token.
-fn imported_names(files: &[&ParsedFile]) -> Vec<String> {
-    let mut names = std::collections::BTreeSet::new();
-    for file in files {
-        for import in file.summary.imports.iter().filter(|i| i.source.starts_with('.')) {
-            for local in &import.names {
-                names.insert(import.exported_name(local).to_string());
-            }
-        }
-    }
-    names
-        .into_iter()
-        .filter(|n| n != "default" && !n.contains('.'))
-        .collect()
-}
+/// A file's path and its [`crate::pipeline::prefilter::file_words`].
+pub type PathWords<'a> = (&'a str, Cow<'a, [u32]>);
+
+/// Rounds of the prefilter's second phase: one per wrapper level, and one
+/// for the constants the last level's files read.
+const ROUNDS: usize = analysis::wrappers::MAX_DEPTH + 1;
 
 /// Parses and extracts one file's facts. The tree is dropped on return.
 /// Invalid UTF-8 is decoded lossily (U+FFFD), as a JavaScript, Swift,

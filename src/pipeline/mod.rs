@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod cache;
+pub mod declarations;
 pub mod engine;
 pub mod extract;
 pub mod inventory;

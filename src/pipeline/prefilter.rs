@@ -18,18 +18,24 @@
 //! names (callee segments, camelCase and snake_case words), so this never
 //! drops a file the analysis could report on.
 //!
-//! A second phase (see [`crate::run::scan`]) re-checks files that had no trigger
-//! against the names of functions found in the parsed files, so a call to a
-//! project wrapper (`loadRemote(path)`) in a file that names no network API
-//! still reaches the analysis. That phase compares words, not bytes: a
-//! file's identifier tokens and their camelCase/snake_case words
-//! ([`file_words`]), hashed, against the wrapper names. A call to a wrapper
-//! always names it as a token, and the hashed words of a file are small
-//! enough to cache (`diff` then never reads an unchanged trigger-less blob).
+//! A second phase (see [`crate::pipeline::engine::Engine::recheck_untriggered`])
+//! re-checks the files that had no trigger against what the analysis of
+//! the parsed files asks of the others ([`Wanted`]): a call to one of the
+//! project's network wrappers (`loadRemote(path)`, `api.get(route)`), a
+//! type a wrapper's URL parameter is declared with (a route enum), or the
+//! declaration of a name it looked up and did not find (an exported
+//! constant the URL is built from). That phase compares hashed words, not
+//! bytes: a file's identifier tokens, their camelCase/snake_case words and
+//! the names it declares ([`file_words`]), which are small enough to cache
+//! (`diff` then never reads an unchanged trigger-less blob).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use std::collections::{HashMap, HashSet};
+
 use crate::catalog::rules::RuleSet;
+use crate::model::Grammar;
+pub use crate::pipeline::declarations::Declared;
 
 /// Words up to this length must start an identifier word to count.
 const SHORT: usize = 4;
@@ -47,7 +53,21 @@ pub struct Prefilter {
 struct Matchers {
     /// `(automaton, short)`: a short word's hit must start a word.
     automata: Vec<(AhoCorasick, bool)>,
+    /// Also lets through a bare host literal under a host-like name (see
+    /// [`BARE_HOST`]).
+    bare_hosts: bool,
 }
+
+/// A quoted host without a scheme right after a name holding a host-like
+/// word (`server: "me.dm"`, `API_HOST = 'api.example.com'`, `host =
+/// "10.0.2.2"`): the hard-coded endpoint rule reports such a literal
+/// wherever it stands.
+static BARE_HOST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+    regex::bytes::Regex::new(
+        r#"(?i)(?:host|domain|server|endpoint|url|origin)[\w$]*["']?\s*[:=]\s*["'`][A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+"#,
+    )
+    .expect("bare host pattern")
+});
 
 impl Prefilter {
     pub fn new(rules: &RuleSet) -> Prefilter {
@@ -60,7 +80,11 @@ impl Prefilter {
     pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
         let (mut words, exact) = strong_words(rules);
         words.extend(extra);
-        Prefilter::from_tiers(words, exact)
+        let mut prefilter = Prefilter::from_tiers(words, exact);
+        if let Some(m) = &mut prefilter.matchers {
+            m.bare_hosts = true;
+        }
+        prefilter
     }
 
     /// A prefilter over exactly `words`, matched case-insensitively; none
@@ -100,7 +124,10 @@ impl Prefilter {
             }
         }
         Prefilter {
-            matchers: Some(Matchers { automata }),
+            matchers: Some(Matchers {
+                automata,
+                bare_hosts: false,
+            }),
         }
     }
 
@@ -124,14 +151,15 @@ impl Prefilter {
             } else {
                 ac.is_match(bytes)
             }
-        })
+        }) || (m.bare_hosts && BARE_HOST.is_match(bytes))
     }
 }
 
 /// The strong tier of trigger words: a file holding one is parsed.
 ///
 /// - a URL scheme (`://`) and the credential-in-URL shapes of
-///   [`CREDENTIAL_IN_URL`];
+///   [`CREDENTIAL_IN_URL`] (and, outside these words, a bare host literal:
+///   see [`BARE_HOST`]);
 /// - the sink catalog's strong words (global network APIs, the import
 ///   shapes of the modules it names; see
 ///   [`crate::catalog::rules::SinkCatalog::strong_trigger_words`]);
@@ -207,73 +235,215 @@ fn rule_triggers_are_strong(rule: &crate::catalog::rules::Rule) -> bool {
 /// Hash of a word, case-insensitively. A collision only lets a file through
 /// the second phase (one more parse), the same way with or without a cache.
 pub fn word_hash(word: &str) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in word.bytes() {
-        hash ^= u32::from(b.to_ascii_lowercase());
+    seeded_hash(0x811c_9dc5, word.as_bytes(), true)
+}
+
+/// Hash of a type or value a file declares (see
+/// [`crate::pipeline::declarations`]), distinct from the [`word_hash`] of
+/// the same name (naming a constant is not declaring it) and by kind.
+pub fn declared_hash(kind: Declared, name: &[u8]) -> u32 {
+    let seed = match kind {
+        Declared::Value => 0x050c_5d1f,
+        Declared::Type => 0x6f4f_2a35,
+        Declared::Function => 0x7a1b_93c3,
+        Declared::Listed => 0x1b87_3593,
+    };
+    seeded_hash(seed, name, true)
+}
+
+/// Hash of a capitalised token, case-sensitively: type names are, and the
+/// type `API` is not the variable `api`.
+fn type_hash(name: &[u8]) -> u32 {
+    seeded_hash(0x3b9a_ca07, name, false)
+}
+
+/// Hash of a type named in the head of a type declaration (see
+/// [`crate::pipeline::declarations::adopted_types`]), case-sensitively.
+fn adopted_hash(name: &[u8]) -> u32 {
+    seeded_hash(0x1d87_2b41, name, false)
+}
+
+/// Hash of a member access `receiver.method` by one word of the receiver
+/// (`client` of `this.mastodonClient.get`), case-insensitively.
+fn member_hash(method: &[u8], receiver_word: &[u8]) -> u32 {
+    let hash = seeded_hash(0x2545_f491, method, true);
+    seeded_hash(hash ^ u32::from(b'.'), receiver_word, true)
+}
+
+fn seeded_hash(seed: u32, bytes: &[u8], fold_case: bool) -> u32 {
+    let mut hash = seed;
+    for &b in bytes {
+        let b = if fold_case { b.to_ascii_lowercase() } else { b };
+        hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash
 }
 
-/// The sorted, distinct word hashes of a file: every identifier token
-/// (letters, digits, `_`, `$`, non-ASCII), and the words it splits into.
-pub fn file_words(bytes: &[u8]) -> Vec<u32> {
+/// `receiver.member`: the receiver's last name (a call in between,
+/// `api().get`, and Swift/Kotlin optional chaining allowed) and the member.
+static MEMBER_ACCESS: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+    regex::bytes::Regex::new(r"([A-Za-z_$][\w$]*)(?:\(\s*\))?[?!]?\s*\.\s*([A-Za-z_$][\w$]*)")
+        .expect("member access pattern")
+});
+
+/// The sorted, distinct hashes of what a file holds, for the second phase
+/// (see [`Wanted`]): every identifier token (letters, digits, `_`, `$`,
+/// non-ASCII) and the words it splits into ([`word_hash`]), capitalised
+/// tokens as written ([`type_hash`]), each member access by the words of
+/// its receiver ([`member_hash`]), the types and values the file declares
+/// for other files ([`declared_hash`]) and the types its type
+/// declarations name as supertypes ([`adopted_hash`]). They depend on the bytes
+/// only (they are cached by blob); the file's path counts in
+/// [`Wanted::admits`].
+pub fn file_words(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
+    use crate::model::words::words;
+    use crate::pipeline::declarations::{adopted_types, declared_names};
+    // Functions are found by their calls; an export list binds nothing
+    // the analysis reads.
+
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-    let mut tokens: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut tokens: HashSet<&[u8]> = HashSet::new();
     for token in bytes.split(|&b| !is_ident(b)) {
         if !token.is_empty() && !token[0].is_ascii_digit() {
             tokens.insert(token);
         }
     }
-    let mut out = Vec::with_capacity(tokens.len() * 2);
+    let mut out = Vec::with_capacity(tokens.len() * 3);
     for token in tokens {
+        if token[0].is_ascii_uppercase() {
+            out.push(type_hash(token));
+        }
         let token = String::from_utf8_lossy(token);
         out.push(word_hash(&token));
         let multiword = token
             .bytes()
             .any(|b| b.is_ascii_uppercase() || b == b'_' || b == b'$');
         if multiword {
-            out.extend(crate::model::words::words(&token).iter().map(|w| word_hash(w)));
+            out.extend(words(&token).iter().map(|w| word_hash(w)));
         }
     }
+    let mut accesses: HashSet<(&[u8], &[u8])> = HashSet::new();
+    let mut at = 0;
+    // A member is the next access's receiver (`this.client.get`).
+    while let Some(c) = MEMBER_ACCESS.captures_at(bytes, at) {
+        let (Some(receiver), Some(member)) = (c.get(1), c.get(2)) else {
+            break;
+        };
+        accesses.insert((receiver.as_bytes(), member.as_bytes()));
+        at = member.start();
+    }
+    for (receiver, member) in accesses {
+        out.push(member_hash(member, receiver));
+        for word in words(&String::from_utf8_lossy(receiver)) {
+            out.push(member_hash(member, word.as_bytes()));
+        }
+    }
+    out.extend(
+        declared_names(grammar, bytes)
+            .into_iter()
+            .filter(|(_, kind)| matches!(kind, Declared::Type | Declared::Value))
+            .map(|(name, kind)| declared_hash(kind, name)),
+    );
+    out.extend(adopted_types(bytes).into_iter().map(adopted_hash));
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// Wrapper names to look for in [`file_words`]. A plain name (`loadRemote`)
-/// counts as it is; a `Class.method` name (a method with a one-word name,
-/// `ApiClient.get`) counts by its class: the class's name or one of its
-/// words longer than two letters (`api`, `client`), since a call reaching
-/// it goes through a receiver that names the class, shares a word with it,
-/// or is declared with a related type, and a wrapper of that wrapper in the
-/// same class is found by the analysis, not here.
-pub struct WordSet(std::collections::HashSet<u32>);
+/// A network wrapper as its callers reach it (the analysis links them the
+/// same way, see `analysis::wrappers`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WrapperCall {
+    /// A name that says enough (`loadRemote`, `downloadToFile`): a caller
+    /// holds it.
+    Named(String),
+    /// A method with a one-word name (`get`) of `class`: a caller reaches
+    /// it on a receiver sharing a word longer than two letters with the
+    /// class (`api.get`, `this.mastodonClient.get`), or one the file
+    /// declares with the class, or on its own object in a subclass naming
+    /// it.
+    Method { class: String, method: String },
+    /// A free function with a one-word name (`set`): a caller imports it,
+    /// so its module path's words (`words`) are in the file too.
+    Free { method: String, words: Vec<String> },
+}
 
-impl WordSet {
-    pub fn new(words: &[String]) -> WordSet {
-        let mut set = std::collections::HashSet::new();
-        for word in words {
-            match word.rsplit_once('.') {
-                Some((class, _method)) => {
-                    set.insert(word_hash(class));
-                    set.extend(
+/// What the second phase looks for in a file's [`file_words`].
+#[derive(Debug, Default)]
+pub struct Wanted {
+    /// Hashes one of which admits a file.
+    any: HashSet<u32>,
+    /// A one-word method name's [`word_hash`] → hashes one of which
+    /// admits, with it, a file.
+    with: HashMap<u32, Vec<u32>>,
+}
+
+impl Wanted {
+    /// `calls`: the wrappers a file may call; `supertypes`: types one of
+    /// its types may extend or adopt; `declared`: the [`declared_hash`]es
+    /// of names it may declare.
+    pub fn new<'n>(
+        calls: impl IntoIterator<Item = &'n WrapperCall>,
+        supertypes: impl IntoIterator<Item = &'n str>,
+        declared: impl IntoIterator<Item = u32>,
+    ) -> Wanted {
+        let mut wanted = Wanted::default();
+        for call in calls {
+            match call {
+                WrapperCall::Named(name) => {
+                    wanted.any.insert(word_hash(name));
+                }
+                WrapperCall::Method { class, method } => {
+                    let m = method.as_bytes();
+                    wanted.any.insert(member_hash(m, class.as_bytes()));
+                    wanted.any.extend(
                         crate::model::words::words(class)
                             .iter()
                             .filter(|w| w.len() > 2)
-                            .map(|w| word_hash(w)),
+                            .map(|w| member_hash(m, w.as_bytes())),
                     );
+                    wanted
+                        .with
+                        .entry(word_hash(method))
+                        .or_default()
+                        .push(type_hash(class.as_bytes()));
                 }
-                None => {
-                    set.insert(word_hash(word));
+                WrapperCall::Free { method, words } => {
+                    wanted
+                        .with
+                        .entry(word_hash(method))
+                        .or_default()
+                        .extend(words.iter().map(|w| word_hash(w)));
                 }
             }
         }
-        WordSet(set)
+        wanted
+            .any
+            .extend(supertypes.into_iter().map(|t| adopted_hash(t.as_bytes())));
+        wanted.any.extend(declared);
+        wanted
     }
 
-    pub fn admits(&self, file_words: &[u32]) -> bool {
-        file_words.iter().any(|w| self.0.contains(w))
+    pub fn is_empty(&self) -> bool {
+        self.any.is_empty() && self.with.is_empty()
+    }
+
+    /// Does the file at `path`, with these (sorted) [`file_words`], hold
+    /// what is wanted? Its module name counts as declared.
+    pub fn admits(&self, path: &str, file_words: &[u32]) -> bool {
+        // A TypeScript module is imported by its path.
+        let script = Grammar::for_path(std::path::Path::new(path))
+            .is_some_and(|g| matches!(g, Grammar::TypeScript | Grammar::Tsx));
+        let stem = crate::pipeline::declarations::module_stem(path).filter(|_| script);
+        stem.is_some_and(|s| self.any.contains(&declared_hash(Declared::Value, s.as_bytes())))
+            || file_words.iter().any(|w| {
+                self.any.contains(w)
+                    || self
+                        .with
+                        .get(w)
+                        .is_some_and(|also| also.iter().any(|a| file_words.binary_search(a).is_ok()))
+            })
     }
 }
 
@@ -302,25 +472,136 @@ mod tests {
         assert!(p.may_match(b"return prefetched;"));
     }
 
+    fn words_of(src: &str) -> Vec<u32> {
+        file_words(Grammar::TypeScript, src.as_bytes())
+    }
+
+    fn named(names: &[&str]) -> Wanted {
+        let calls: Vec<WrapperCall> = names.iter().map(|n| WrapperCall::Named(n.to_string())).collect();
+        Wanted::new(&calls, [], [])
+    }
+
+    fn method(class: &str, method: &str) -> Wanted {
+        let call = WrapperCall::Method {
+            class: class.into(),
+            method: method.into(),
+        };
+        Wanted::new([&call], [], [])
+    }
+
     #[test]
     fn file_words_hold_tokens_and_their_words() {
-        let words = file_words(b"const x = apiClient.loadRemote(path); // HTTPServer user_id $ref 42abc");
-        let set = |names: &[&str]| WordSet::new(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert!(set(&["loadRemote"]).admits(&words));
-        assert!(set(&["LOADREMOTE"]).admits(&words), "case-insensitive");
-        assert!(set(&["client"]).admits(&words), "camelCase word");
-        assert!(set(&["server"]).admits(&words), "acronym split");
-        assert!(set(&["user"]).admits(&words), "snake_case word");
-        assert!(set(&["remote"]).admits(&words), "camelCase word");
+        let words = words_of("const x = apiClient.loadRemote(path); // HTTPServer user_id $ref 42abc");
+        assert!(named(&["loadRemote"]).admits("src/app.ts", &words));
         assert!(
-            !set(&["loadRemo", "emote"]).admits(&words),
+            named(&["LOADREMOTE"]).admits("src/app.ts", &words),
+            "case-insensitive"
+        );
+        assert!(named(&["client"]).admits("src/app.ts", &words), "camelCase word");
+        assert!(named(&["server"]).admits("src/app.ts", &words), "acronym split");
+        assert!(named(&["user"]).admits("src/app.ts", &words), "snake_case word");
+        assert!(named(&["remote"]).admits("src/app.ts", &words), "camelCase word");
+        assert!(
+            !named(&["loadRemo", "emote"]).admits("src/app.ts", &words),
             "substrings do not count"
         );
-        assert!(!set(&["abc"]).admits(&words), "tokens start with a non-digit");
+        assert!(
+            !named(&["abc"]).admits("src/app.ts", &words),
+            "tokens start with a non-digit"
+        );
         let mut sorted = words.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(words, sorted);
+    }
+
+    #[test]
+    fn a_one_word_method_needs_a_receiver_sharing_a_word_with_its_class() {
+        let wanted = method("MastodonClient", "get");
+        assert!(wanted.admits("src/a.ts", &words_of("const r = await client.get(route);")));
+        assert!(wanted.admits("src/a.ts", &words_of("this.mastodonClient\n  .get(route)")));
+        assert!(wanted.admits("src/a.ts", &words_of("api().client?.get(x)")));
+        assert!(
+            wanted.admits(
+                "src/a.ts",
+                &words_of("function f(c: MastodonClient) { return c.get(x); }")
+            ),
+            "a receiver declared with the class"
+        );
+        assert!(
+            wanted.admits(
+                "src/a.ts",
+                &words_of("class Sub extends MastodonClient { f() { get(x) } }")
+            ),
+            "a subclass calling its own method"
+        );
+        assert!(
+            !wanted.admits(
+                "src/a.ts",
+                &words_of("const v = cache.get(key); const client = 1;")
+            ),
+            "`get` on another receiver, the class's word elsewhere"
+        );
+        assert!(
+            !wanted.admits("src/a.ts", &words_of("const api = mastodonClient;")),
+            "the class's word without the method"
+        );
+        let free = WrapperCall::Free {
+            method: "set".into(),
+            words: vec!["storage".into()],
+        };
+        let wanted = Wanted::new([&free], [], []);
+        assert!(wanted.admits(
+            "src/a.ts",
+            &words_of("import { set } from \"./lib/storage\";\nset(k, v);")
+        ));
+        assert!(!wanted.admits("src/a.ts", &words_of("map.set(k, v);")));
+    }
+
+    #[test]
+    fn supertypes_count_in_type_declarations_as_written() {
+        let wanted = Wanted::new([], ["Endpoint", "ApiBase"], []);
+        assert!(wanted.admits(
+            "a.swift",
+            &words_of("public enum Timelines: Endpoint {\n case home\n}")
+        ));
+        assert!(wanted.admits(
+            "a.kt",
+            &words_of("class Orders(\n  val id: Int,\n) : ApiBase() {}")
+        ));
+        assert!(wanted.admits(
+            "a.ts",
+            &words_of("export class Api extends compose(ApiBase, OrderEndpoints) {}")
+        ));
+        assert!(
+            !wanted.admits("a.swift", &words_of("let e: Endpoint = .home; let apibase = 1")),
+            "naming a type is not adopting it"
+        );
+    }
+
+    #[test]
+    fn declared_names_count_only_where_declared() {
+        let wanted = Wanted::new([], [], [declared_hash(Declared::Value, b"BASE_PATH")]);
+        assert!(wanted.admits("src/app.ts", &words_of("export const BASE_PATH = \"/api/v2\";\n")));
+        assert!(
+            !wanted.admits(
+                "src/app.ts",
+                &words_of("import { BASE_PATH } from \"./config\";\nuse(BASE_PATH);\n")
+            ),
+            "naming a constant is not declaring it"
+        );
+        assert!(
+            !Wanted::new([], [], [declared_hash(Declared::Value, b"post")])
+                .admits("src/app.ts", &words_of("export function post(u) {}\n")),
+            "functions are found by their calls"
+        );
+        let by_module = Wanted::new([], [], [declared_hash(Declared::Value, b"config")]);
+        assert!(
+            !Wanted::new([], [], [declared_hash(Declared::Value, b"Order")])
+                .admits("a.kt", &words_of("export class Order {}\n")),
+            "a value is not a type"
+        );
+        assert!(by_module.admits("src/config/index.ts", &words_of("export default { a: 1 };")));
     }
 
     #[test]

@@ -233,7 +233,14 @@ pub fn walk_and_process(
     timings::stage("prefilter, second phase", || {
         engine.recheck_untriggered(
             &mut outcomes,
-            |i| Some(Cow::Owned(crate::pipeline::prefilter::file_words(&read(i)?.2))),
+            rules,
+            |i| {
+                let (rel, grammar, bytes) = read(i)?;
+                Some((
+                    rel,
+                    Cow::Owned(crate::pipeline::prefilter::file_words(grammar, &bytes)),
+                ))
+            },
             read,
         );
     });
@@ -285,10 +292,13 @@ pub fn scan_sources_with_platform(
         .collect();
     engine.recheck_untriggered(
         &mut outcomes,
+        rules,
         |i| {
-            Some(Cow::Owned(crate::pipeline::prefilter::file_words(
-                &sources[i].bytes,
-            )))
+            let s = &sources[i];
+            Some((
+                s.rel.as_str(),
+                Cow::Owned(crate::pipeline::prefilter::file_words(s.grammar, &s.bytes)),
+            ))
         },
         |i| {
             let s = &sources[i];

@@ -564,24 +564,16 @@ impl SinkCatalog {
         })
     }
 
-    /// Prefilter words of both tiers: explicit `triggers` and
-    /// `weak_triggers`, else required imports, else the first literal
-    /// segment of each callee (`axios` of `axios.get`). The second phase of
-    /// the prefilter reads a callee holding one of them as a network API.
-    pub fn trigger_words(&self) -> Vec<String> {
-        self.words(false)
-    }
-
-    /// The strong tier of [`Self::trigger_words`]: a file holding one of
-    /// these is parsed. A required import counts in the shape a file
-    /// writes it (`"undici`, `'node:http` for TypeScript; Swift and Kotlin
-    /// module names are distinctive as they are), so `import http from
-    /// "http"` lets a file through but a variable named `request` does not.
+    /// The prefilter's strong trigger words: a file holding one of these is
+    /// parsed. They are a sink's explicit `triggers`, else its required
+    /// imports, else the first literal segment of each callee (`axios` of
+    /// `axios.get`); a client factory's first segments, less its
+    /// `weak_triggers`, and imports. A required import counts in the shape a
+    /// file writes it (`"undici`, `'node:http` for TypeScript; Swift and
+    /// Kotlin module names are distinctive as they are), so `import http
+    /// from "http"` lets a file through but a variable named `request` does
+    /// not. A sink's `weak_triggers` (`window`, `session`) never do.
     pub fn strong_trigger_words(&self) -> Vec<String> {
-        self.words(true)
-    }
-
-    fn words(&self, strong_only: bool) -> Vec<String> {
         let mut words = Vec::new();
         let first_segment = |p: &String| {
             p.split('.')
@@ -589,26 +581,15 @@ impl SinkCatalog {
                 .map(|w| w.trim_end_matches("()").to_string())
         };
         let imported = |langs: &Langs, imports: &[String]| -> Vec<String> {
-            let stems = imports.iter().map(|i| i.trim_end_matches('*').to_string());
-            if strong_only {
-                stems
-                    .flat_map(|stem| langs.iter().flat_map(move |lang| import_shapes(lang, &stem)))
-                    .collect()
-            } else {
-                stems.collect()
-            }
-        };
-        let weak = |list: &[String]| -> Vec<String> {
-            if strong_only {
-                Vec::new()
-            } else {
-                list.to_vec()
-            }
+            imports
+                .iter()
+                .map(|i| i.trim_end_matches('*').to_string())
+                .flat_map(|stem| langs.iter().flat_map(move |lang| import_shapes(lang, &stem)))
+                .collect()
         };
         for sink in &self.sinks {
             if !sink.triggers.is_empty() || !sink.weak_triggers.is_empty() {
                 words.extend(sink.triggers.iter().cloned());
-                words.extend(weak(&sink.weak_triggers));
             } else if !sink.imports.is_empty() {
                 words.extend(imported(&sink.lang, &sink.imports));
             } else {
@@ -616,13 +597,13 @@ impl SinkCatalog {
             }
         }
         for client in &self.clients {
-            if client.imports.is_empty() || !strong_only {
+            if client.imports.is_empty() {
                 words.extend(
                     client
                         .factories
                         .iter()
                         .filter_map(first_segment)
-                        .filter(|w| !strong_only || !client.weak_triggers.contains(w)),
+                        .filter(|w| !client.weak_triggers.contains(w)),
                 );
             }
             words.extend(imported(&client.lang, &client.imports));
@@ -640,7 +621,7 @@ impl SinkCatalog {
                     .filter(|part| !part.is_empty())
                     .map(String::from);
                 match longest {
-                    Some(_) if strong_only && !p.contains('*') => package
+                    Some(_) if !p.contains('*') => package
                         .lang
                         .iter()
                         .flat_map(|lang| import_shapes(lang, p))

@@ -397,9 +397,18 @@ fn has_host_suffix(host: &str) -> bool {
         return false;
     };
     tld.contains('{')
-        || tld.chars().all(|c| c.is_ascii_digit())
+        || is_ipv4(&name)
         || (tld.len() == 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
         || HOST_SUFFIXES.contains(&tld)
+}
+
+/// Four dotted octets: `7.0.0` under `serverVersion` is a version.
+fn is_ipv4(name: &str) -> bool {
+    let octets: Vec<&str> = name.split('.').collect();
+    octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// Generic top-level domains seen in hosts written in code, and the private
@@ -651,6 +660,13 @@ mod tests {
         )
         .is_some());
         assert!(classify(&lit("stun:{host}", None, None), false).is_none());
+    }
+
+    #[test]
+    fn a_bare_numeric_host_is_a_whole_ipv4_address() {
+        assert!(classify(&lit("10.0.2.2", Some("host"), None), false).is_some());
+        assert!(classify(&lit("7.0.0", Some("serverVersion"), None), false).is_none());
+        assert!(classify(&lit("300.1.1.1", Some("host"), None), false).is_none());
     }
 
     #[test]

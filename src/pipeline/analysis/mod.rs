@@ -23,11 +23,13 @@ mod sink_guards;
 #[cfg(test)]
 mod testing;
 pub(crate) mod types;
-pub mod wrapper_words;
 pub(crate) mod wrappers;
+
+use std::collections::BTreeSet;
 
 use crate::catalog::rules::RuleSet;
 use crate::model::FileFacts;
+use crate::pipeline::prefilter::WrapperCall;
 
 use crate::model::host;
 use crate::model::FileAnalysis;
@@ -64,21 +66,149 @@ pub fn analyse_project<T: Send>(
     use std::collections::HashSet;
 
     let index = ProjectIndex::new(files);
-    let n = index.len();
     let guards = guards::Guards::new(
         files
             .iter()
             .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
         &options.guards,
     );
+    let (sinks, wrappers) = sinks_and_wrappers(&index, rules, Some(&guards));
+    // Constants that some request's URL is built from: their literals are
+    // endpoints wherever they are defined.
+    let used: HashSet<String> = sinks
+        .iter()
+        .flatten()
+        .filter_map(|s| s.value.as_ref())
+        .flat_map(|v| v.pieces.iter())
+        .filter_map(|p| match p {
+            url::Piece::Lit { name: Some(n), .. } => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let builders = routes::RouteBuilders::new(&index, &wrappers);
+    sinks
+        .into_par_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(i, file_sinks)| {
+            let facts = index.file(i).facts();
+            let project = index.open(i, &facts);
+            let mut analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
+            builders.record(&facts, &mut analysis);
+            finish(&facts, analysis)
+        })
+        .collect()
+}
+
+/// What the analysis of some files asks of the files it has not got (see
+/// [`demand`]).
+#[derive(Debug, Default)]
+pub struct Demand {
+    /// The network wrappers found, as their callers reach them.
+    pub calls: BTreeSet<WrapperCall>,
+    /// Types a file taking part extends or adopts: the wrappers' classes
+    /// (a mixin composition names its base; calls on `this` in a subclass
+    /// may go through a field the base declares) and the types of the
+    /// wrappers' URL parameters that the files define (a type adopting one
+    /// builds routes: `enum Timelines: Endpoint`).
+    pub supertypes: BTreeSet<String>,
+    /// Names whose declaration the files may read from a file not parsed
+    /// (as [`crate::pipeline::prefilter::declared_hash`]es): the names
+    /// their expressions start from (the roots of `ApiConfig.BASE_URL`, an
+    /// imported `BASE_PATH`; see [`ParsedFile::referenced`]), and the
+    /// wrappers' parameter types they do not define.
+    pub declared: Vec<u32>,
+}
+
+/// Finds the sinks and wrappers of `files` as [`analyse_project`] does and
+/// says what they ask of other files: the prefilter's second phase parses
+/// a file without trigger words that meets this demand (see
+/// [`crate::pipeline::engine::Engine::recheck_untriggered`]).
+pub fn demand(files: &[&ParsedFile], rules: &RuleSet) -> Demand {
+    use crate::pipeline::prefilter::declared_hash;
+
+    let index = ProjectIndex::new(files);
+    let (_, wrappers) = sinks_and_wrappers(&index, rules, None);
+    let mut demand = Demand {
+        declared: files.iter().flat_map(|f| f.referenced.iter().copied()).collect(),
+        ..Demand::default()
+    };
+    for w in &wrappers {
+        let generic = wrappers::is_generic_method(&w.simple);
+        let call = match &w.class {
+            Some(class) => {
+                let class = types::simple(class).to_string();
+                if index.types.defines(&class) {
+                    demand.supertypes.insert(class.clone());
+                }
+                Some(if generic {
+                    WrapperCall::Method {
+                        class,
+                        method: w.simple.clone(),
+                    }
+                } else {
+                    WrapperCall::Named(w.simple.clone())
+                })
+            }
+            // Swift, Kotlin and Java call a free function with a one-word
+            // name from its own file only.
+            None if generic && index.file(w.file).summary.lang != crate::model::Lang::Typescript => None,
+            None if generic => {
+                // Imported from its module or the folder's index.
+                let path = index.file(w.file).path();
+                let folder = path.rsplit_once('/').and_then(|(d, _)| d.rsplit('/').next());
+                Some(WrapperCall::Free {
+                    method: w.simple.clone(),
+                    words: crate::pipeline::declarations::module_stem(path)
+                        .into_iter()
+                        .chain(folder)
+                        .map(String::from)
+                        .collect(),
+                })
+            }
+            None => Some(WrapperCall::Named(w.simple.clone())),
+        };
+        demand.calls.extend(call);
+        // A type the project defines is adopted by files naming it; one it
+        // does not define yet may be declared by a file not parsed.
+        match &w.param_type {
+            Some(t) if index.types.defines(t) => {
+                demand.supertypes.insert(t.clone());
+            }
+            Some(t) => demand.declared.push(declared_hash(
+                crate::pipeline::prefilter::Declared::Type,
+                t.as_bytes(),
+            )),
+            None => {}
+        }
+    }
+    demand.declared.sort_unstable();
+    demand.declared.dedup();
+    demand
+}
+
+/// The direct sinks of every file, then the call sites of project wrappers
+/// (transitively), with every wrapper found. Sinks are annotated with the
+/// guards around them when `guards` is given.
+fn sinks_and_wrappers(
+    index: &ProjectIndex,
+    rules: &RuleSet,
+    guards: Option<&guards::Guards>,
+) -> (Vec<Vec<calls::Sink>>, Vec<wrappers::Wrapper>) {
+    use rayon::prelude::*;
+    use std::collections::HashSet;
+
+    let n = index.len();
     // Runs `pass` over file `i` opened, and finds the wrappers its sinks
     // define while the file's functions are at hand.
     let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
         let facts = index.file(i).facts();
         let project = index.open(i, &facts);
         let mut found = pass(&project);
-        for sink in &mut found {
-            sink_guards::annotate(&project, i, sink, &guards, &rules.sinks);
+        if let Some(guards) = guards {
+            for sink in &mut found {
+                sink_guards::annotate(&project, i, sink, guards, &rules.sinks);
+            }
         }
         let defined = wrappers::wrappers_from(&project, i, &found);
         (found, defined)
@@ -132,31 +262,7 @@ pub fn analyse_project<T: Send>(
         }
         wrappers.extend(next);
     }
-    // Constants that some request's URL is built from: their literals are
-    // endpoints wherever they are defined.
-    let used: HashSet<String> = sinks
-        .iter()
-        .flatten()
-        .filter_map(|s| s.value.as_ref())
-        .flat_map(|v| v.pieces.iter())
-        .filter_map(|p| match p {
-            url::Piece::Lit { name: Some(n), .. } => Some(n.clone()),
-            _ => None,
-        })
-        .collect();
-    let builders = routes::RouteBuilders::new(&index, &wrappers);
-    sinks
-        .into_par_iter()
-        .enumerate()
-        .filter(|(i, _)| keep(*i))
-        .map(|(i, file_sinks)| {
-            let facts = index.file(i).facts();
-            let project = index.open(i, &facts);
-            let mut analysis = analyse_file(&project, i, rules, options, &file_sinks, &used);
-            builders.record(&facts, &mut analysis);
-            finish(&facts, analysis)
-        })
-        .collect()
+    (sinks, wrappers)
 }
 
 /// Analyses one file given its sinks.

@@ -9,8 +9,123 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::model::{FileFacts, Function, Lines};
+use crate::model::{Expr, FileFacts, Function, Lang, Lines};
 use crate::pipeline::spill::{Slot, Spill};
+
+/// The names `facts`' expressions start from (call arguments, the objects
+/// of member calls, bound values, parameter defaults: `BASE_PATH`,
+/// `ApiConfig` of `ApiConfig.BASE_URL`, `Api` of `Api.shared.get(…)`) and
+/// the types of its parameters, fields and locals, that another file may
+/// declare: every lookup of a constant or type in another file starts
+/// from one of them. A TypeScript file reaches another's names only through
+/// its imports, so its other names are left out. Hashed with
+/// [`crate::pipeline::prefilter::declared_hash`], for the prefilter's second
+/// phase (see [`super::demand`]).
+pub fn referenced_names(facts: &FileFacts) -> Vec<u32> {
+    use crate::pipeline::prefilter::{declared_hash, Declared};
+
+    /// Where a name is read: a bare name is a value; the object of a member
+    /// access a value or a type (`Config.shared`).
+    #[derive(Clone, Copy, PartialEq)]
+    enum Read {
+        Bare,
+        Object,
+    }
+    fn roots<'e>(expr: &'e Expr, read: Read, out: &mut Vec<(&'e str, Read)>) {
+        match expr {
+            Expr::Ident(name) => out.push((name, read)),
+            Expr::Member(object, _) => roots(object, Read::Object, out),
+            Expr::Call(call) => {
+                callee_root(&call.callee, out);
+                for arg in &call.args {
+                    roots(&arg.value, Read::Bare, out);
+                }
+            }
+            Expr::Concat(parts) | Expr::Array(parts) => parts.iter().for_each(|p| roots(p, Read::Bare, out)),
+            Expr::Object(fields) => fields.iter().for_each(|(_, v)| roots(v, Read::Bare, out)),
+            Expr::Fallback(a, b) => {
+                roots(a, Read::Bare, out);
+                roots(b, Read::Bare, out);
+            }
+            Expr::Str(_) | Expr::Number(_) | Expr::Bool(_) | Expr::Function | Expr::Unknown(_) => {}
+        }
+    }
+    // A called name is a function (found through its calls, see
+    // `WrapperCall`) or a constructor; the object of a member call
+    // (`Config.shared.url()`) is read.
+    fn callee_root<'e>(callee: &'e Expr, out: &mut Vec<(&'e str, Read)>) {
+        if let Expr::Member(object, _) = callee {
+            roots(object, Read::Object, out);
+        }
+    }
+    let mut names: Vec<(&str, Read)> = Vec::new();
+    for site in &facts.calls {
+        callee_root(&site.call.callee, &mut names);
+        for arg in &site.call.args {
+            roots(&arg.value, Read::Bare, &mut names);
+        }
+    }
+    for binding in &facts.bindings {
+        roots(&binding.value, Read::Bare, &mut names);
+    }
+    for function in &facts.functions {
+        for default in function.params.iter().filter_map(|p| p.default.as_ref()) {
+            roots(default, Read::Bare, &mut names);
+        }
+    }
+    // Swift, Kotlin and Java read a type's static members
+    // (`ApiConfig.BASE_URL`); TypeScript only exported values.
+    let types_have_members = facts.lang != Lang::Typescript;
+    let mut out: Vec<u32> = Vec::new();
+    let mut push = |name: &str, read: Read| {
+        let root = name.split('.').next().unwrap_or(name).as_bytes();
+        out.push(declared_hash(Declared::Value, root));
+        if read == Read::Object && types_have_members {
+            out.push(declared_hash(Declared::Type, root));
+        }
+    };
+    if facts.lang == Lang::Typescript {
+        // The exported name of an imported one (`import { a as b }`), and
+        // the module's stem (a default or namespace import).
+        let used: std::collections::HashMap<&str, Read> = names.into_iter().collect();
+        for import in &facts.imports {
+            let mut uses_module = false;
+            for local in &import.names {
+                if let Some(&read) = used.get(local.as_str()) {
+                    push(import.exported_name(local), read);
+                    uses_module = true;
+                }
+            }
+            if uses_module && import.source.starts_with('.') {
+                if let Some(stem) = crate::pipeline::declarations::module_stem(&import.source) {
+                    push(stem, Read::Bare);
+                }
+            }
+        }
+    } else {
+        for (name, read) in names {
+            push(name, read);
+        }
+    }
+    // A parameter's type: a request body's fields are its type's.
+    let params: std::collections::HashSet<(&str, &str)> = facts
+        .functions
+        .iter()
+        .flat_map(|f| f.params.iter().map(move |p| (f.name.as_str(), p.name.as_str())))
+        .collect();
+    for typed in &facts.typed {
+        let is_param = typed
+            .function
+            .as_deref()
+            .is_some_and(|f| params.contains(&(f, typed.name.as_str())));
+        if is_param {
+            out.push(declared_hash(Declared::Type, typed.type_name.as_bytes()));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
@@ -31,10 +146,10 @@ pub struct ParsedFile {
     /// `api.get`), sorted: a wrapper round opens only the files that may
     /// call one of its wrappers.
     callee_names: Vec<u32>,
-    /// The file's possible wrappers before any wrapper is known (see
-    /// [`crate::pipeline::analysis::wrapper_words::wrapper_names`]); set by the engine, which knows
-    /// the sink words.
-    pub possible_wrappers: crate::pipeline::analysis::wrapper_words::WrapperNames,
+    /// The names the file's expressions start from that another file may
+    /// declare, as [`crate::pipeline::prefilter::declared_hash`]es, sorted
+    /// (see [`referenced_names`]).
+    pub referenced: Vec<u32>,
     body: Body,
 }
 
@@ -91,7 +206,7 @@ impl ParsedFile {
             declared_types: declared_types(&facts.lines),
             detected_guards: super::guards::detected_in(&facts),
             callee_names,
-            possible_wrappers: Default::default(),
+            referenced: referenced_names(&facts),
             body: Body::Held(Box::new(facts)),
         }
     }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::git::Side;
+use crate::catalog::rules::RuleSet;
 use crate::model::Grammar;
 use crate::pipeline::cache::{Verdict, VerdictStore};
 use crate::pipeline::engine::{Engine, Outcome};
@@ -29,6 +30,7 @@ pub(super) type Extracted = HashMap<(gix::ObjectId, Grammar), Outcome>;
 /// more files are parsed.
 pub(super) fn extract(
     engine: &Engine,
+    rules: &RuleSet,
     repo: &gix::Repository,
     disk: &HashMap<gix::ObjectId, Vec<u8>>,
     sides: [&Side; 2],
@@ -67,9 +69,16 @@ pub(super) fn extract(
     };
     engine.recheck_untriggered(
         &mut outcomes,
-        |i| match &words[i] {
-            Some(words) => Some(Cow::Borrowed(&words[..])),
-            None => Some(Cow::Owned(prefilter::file_words(&source(i)?.2))),
+        rules,
+        |i| {
+            let words = match &words[i] {
+                Some(words) => Cow::Borrowed(&words[..]),
+                None => {
+                    let (_, grammar, bytes) = source(i)?;
+                    Cow::Owned(prefilter::file_words(grammar, &bytes))
+                }
+            };
+            Some((work[i].1, words))
         },
         source,
     );
@@ -129,7 +138,7 @@ fn process_blobs<'a>(
                 };
                 let (verdict, words) = match outcome {
                     Outcome::NoTrigger => {
-                        let words = prefilter::file_words(&bytes);
+                        let words = prefilter::file_words(*grammar, &bytes);
                         (Verdict::NoTrigger(words.clone()), Some(Cow::Owned(words)))
                     }
                     Outcome::Binary => (Verdict::Binary, None),

@@ -314,7 +314,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             head.restricted(analysed.as_ref()),
         );
         extracted = timings::stage("read, parse and extract", || {
-            extract::extract(&engine, &repo, &disk, [&base_part, &head_part], extracted)
+            extract::extract(&engine, rules, &repo, &disk, [&base_part, &head_part], extracted)
         });
         let report = timings::stage("compare", || {
             compare_sides(

@@ -32,14 +32,14 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use regex::bytes::Regex;
 
 use super::git::Side;
 use crate::model::Grammar;
 use crate::pipeline::cache::SegmentStore;
+use crate::pipeline::declarations;
 use crate::pipeline::prefilter::Prefilter;
 
 /// Rounds of dependencies: the analysis's wrapper depth.
@@ -58,48 +58,6 @@ const COMMON_SHARE: usize = 5;
 /// most of the tree anyway: the whole tree is read instead.
 pub(super) const MAX_SHARE: usize = 30;
 
-/// Top-level declarations other files can use, by grammar family: the
-/// name is group `name` (or the names of an `export { … }` list are group
-/// `list`), the modifiers group `mods`. Private ones are left out: no
-/// other file can name them.
-static TYPESCRIPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^(?:export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+(?P<name>[A-Za-z_$][\w$]*)|export\s*\{(?P<list>[^}]*)\}|(?:module\.)?exports\.(?P<cjs>[A-Za-z_$][\w$]*))",
-    )
-    .expect("TypeScript declaration pattern")
-});
-static SWIFT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|fileprivate|internal|open|final|static|indirect|nonisolated)\s+)*)(?:class|struct|enum|protocol|actor|extension|func|let|var|typealias)\s+(?P<name>[A-Za-z_]\w*)",
-    )
-    .expect("Swift declaration pattern")
-});
-static KOTLIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|internal|protected|open|final|abstract|sealed|data|inline|value|enum|annotation|suspend|const|lateinit|fun|expect|actual)\s+)*)(?:class|interface|object|fun|val|var|typealias)\s+(?:<[^>\n]*>\s*)?(?:[A-Za-z_][\w.<>, ?]*\.)?(?P<name>[A-Za-z_]\w*)",
-    )
-    .expect("Kotlin declaration pattern")
-});
-
-/// Java: classes, interfaces, enums, records and annotation types, nested
-/// ones too; other files reach a Java method or constant through its
-/// class's name.
-static JAVA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^[ \t]*(?:@\w+(?:\([^)\n]*\))?\s+)*(?P<mods>(?:(?:public|private|protected|static|final|abstract|sealed|non-sealed|strictfp)\s+)*)(?:class|interface|enum|record|@interface)\s+(?P<name>[A-Za-z_$][\w$]*)",
-    )
-    .expect("Java declaration pattern")
-});
-
-fn declarations(grammar: Grammar) -> &'static Regex {
-    match grammar {
-        Grammar::TypeScript | Grammar::Tsx => &TYPESCRIPT,
-        Grammar::Swift => &SWIFT,
-        Grammar::Kotlin => &KOTLIN,
-        Grammar::Java => &JAVA,
-    }
-}
-
 /// Files of one family can name each other's declarations (Kotlin and
 /// Java do); a TypeScript file naming a Kotlin class is no caller of it.
 fn family(grammar: Grammar) -> u8 {
@@ -108,30 +66,6 @@ fn family(grammar: Grammar) -> u8 {
         Grammar::Swift => 1,
         Grammar::Kotlin | Grammar::Java => 2,
     }
-}
-
-/// The names `bytes` declares for other files (see [`TYPESCRIPT`]).
-fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
-    let mut out = Vec::new();
-    for c in declarations(grammar).captures_iter(bytes) {
-        if c.name("mods")
-            .is_some_and(|m| m.as_bytes().windows(7).any(|w| w == b"private"))
-        {
-            continue;
-        }
-        if let Some(name) = c.name("name").or(c.name("cjs")) {
-            out.push(hash(name.as_bytes()));
-        }
-        if let Some(list) = c.name("list") {
-            out.extend(
-                list.as_bytes()
-                    .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
-                    .filter(|t| !t.is_empty() && *t != b"as" && *t != b"type" && *t != b"default")
-                    .map(hash),
-            );
-        }
-    }
-    out
 }
 
 /// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
@@ -162,17 +96,12 @@ impl Blob {
         let mut tokens: Vec<u32> = identifier_tokens(bytes).collect();
         tokens.sort_unstable();
         tokens.dedup();
-        let mut declared = declared_names(grammar, bytes);
-        // `import x from "./api"` names `api` for `api.ts` and `api/index.ts`.
-        let mut parts = path.rsplit('/');
-        let name = parts.next().unwrap_or(path);
-        let mut stem = name.split('.').next().unwrap_or(name);
-        if stem == "index" {
-            stem = parts.next().unwrap_or(stem);
-        }
-        if !stem.is_empty() {
-            declared.push(hash(stem.as_bytes()));
-        }
+        let mut declared: Vec<u32> = declarations::declared_names(grammar, bytes)
+            .into_iter()
+            .map(|(name, _)| name)
+            .chain(declarations::module_stem(path).map(str::as_bytes))
+            .map(hash)
+            .collect();
         declared.sort_unstable();
         declared.dedup();
         Blob {
