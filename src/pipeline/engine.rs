@@ -198,7 +198,7 @@ impl Engine {
         bytes: &[u8],
         id: Option<gix::ObjectId>,
     ) -> Outcome {
-        if !self.prefilter.may_match(bytes) {
+        if !self.prefilter.may_match(grammar, bytes) {
             return Outcome::NoTrigger;
         }
         self.parse_cached(rel, grammar, bytes, id)

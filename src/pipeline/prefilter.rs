@@ -1,22 +1,22 @@
-//! The prefilter: one Aho-Corasick automaton over the trigger words of the
-//! loaded rules and sinks. A file containing none of them cannot produce a
-//! result and is never parsed, unless the second phase admits it. False
-//! positives are fine; false negatives are bugs.
+//! The prefilter: per language, Aho-Corasick automata over the trigger
+//! words of the loaded rules and sinks. A file containing none of its
+//! language's words cannot produce a result and is never parsed, unless the
+//! second phase admits it. False positives are fine; false negatives are
+//! bugs.
 //!
-//! The automaton holds the *strong* tier of trigger words only (see
+//! The automata hold the *strong* tier of trigger words only (see
 //! [`strong_words`]): URL schemes, global network APIs, imports of the
 //! modules the sink and service catalogs name, subprocess APIs and
 //! credential-in-URL shapes. Generic method names (`get`, `send`, `key`)
-//! start an identifier word in almost every file; they are the weak tier,
-//! which decides nothing here.
+//! are in almost every file; they are the weak tier, which decides nothing
+//! here.
 //!
-//! Short words (`io`, `ws`, `got`) would match inside almost
-//! every identifier (`function`, `rows`, `target`), so a word of at most
-//! [`SHORT`] bytes only counts where an identifier word starts: after a byte
-//! that is not a letter or digit, or at an upper-case letter (`apiKey`,
-//! `baseURL`). Identifier words are how every consumer of these words splits
-//! names (callee segments, camelCase and snake_case words), so this never
-//! drops a file the analysis could report on.
+//! A word that is an identifier (`fetch`, `AF`, `URLSession`, `exec`)
+//! counts only as a whole identifier, as written: `prefetch`, `after`,
+//! `executor` and `RuntimeException` are other names, and every consumer of
+//! these words (a callee, an import) names them whole. Any other word (an
+//! import shape `'react-native`, a package `com.squareup.okhttp3`, `://`)
+//! counts anywhere, in any case.
 //!
 //! A second phase (see [`crate::pipeline::engine::Engine::recheck_untriggered`])
 //! re-checks the files that had no trigger against what the analysis of
@@ -34,28 +34,31 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::{HashMap, HashSet};
 
 use crate::catalog::rules::RuleSet;
-use crate::model::Grammar;
+use crate::model::{Grammar, Lang};
 pub use crate::pipeline::declarations::Declared;
 
-/// Words up to this length must start an identifier word to count.
-const SHORT: usize = 4;
-
 pub struct Prefilter {
-    /// `None`: everything passes (`--no-prefilter`).
-    matchers: Option<Matchers>,
+    /// Per language (see [`lang_index`]); `None`: everything passes
+    /// (`--no-prefilter`).
+    matchers: Option<Vec<Matchers>>,
 }
 
-/// Long words match anywhere: a plain "is there a match" search, the
-/// fastest an automaton does. Short words need the identifier-start check
-/// on each hit, so they get their own overlapping search. Each of the two
-/// comes case-insensitive (the catalogs' words) and case-sensitive (the
-/// built-in rules' capitalised words, see [`strong_words`]).
+/// One language's words.
+#[derive(Default)]
 struct Matchers {
-    /// `(automaton, short)`: a short word's hit must start a word.
-    automata: Vec<(AhoCorasick, bool)>,
+    /// Identifier words, case-sensitively: a hit counts where it is a whole
+    /// identifier.
+    tokens: Option<AhoCorasick>,
+    /// Other words, anywhere, case-insensitively: a plain "is there a
+    /// match" search, the fastest an automaton does.
+    anywhere: Option<AhoCorasick>,
     /// Also lets through a bare host literal under a host-like name (see
     /// [`BARE_HOST`]).
     bare_hosts: bool,
+}
+
+fn lang_index(lang: Lang) -> usize {
+    Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)
 }
 
 /// A quoted host without a scheme right after a name holding a host-like
@@ -75,59 +78,65 @@ impl Prefilter {
     }
 
     /// Also lets through files containing any of `extra` (the service
-    /// catalog's client library names, so SDK imports reach the inventory).
-    /// Only the strong tier of trigger words counts (see [`strong_words`]).
+    /// catalog's client library names, so SDK imports reach the inventory),
+    /// in the languages their shape says (see [`library_langs`]). Only the
+    /// strong tier of trigger words counts (see [`strong_words`]).
     pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
-        let (mut words, exact) = strong_words(rules);
-        words.extend(extra);
-        let mut prefilter = Prefilter::from_tiers(words, exact);
-        if let Some(m) = &mut prefilter.matchers {
+        let mut words = strong_words(rules);
+        for word in extra {
+            words.extend(library_langs(&word).iter().map(|&lang| (lang, word.clone())));
+        }
+        let mut prefilter = Prefilter::from_tiers(words);
+        for m in prefilter.matchers.iter_mut().flatten() {
             m.bare_hosts = true;
         }
         prefilter
     }
 
-    /// A prefilter over exactly `words`, matched case-insensitively; none
-    /// lets nothing through.
+    /// A prefilter over exactly `words`, in every language; none lets
+    /// nothing through.
     pub fn from_words(words: Vec<String>) -> Prefilter {
-        Prefilter::from_tiers(words, Vec::new())
+        Prefilter::from_tiers(
+            Lang::ALL
+                .iter()
+                .flat_map(|&lang| words.iter().map(move |w| (lang, w.clone())))
+                .collect(),
+        )
     }
 
-    /// `words` matched case-insensitively, `exact` case-sensitively.
-    fn from_tiers(mut words: Vec<String>, mut exact: Vec<String>) -> Prefilter {
-        for w in &mut words {
-            if is_word(w) {
-                w.make_ascii_lowercase();
-            }
-        }
-        let mut automata = Vec::new();
-        for (mut words, insensitive) in [(words, true), (std::mem::take(&mut exact), false)] {
-            words.retain(|w| !w.is_empty());
-            words.sort();
-            words.dedup();
-            let (short, long): (Vec<String>, Vec<String>) =
-                words.into_iter().partition(|w| w.len() <= SHORT && is_word(w));
-            for (words, short, kind) in [
-                (long, false, MatchKind::LeftmostFirst),
-                (short, true, MatchKind::Standard),
-            ] {
-                if words.is_empty() {
-                    continue;
-                }
-                if let Ok(ac) = AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(insensitive)
-                    .match_kind(kind)
-                    .build(&words)
-                {
-                    automata.push((ac, short));
+    fn from_tiers(words: Vec<(Lang, String)>) -> Prefilter {
+        let mut matchers: Vec<Matchers> = Lang::ALL.iter().map(|_| Matchers::default()).collect();
+        for (i, &lang) in Lang::ALL.iter().enumerate() {
+            let mut tokens: Vec<&str> = Vec::new();
+            let mut anywhere: Vec<String> = Vec::new();
+            for (_, word) in words.iter().filter(|(l, w)| *l == lang && !w.is_empty()) {
+                if is_identifier(word) {
+                    tokens.push(word);
+                } else {
+                    anywhere.push(word.to_ascii_lowercase());
                 }
             }
+            tokens.sort_unstable();
+            tokens.dedup();
+            anywhere.sort_unstable();
+            anywhere.dedup();
+            let build = |words: &[&str], insensitive: bool, kind: MatchKind| {
+                (!words.is_empty())
+                    .then(|| {
+                        AhoCorasickBuilder::new()
+                            .ascii_case_insensitive(insensitive)
+                            .match_kind(kind)
+                            .build(words)
+                            .ok()
+                    })
+                    .flatten()
+            };
+            matchers[i].tokens = build(&tokens, false, MatchKind::LeftmostLongest);
+            let anywhere: Vec<&str> = anywhere.iter().map(String::as_str).collect();
+            matchers[i].anywhere = build(&anywhere, true, MatchKind::LeftmostFirst);
         }
         Prefilter {
-            matchers: Some(Matchers {
-                automata,
-                bare_hosts: false,
-            }),
+            matchers: Some(matchers),
         }
     }
 
@@ -140,18 +149,34 @@ impl Prefilter {
         self.matchers.is_some()
     }
 
-    pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(m) = &self.matchers else {
+    /// May a file of `grammar` with these bytes produce a result?
+    pub fn may_match(&self, grammar: Grammar, bytes: &[u8]) -> bool {
+        let Some(all) = &self.matchers else {
             return true;
         };
-        m.automata.iter().any(|(ac, short)| {
-            if *short {
-                ac.find_overlapping_iter(bytes)
-                    .any(|hit| starts_word(bytes, hit.start()))
-            } else {
-                ac.is_match(bytes)
-            }
-        }) || (m.bare_hosts && BARE_HOST.is_match(bytes))
+        let m = &all[lang_index(grammar.lang())];
+        // Leftmost-longest hits do not overlap; a whole identifier cannot
+        // start inside another hit, which is all identifier bytes.
+        m.tokens.as_ref().is_some_and(|ac| {
+            ac.find_iter(bytes)
+                .any(|hit| whole_identifier(bytes, hit.start(), hit.end()))
+        }) || m.anywhere.as_ref().is_some_and(|ac| ac.is_match(bytes))
+            || (m.bare_hosts && BARE_HOST.is_match(bytes))
+    }
+}
+
+/// The languages a service catalog library word is written in: a dotted
+/// package (`com.google.firebase`) by Kotlin and Java, `import Module` by
+/// Swift, a quoted package by TypeScript.
+fn library_langs(word: &str) -> &'static [Lang] {
+    if word.starts_with(['"', '\'', '`']) {
+        &[Lang::Typescript]
+    } else if word.starts_with("import ") {
+        &[Lang::Swift]
+    } else if word.contains('.') {
+        &[Lang::Kotlin, Lang::Java]
+    } else {
+        &Lang::ALL
     }
 }
 
@@ -174,33 +199,26 @@ impl Prefilter {
 /// member call is a sink only on an object that an import, a wrapper or a
 /// client-typed field gives it.
 ///
-/// Returns the words matched case-insensitively, then those matched
-/// case-sensitively: a built-in rule's trigger holding a capital letter is
-/// a type or member name of a case-sensitive language (`Process`,
-/// `Runtime`, `NetService`), which its lower-case homonym (`process.env`,
-/// a `runtime` variable) is not.
-pub fn strong_words(rules: &RuleSet) -> (Vec<String>, Vec<String>) {
-    let mut words: Vec<String> = vec!["://".into()];
-    let mut exact: Vec<String> = Vec::new();
-    words.extend(
+/// Each word comes with the language whose files it triggers: a sink's or
+/// a rule's languages.
+pub fn strong_words(rules: &RuleSet) -> Vec<(Lang, String)> {
+    let mut shared: Vec<String> = vec!["://".into()];
+    shared.extend(
         CREDENTIAL_IN_URL
             .iter()
             .flat_map(|name| ["?", "&"].map(|sep| format!("{sep}{name}="))),
     );
-    for rule in &rules.rules {
-        if !rule_triggers_are_strong(rule) {
-            continue;
-        }
-        for word in &rule.triggers {
-            if rule.query.is_empty() && word.bytes().any(|b| b.is_ascii_uppercase()) {
-                exact.push(word.clone());
-            } else {
-                words.push(word.clone());
-            }
+    let mut words: Vec<(Lang, String)> = Lang::ALL
+        .iter()
+        .flat_map(|&lang| shared.iter().map(move |w| (lang, w.clone())))
+        .collect();
+    for rule in rules.rules.iter().filter(|r| rule_triggers_are_strong(r)) {
+        for &lang in &rule.languages {
+            words.extend(rule.triggers.iter().map(|w| (lang, w.clone())));
         }
     }
     words.extend(rules.sinks.strong_trigger_words());
-    (words, exact)
+    words
 }
 
 /// Query parameters that carry a credential (`?access_token=`, `&key=`).
@@ -447,13 +465,18 @@ impl Wanted {
     }
 }
 
-fn is_word(w: &str) -> bool {
-    w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
-/// Does an identifier word start at `at`?
-fn starts_word(bytes: &[u8], at: usize) -> bool {
-    at == 0 || !bytes[at - 1].is_ascii_alphanumeric() || bytes[at].is_ascii_uppercase()
+fn is_identifier(w: &str) -> bool {
+    w.bytes().all(is_identifier_byte)
+}
+
+/// Is `bytes[start..end]` a whole identifier?
+fn whole_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || !is_identifier_byte(bytes[start - 1]))
+        && bytes.get(end).is_none_or(|&b| !is_identifier_byte(b))
 }
 
 #[cfg(test)]
@@ -461,15 +484,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_words_only_count_at_identifier_starts() {
-        let p = Prefilter::from_words(vec!["io".into(), "key".into(), "fetch".into()]);
-        assert!(!p.may_match(b"function render(rows) { return target; }"));
-        assert!(p.may_match(b"const s = io(addr);"));
-        assert!(p.may_match(b"const apiKey = load();"));
-        assert!(p.may_match(b"const API_KEY = load();"));
-        assert!(!p.may_match(b"const monkey = 1;"));
-        // Long words match anywhere.
-        assert!(p.may_match(b"return prefetched;"));
+    fn identifier_words_count_as_whole_identifiers_as_written() {
+        let p = Prefilter::from_words(vec!["io".into(), "fetch".into(), "AF".into(), "exec".into()]);
+        let ts = |src: &str| p.may_match(Grammar::TypeScript, src.as_bytes());
+        assert!(ts("const s = io(addr);"));
+        assert!(ts("await fetch(url)"));
+        assert!(ts("const f = window.fetch;"));
+        assert!(ts("AF.request(url)"));
+        assert!(ts("exec"), "at the end of the file");
+        assert!(!ts("function render(rows) { return target; }"));
+        assert!(!ts("return prefetched; fetchData(); refetch()"), "other names");
+        assert!(!ts("afterEach(() => {}); const af = 1;"), "other case");
+        assert!(!ts("executor.execute(task); $exec()"), "other names");
+    }
+
+    #[test]
+    fn other_words_count_anywhere_in_any_case() {
+        let p = Prefilter::from_words(vec![
+            "'react-native".into(),
+            "://".into(),
+            "com.squareup.okhttp3".into(),
+        ]);
+        let ts = |src: &str| p.may_match(Grammar::TypeScript, src.as_bytes());
+        assert!(ts("import { Linking } from 'react-native';"));
+        assert!(ts("const u = \"HTTPS://x\";"));
+        assert!(p.may_match(Grammar::Kotlin, b"import com.squareup.okhttp3.OkHttpClient"));
+    }
+
+    #[test]
+    fn words_trigger_their_languages_only() {
+        let p = Prefilter::from_tiers(vec![
+            (Lang::Typescript, "fetch".into()),
+            (Lang::Swift, "URLSession".into()),
+        ]);
+        assert!(p.may_match(Grammar::Tsx, b"fetch(u)"));
+        assert!(!p.may_match(Grammar::Swift, b"fetch(u)"));
+        assert!(p.may_match(Grammar::Swift, b"URLSession.shared"));
+        assert!(!p.may_match(Grammar::Kotlin, b"URLSession.shared"));
+        assert_eq!(library_langs("\"@sentry/"), &[Lang::Typescript]);
+        assert_eq!(library_langs("import Firebase"), &[Lang::Swift]);
+        assert_eq!(library_langs("com.google.firebase"), &[Lang::Kotlin, Lang::Java]);
     }
 
     fn words_of(src: &str) -> Vec<u32> {
@@ -607,6 +661,6 @@ mod tests {
     #[test]
     fn empty_word_list_lets_nothing_through() {
         let p = Prefilter::from_words(Vec::new());
-        assert!(!p.may_match(b"fetch(url)"));
+        assert!(!p.may_match(Grammar::TypeScript, b"fetch(url)"));
     }
 }

@@ -573,74 +573,91 @@ impl SinkCatalog {
     /// Kotlin module names are distinctive as they are), so `import http
     /// from "http"` lets a file through but a variable named `request` does
     /// not. A sink's `weak_triggers` (`window`, `session`) never do.
-    pub fn strong_trigger_words(&self) -> Vec<String> {
-        let mut words = Vec::new();
+    pub fn strong_trigger_words(&self) -> Vec<(Lang, String)> {
+        let mut words: Vec<(Lang, String)> = Vec::new();
+        let mut add = |langs: &Langs, list: Vec<String>| {
+            for lang in langs.iter() {
+                words.extend(list.iter().map(|w| (lang, w.clone())));
+            }
+        };
         let first_segment = |p: &String| {
             p.split('.')
                 .find(|seg| *seg != "*" && *seg != "**" && !seg.is_empty())
                 .map(|w| w.trim_end_matches("()").to_string())
         };
-        let imported = |langs: &Langs, imports: &[String]| -> Vec<String> {
+        // The shapes of an import in each of the entry's languages.
+        let imported = |langs: &Langs, imports: &[String]| -> Vec<(Lang, String)> {
             imports
                 .iter()
-                .map(|i| i.trim_end_matches('*').to_string())
-                .flat_map(|stem| langs.iter().flat_map(move |lang| import_shapes(lang, &stem)))
+                .flat_map(|import| {
+                    langs
+                        .iter()
+                        .flat_map(move |lang| import_shapes(lang, import).into_iter().map(move |w| (lang, w)))
+                })
                 .collect()
         };
+        let mut shaped = Vec::new();
         for sink in &self.sinks {
             if !sink.triggers.is_empty() || !sink.weak_triggers.is_empty() {
-                words.extend(sink.triggers.iter().cloned());
+                add(&sink.lang, sink.triggers.clone());
             } else if !sink.imports.is_empty() {
-                words.extend(imported(&sink.lang, &sink.imports));
+                shaped.extend(imported(&sink.lang, &sink.imports));
             } else {
-                words.extend(sink.callees.iter().filter_map(first_segment));
+                add(
+                    &sink.lang,
+                    sink.callees.iter().filter_map(first_segment).collect(),
+                );
             }
         }
         for client in &self.clients {
             if client.imports.is_empty() {
-                words.extend(
+                add(
+                    &client.lang,
                     client
                         .factories
                         .iter()
                         .filter_map(first_segment)
-                        .filter(|w| !client.weak_triggers.contains(w)),
+                        .filter(|w| !client.weak_triggers.contains(w))
+                        .collect(),
                 );
             }
-            words.extend(imported(&client.lang, &client.imports));
+            shaped.extend(imported(&client.lang, &client.imports));
         }
-        // A client package is imported by name: the longest literal part
-        // of each pattern (`http-client` of `*-http-client`, `sdk` of
-        // `@*/sdk`) is in every file importing a package it matches; an
-        // exact TypeScript package name also in its import shape.
+        // A client package is imported by name: an exact package name in
+        // its import shape; a pattern (`*-http-client`, `@*/sdk`) by its
+        // longest literal part, as the end of an import (`/sdk"`) or a
+        // part of one.
         for package in &self.client_packages {
-            words.extend(package.packages.iter().flat_map(|p| {
+            for p in &package.packages {
                 let longest = p
                     .split('*')
                     .map(|part| part.trim_matches(|c: char| !c.is_alphanumeric()))
                     .max_by_key(|part| part.len())
-                    .filter(|part| !part.is_empty())
-                    .map(String::from);
+                    .filter(|part| !part.is_empty());
                 match longest {
-                    Some(_) if !p.contains('*') => package
-                        .lang
-                        .iter()
-                        .flat_map(|lang| import_shapes(lang, p))
-                        .collect(),
-                    Some(word) => vec![word],
-                    None => Vec::new(),
+                    Some(_) if !p.contains('*') => {
+                        shaped.extend(imported(&package.lang, std::slice::from_ref(p)));
+                    }
+                    Some(word) => add(&package.lang, vec![word.to_string()]),
+                    None => {}
                 }
-            }));
+            }
         }
+        words.extend(shaped);
         words
     }
 }
 
 /// How a file names an imported module: TypeScript and JavaScript write it
 /// quoted (`from "undici"`, `require('node:http')`, `` import(`ws`) ``);
-/// Swift and Kotlin module and package names are written bare.
-fn import_shapes(lang: Lang, stem: &str) -> Vec<String> {
+/// Swift, Kotlin and Java module and package names are written bare (and
+/// whole, see the prefilter), and a module prefix (`Nuke*` for `NukeUI`)
+/// after `import`.
+fn import_shapes(lang: Lang, import: &str) -> Vec<String> {
+    let stem = import.trim_end_matches('*');
     match lang {
         Lang::Typescript => ["\"", "'", "`"].iter().map(|q| format!("{q}{stem}")).collect(),
+        _ if import.ends_with('*') => vec![stem.to_string(), format!("import {stem}")],
         _ => vec![stem.to_string()],
     }
 }

@@ -110,6 +110,9 @@ fn guard_for(
         .calls
         .iter()
         .filter(|c| c.function == site.function && guards.is_guard(&c.callee))
+        // A guard is handed what it checks: `config.apply { … }` is a
+        // scope function, not a function named `apply` that checks hosts.
+        .filter(|c| c.call.args.iter().any(|a| !matches!(a.value, Expr::Function)))
         .find(|c| {
             if !needs_target {
                 return true;

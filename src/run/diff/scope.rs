@@ -107,7 +107,7 @@ impl Blob {
         Blob {
             tokens,
             declared,
-            strong: strong.may_match(bytes),
+            strong: strong.may_match(grammar, bytes),
             family: family(grammar),
         }
     }
