@@ -131,3 +131,31 @@ fn generic_methods_of_a_client_class_reach_files_naming_the_class() {
     assert_eq!(comparable(a.clone()), comparable(b));
     assert_eq!(a["stats"]["files_without_triggers"], 1, "{}", a["stats"]);
 }
+
+#[test]
+fn a_call_that_links_through_a_file_parsed_later_is_found() {
+    // `PhotoLoader.setPicture` loads a URL with Glide. `Rows.bindPhoto`
+    // reaches it through `Pictures.loader()`, whose return type only the
+    // trigger-less `Pictures.kt` tells, and `Screen.kt` calls `bindPhoto`:
+    // `Rows.kt` becomes a wrapper once `Pictures.kt` is parsed, a round
+    // after it was, and only then is `Screen.kt` a call site.
+    let root = project(
+        "later-link",
+        &[
+            ("app/PhotoLoader.kt", "package app\n\nimport com.bumptech.glide.Glide\nimport android.widget.ImageView\n\nclass PhotoLoader {\n  fun setPicture(view: ImageView, url: String) {\n    Glide.with(view).load(url).into(view)\n  }\n}\n"),
+            ("app/Pictures.kt", "package app\n\nobject Pictures {\n  fun loader(): PhotoLoader = PhotoLoader()\n}\n"),
+            ("app/Rows.kt", "package app\n\nimport android.widget.ImageView\n\nobject Rows {\n  fun bindPhoto(view: ImageView, avatar: String) {\n    Pictures.loader().setPicture(view, avatar)\n  }\n}\n"),
+            ("app/Screen.kt", "package app\n\nimport android.widget.ImageView\n\nclass Screen(private val view: ImageView) {\n  fun show(profileImage: String) {\n    Rows.bindPhoto(view, profileImage)\n  }\n}\n"),
+        ],
+    );
+    let a = scan_json(&["scan", &root]);
+    let b = scan_json(&["scan", &root, "--no-prefilter"]);
+    assert_eq!(comparable(a.clone()), comparable(b));
+    let files: Vec<&str> = a["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|c| c["file"].as_str())
+        .collect();
+    assert!(files.contains(&"app/Screen.kt"), "{files:?}");
+}

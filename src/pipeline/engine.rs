@@ -264,15 +264,20 @@ impl Engine {
         // Words of the waiting files, computed once, on the first round
         // that wants something.
         let mut waiting: Option<Vec<(usize, PathWords<'a>)>> = None;
+        // The parsed files, earlier rounds' first (see `analysis::demand`).
+        let mut order: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::Facts(_)))
+            .collect();
+        let mut state = analysis::DemandState::default();
         for _ in 0..ROUNDS {
-            let parsed: Vec<&ParsedFile> = outcomes
+            let parsed: Vec<&ParsedFile> = order
                 .iter()
-                .filter_map(|o| match o {
+                .filter_map(|&i| match &outcomes[i] {
                     Outcome::Facts(f) => Some(&**f),
                     _ => None,
                 })
                 .collect();
-            let demand = analysis::demand(&parsed, rules);
+            let demand = analysis::demand(&parsed, rules, &mut state);
             let wanted = crate::pipeline::prefilter::Wanted::new(
                 &demand.calls,
                 demand.supertypes.iter().map(String::as_str),
@@ -304,6 +309,9 @@ impl Engine {
                 break;
             }
             for (i, outcome) in admitted {
+                if matches!(outcome, Outcome::Facts(_)) {
+                    order.push(i);
+                }
                 outcomes[i] = outcome;
             }
         }

@@ -72,7 +72,7 @@ pub fn analyse_project<T: Send>(
             .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
         &options.guards,
     );
-    let (sinks, wrappers) = sinks_and_wrappers(&index, rules, Some(&guards));
+    let (sinks, wrappers) = sinks_and_wrappers(&index, rules, &guards);
     // Constants that some request's URL is built from: their literals are
     // endpoints wherever they are defined.
     let used: HashSet<String> = sinks
@@ -120,20 +120,38 @@ pub struct Demand {
     pub declared: Vec<u32>,
 }
 
-/// Finds the sinks and wrappers of `files` as [`analyse_project`] does and
-/// says what they ask of other files: the prefilter's second phase parses
-/// a file without trigger words that meets this demand (see
+/// The wrappers earlier rounds of the prefilter's second phase found, so
+/// that a round looks only at what its new files add (see [`demand`]).
+#[derive(Default)]
+pub struct DemandState {
+    wrappers: Vec<wrappers::Wrapper>,
+    seen: std::collections::HashSet<String>,
+    /// How many files (the first ones of each round's list) were seen.
+    files: usize,
+}
+
+/// Finds the wrappers of `files` as [`analyse_project`] does and says what
+/// they ask of other files: the prefilter's second phase parses a file
+/// without trigger words that meets this demand (see
 /// [`crate::pipeline::engine::Engine::recheck_untriggered`]).
-pub fn demand(files: &[&ParsedFile], rules: &RuleSet) -> Demand {
+///
+/// `files` starts with the files of the earlier rounds, in the same order:
+/// only the new ones, and the earlier ones naming what a new one declares,
+/// are searched for network calls; the other earlier ones only for calls of
+/// the new wrappers.
+pub fn demand(files: &[&ParsedFile], rules: &RuleSet, state: &mut DemandState) -> Demand {
     use crate::pipeline::prefilter::declared_hash;
 
     let index = ProjectIndex::new(files);
-    let (_, wrappers) = sinks_and_wrappers(&index, rules, None);
+    let found = new_wrappers(&index, rules, state);
+    state.wrappers.extend(found);
+    state.files = files.len();
+    let wrappers = &state.wrappers;
     let mut demand = Demand {
         declared: files.iter().flat_map(|f| f.referenced.iter().copied()).collect(),
         ..Demand::default()
     };
-    for w in &wrappers {
+    for w in wrappers {
         let generic = wrappers::is_generic_method(&w.simple);
         let call = match &w.class {
             Some(class) => {
@@ -187,13 +205,94 @@ pub fn demand(files: &[&ParsedFile], rules: &RuleSet) -> Demand {
     demand
 }
 
+/// The wrappers the files from `state.files` on define, directly or
+/// through the wrappers known so far, and those the earlier files define
+/// through the new ones or through what the new files declare.
+fn new_wrappers(index: &ProjectIndex, rules: &RuleSet, state: &mut DemandState) -> Vec<wrappers::Wrapper> {
+    use rayon::prelude::*;
+
+    let from = state.files;
+    let n = index.len();
+    // An earlier file naming what a new file declares may read differently
+    // now (a call through `ContactPicture.getLoader()` links once
+    // `ContactPicture` is parsed): it is searched again as a new one.
+    let declared_now: std::collections::HashSet<u32> = (from..n)
+        .flat_map(|i| parsed::declared_names(&index.file(i).summary))
+        .collect();
+    let renewed: Vec<bool> = (0..n)
+        .map(|i| i >= from || index.file(i).referenced.iter().any(|h| declared_now.contains(h)))
+        .collect();
+    let defined_by = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
+        let facts = index.file(i).facts();
+        let project = index.open(i, &facts);
+        wrappers::wrappers_from(&project, i, &pass(&project))
+    };
+    let mut found: Vec<wrappers::Wrapper> = (0..n)
+        .into_par_iter()
+        .filter(|&i| renewed[i])
+        .flat_map_iter(|i| {
+            let mut defined = defined_by(i, &|project| calls::find_sinks(project, i, rules));
+            if routes::may_define_routes(&index.file(i).summary, rules) {
+                let facts = index.file(i).facts();
+                defined.extend(routes::route_wrappers(&index.open(i, &facts), i, rules));
+            }
+            defined
+        })
+        .collect();
+    found.retain(|w| state.seen.insert(w.function.clone()));
+    // New files may call any wrapper; earlier ones only the new wrappers.
+    let mut fresh = found.clone();
+    for depth in 0..wrappers::MAX_DEPTH {
+        if depth > 0 && fresh.is_empty() {
+            break;
+        }
+        let all: Vec<wrappers::Wrapper> = state.wrappers.iter().chain(&found).cloned().collect();
+        let (all_names, all_hashes) = name_index(&all);
+        let (fresh_names, fresh_hashes) = name_index(&fresh);
+        let next: Vec<wrappers::Wrapper> = (0..n)
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let (by_name, hashes) = if depth == 0 && renewed[i] {
+                    (&all_names, &all_hashes)
+                } else {
+                    (&fresh_names, &fresh_hashes)
+                };
+                if hashes.is_empty() || !index.file(i).may_call_any(hashes) {
+                    return Vec::new();
+                }
+                defined_by(i, &|project| {
+                    wrappers::wrapper_calls(project, i, by_name, &Default::default())
+                })
+            })
+            .collect();
+        fresh = next
+            .into_iter()
+            .filter(|w| state.seen.insert(w.function.clone()))
+            .collect();
+        found.extend(fresh.iter().cloned());
+    }
+    found
+}
+
+/// Wrappers by simple name, and the hashes of those names.
+fn name_index(
+    wrappers: &[wrappers::Wrapper],
+) -> (
+    std::collections::HashMap<&str, Vec<&wrappers::Wrapper>>,
+    rustc_hash::FxHashSet<u32>,
+) {
+    let by_name = wrappers::by_name(wrappers);
+    let hashes = by_name.keys().map(|k| parsed::name_hash(k)).collect();
+    (by_name, hashes)
+}
+
 /// The direct sinks of every file, then the call sites of project wrappers
 /// (transitively), with every wrapper found. Sinks are annotated with the
-/// guards around them when `guards` is given.
+/// guards around them.
 fn sinks_and_wrappers(
     index: &ProjectIndex,
     rules: &RuleSet,
-    guards: Option<&guards::Guards>,
+    guards: &guards::Guards,
 ) -> (Vec<Vec<calls::Sink>>, Vec<wrappers::Wrapper>) {
     use rayon::prelude::*;
     use std::collections::HashSet;
@@ -205,10 +304,8 @@ fn sinks_and_wrappers(
         let facts = index.file(i).facts();
         let project = index.open(i, &facts);
         let mut found = pass(&project);
-        if let Some(guards) = guards {
-            for sink in &mut found {
-                sink_guards::annotate(&project, i, sink, guards, &rules.sinks);
-            }
+        for sink in &mut found {
+            sink_guards::annotate(&project, i, sink, guards, &rules.sinks);
         }
         let defined = wrappers::wrappers_from(&project, i, &found);
         (found, defined)

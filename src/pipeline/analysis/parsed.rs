@@ -127,6 +127,30 @@ pub fn referenced_names(facts: &FileFacts) -> Vec<u32> {
     out
 }
 
+/// The types and module-level values `summary` declares, as
+/// [`crate::pipeline::prefilter::declared_hash`]es: what another file's
+/// [`referenced_names`] may name.
+pub fn declared_names(summary: &FileFacts) -> impl Iterator<Item = u32> + '_ {
+    use crate::pipeline::prefilter::{declared_hash, Declared};
+
+    let types = summary
+        .types
+        .iter()
+        .map(|t| declared_hash(Declared::Type, super::types::simple(&t.name).as_bytes()));
+    let values = summary.bindings.iter().filter(|b| b.function.is_none()).map(|b| {
+        declared_hash(
+            Declared::Value,
+            b.name.split('.').next().unwrap_or(&b.name).as_bytes(),
+        )
+    });
+    // A TypeScript module is imported by its file's name.
+    let stem = (summary.lang == Lang::Typescript)
+        .then(|| crate::pipeline::declarations::module_stem(&summary.path))
+        .flatten()
+        .map(|s| declared_hash(Declared::Value, s.as_bytes()));
+    types.chain(values).chain(stem)
+}
+
 /// One parsed file of the project.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
