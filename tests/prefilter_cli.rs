@@ -2,7 +2,7 @@
 //! it gives the same report, apart from the counters that say how many files
 //! the prefilter skipped.
 
-use crate::common::{fixture, scan_json};
+use crate::common::{fixture, scan_json, strings};
 
 /// The report without the two counters that legitimately differ.
 fn comparable(mut report: serde_json::Value) -> serde_json::Value {
@@ -10,6 +10,19 @@ fn comparable(mut report: serde_json::Value) -> serde_json::Value {
     stats.remove("files_without_triggers");
     stats.remove("files_parsed");
     report
+}
+
+/// Scans `root` with the prefilter, checks that the report is the one
+/// without it, and returns it.
+fn scan_same_without_prefilter(root: &str) -> serde_json::Value {
+    let a = scan_json(&["scan", root]);
+    let b = scan_json(&["scan", root, "--no-prefilter"]);
+    assert_eq!(
+        comparable(a.clone()),
+        comparable(b),
+        "prefilter changes the report of {root}"
+    );
+    a
 }
 
 fn fixture_roots() -> Vec<String> {
@@ -38,9 +51,7 @@ fn prefilter_does_not_change_any_fixture_report() {
 #[test]
 fn prefilter_keeps_wrapper_call_sites_without_trigger_words() {
     let root = "tests/data/prefilter-wrapper";
-    let a = comparable(scan_json(&["scan", root]));
-    let b = comparable(scan_json(&["scan", root, "--no-prefilter"]));
-    assert_eq!(a, b);
+    let a = scan_same_without_prefilter(root);
     // The call sites in orders.ts and reports.ts reach the wrappers defined
     // in backend.ts, although neither file names a network API.
     let files: Vec<String> = a["endpoints"]
@@ -80,11 +91,9 @@ fn generic_member_calls_are_not_triggers_by_themselves() {
             ("src/api.ts", "import axios from \"axios\";\nexport const load = () => axios.get(\"https://api.example.com/v1/items\");\n"),
         ],
     );
-    let a = scan_json(&["scan", &root]);
+    let a = scan_same_without_prefilter(&root);
     assert_eq!(a["stats"]["files_without_triggers"], 2, "{}", a["stats"]);
     assert_eq!(a["stats"]["files_parsed"], 1);
-    let b = scan_json(&["scan", &root, "--no-prefilter"]);
-    assert_eq!(comparable(a), comparable(b));
 }
 
 #[test]
@@ -98,10 +107,8 @@ fn imports_count_in_the_shape_a_file_writes_them() {
             ("src/names.js", "function request(items) { return items.length; }\nconst httpish = request([]);\nmodule.exports = { httpish };\n"),
         ],
     );
-    let a = scan_json(&["scan", &root]);
+    let a = scan_same_without_prefilter(&root);
     assert_eq!(a["stats"]["files_without_triggers"], 1, "{}", a["stats"]);
-    let b = scan_json(&["scan", &root, "--no-prefilter"]);
-    assert_eq!(comparable(a.clone()), comparable(b));
     assert!(
         a["calls"]
             .as_array()
@@ -126,9 +133,7 @@ fn generic_methods_of_a_client_class_reach_files_naming_the_class() {
             ("src/labels.ts", "export function label(map: Map<string, string>, id: string) {\n  return map.get(id);\n}\n"),
         ],
     );
-    let a = scan_json(&["scan", &root]);
-    let b = scan_json(&["scan", &root, "--no-prefilter"]);
-    assert_eq!(comparable(a.clone()), comparable(b));
+    let a = scan_same_without_prefilter(&root);
     assert_eq!(a["stats"]["files_without_triggers"], 1, "{}", a["stats"]);
 }
 
@@ -148,14 +153,7 @@ fn a_call_that_links_through_a_file_parsed_later_is_found() {
             ("app/Screen.kt", "package app\n\nimport android.widget.ImageView\n\nclass Screen(private val view: ImageView) {\n  fun show(profileImage: String) {\n    Rows.bindPhoto(view, profileImage)\n  }\n}\n"),
         ],
     );
-    let a = scan_json(&["scan", &root]);
-    let b = scan_json(&["scan", &root, "--no-prefilter"]);
-    assert_eq!(comparable(a.clone()), comparable(b));
-    let files: Vec<&str> = a["calls"]
-        .as_array()
-        .expect("calls")
-        .iter()
-        .filter_map(|c| c["file"].as_str())
-        .collect();
+    let a = scan_same_without_prefilter(&root);
+    let files = strings(&a, "calls", "file");
     assert!(files.contains(&"app/Screen.kt"), "{files:?}");
 }
