@@ -242,12 +242,12 @@ impl Engine {
     /// The prefilter's second phase: a file without trigger words is parsed
     /// when it meets what the analysis of the parsed files asks of the
     /// others ([`analysis::demand`]): it calls one of the network wrappers
-    /// found, names the type of a wrapper's URL parameter, or declares a
-    /// name a lookup did not find. Repeated until nothing more is admitted
-    /// (a wrapper of a wrapper, the constant a newly parsed file reads), at
-    /// most [`ROUNDS`] times. `words(i)` gives the
-    /// path and [`crate::pipeline::prefilter::file_words`] of `outcomes[i]`'s
-    /// file, `source(i)` its path, grammar and bytes.
+    /// found, declares a type adopting a wrapper's class or URL parameter
+    /// type, or declares a name the parsed files read. Repeated until
+    /// nothing more is admitted (a wrapper of a wrapper, the constant a
+    /// newly parsed file reads), at most [`ROUNDS`] times. `words(i)` gives
+    /// the path and [`crate::pipeline::prefilter::file_words`] of
+    /// `outcomes[i]`'s file, `source(i)` its path, grammar and bytes.
     pub fn recheck_untriggered<'a, W, F>(
         &self,
         outcomes: &mut [Outcome],
