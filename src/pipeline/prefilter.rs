@@ -22,12 +22,13 @@
 //! re-checks the files that had no trigger against what the analysis of
 //! the parsed files asks of the others ([`Wanted`]): a call to one of the
 //! project's network wrappers (`loadRemote(path)`, `api.get(route)`), a
-//! type a wrapper's URL parameter is declared with (a route enum), or the
-//! declaration of a name it looked up and did not find (an exported
-//! constant the URL is built from). That phase compares hashed words, not
-//! bytes: a file's identifier tokens, their camelCase/snake_case words and
-//! the names it declares ([`file_words`]), which are small enough to cache
-//! (`diff` then never reads an unchanged trigger-less blob).
+//! type declaration adopting a wrapper's class or URL parameter type (a
+//! route enum), or the declaration of a name the parsed files read (an
+//! exported constant a URL is built from). That phase compares hashes, not
+//! bytes: a file's identifier tokens and their words, its member accesses,
+//! the names it declares and the supertypes its types name
+//! ([`file_words`]), which are small enough to cache (`diff` then never
+//! reads an unchanged trigger-less blob).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
