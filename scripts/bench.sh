@@ -9,6 +9,10 @@
 #   scripts/bench.sh                 # 10k + 50k synthetic + real-world
 #   SIZES="10000" scripts/bench.sh   # fewer sizes
 #   SEMGREP=0 scripts/bench.sh       # skip semgrep
+#   MONOREPO_GITDIRS="/path/a.git /path/b.git" scripts/bench.sh
+#                                    # also a multi-language tree: the
+#                                    # real-world corpus plus the HEAD of
+#                                    # each git directory (issue 16)
 #
 # Corpora: target/bench-corpus/synth-N (scripts/gen_corpus.py, seed 7; the
 # planted endpoints and findings are checked exactly, the run fails loudly
@@ -77,4 +81,48 @@ fi
 CORPORA=""
 for n in $SIZES; do CORPORA="$CORPORA synth-$n"; done
 CORPORA="$CORPORA real/src"
+
+# Monorepo corpus: the real-world corpus under packages/npm and each git
+# directory's HEAD under apps/<name> (blobs over 2 MB and absent ones
+# skipped), rebuilt when the list changes.
+if [ -n "${MONOREPO_GITDIRS:-}" ]; then
+    if [ "$(cat "$CORPUS/monorepo.list" 2>/dev/null)" != "$MONOREPO_GITDIRS" ]; then
+        rm -rf "$CORPUS/monorepo"
+        mkdir -p "$CORPUS/monorepo/packages"
+        cp -r "$CORPUS/real/src" "$CORPUS/monorepo/packages/npm"
+        for git_dir in $MONOREPO_GITDIRS; do
+            python3 - "$git_dir" "$CORPUS/monorepo/apps/$(basename "${git_dir%.git}")" <<'PY'
+import os, subprocess, sys
+git, dest = sys.argv[1], sys.argv[2]
+listing = subprocess.run(["git", "--git-dir", git, "ls-tree", "-r", "-l", "-z", "HEAD"],
+                         capture_output=True, check=True).stdout
+entries = []
+for record in listing.split(b"\0"):
+    if not record:
+        continue
+    meta, path = record.split(b"\t", 1)
+    mode, kind, oid, size = meta.split()
+    if kind == b"blob" and mode != b"120000" and size.isdigit() and int(size) <= 2_000_000:
+        entries.append((oid.decode(), path.decode(errors="replace")))
+cat = subprocess.Popen(["git", "--git-dir", git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+for oid, path in entries:
+    cat.stdin.write((oid + "\n").encode())
+    cat.stdin.flush()
+    header = cat.stdout.readline().split()
+    if len(header) < 3 or header[1] == b"missing":
+        continue
+    data = cat.stdout.read(int(header[2]))
+    cat.stdout.read(1)
+    out = os.path.join(dest, path)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "wb") as f:
+        f.write(data)
+cat.stdin.close()
+cat.wait()
+PY
+        done
+        echo "$MONOREPO_GITDIRS" > "$CORPUS/monorepo.list"
+    fi
+    CORPORA="$CORPORA monorepo"
+fi
 exec python3 scripts/bench_run.py "$BIN" "$TOOLS/node_modules/.bin/ast-grep" "${SEMGREP_BIN:-none}" $CORPORA

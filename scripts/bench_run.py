@@ -14,7 +14,7 @@ BIN, ASTGREP, SEMGREP = sys.argv[1:4]
 CORPORA = sys.argv[4:]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "target", "bench-corpus")
-EXTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".swift", ".kt", ".kts")
+EXTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".swift", ".kt", ".kts", ".java")
 SEMGREP_MAX_FILES = int(os.environ.get("SEMGREP_MAX_FILES", "20000"))
 
 
