@@ -167,7 +167,7 @@ fn blob_key(id: &gix::ObjectId, grammar: Grammar) -> Option<BlobKey> {
 
 impl<V: Serialize + serde::de::DeserializeOwned> SegmentStore<V> {
     /// Loads the segments of the folder `name` under `cache`'s folder;
-    /// unreadable or corrupt segments are ignored.
+    /// unreadable or corrupt segments are ignored and removed.
     pub fn open(cache: &FactsCache, name: &str) -> SegmentStore<V> {
         let dir = cache.dir.join(name);
         let mut segments: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -179,14 +179,22 @@ impl<V: Serialize + serde::de::DeserializeOwned> SegmentStore<V> {
             .collect();
         segments.sort();
         let mut known = HashMap::new();
-        for path in &segments {
-            let Some(bytes) = read_entry(path) else {
-                continue;
-            };
-            if let Ok(entries) = postcard::from_bytes::<Vec<(BlobKey, V)>>(&bytes) {
-                known.extend(entries);
+        // A corrupt segment is dropped, as a corrupt facts entry is
+        // replaced: it would never be read.
+        segments.retain(|path| {
+            let entries =
+                read_entry(path).and_then(|bytes| postcard::from_bytes::<Vec<(BlobKey, V)>>(&bytes).ok());
+            match entries {
+                Some(entries) => {
+                    known.extend(entries);
+                    true
+                }
+                None => {
+                    let _ = std::fs::remove_file(path);
+                    false
+                }
             }
-        }
+        });
         SegmentStore {
             dir,
             known,

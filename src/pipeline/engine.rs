@@ -239,6 +239,26 @@ impl Engine {
         }
     }
 
+    /// Parses the files at `which` (the second phase's outcome of an
+    /// earlier, identical scan; see [`crate::run::scan`]).
+    pub fn admit<'a, F>(&self, outcomes: &mut [Outcome], which: &[usize], source: F)
+    where
+        F: Fn(usize) -> Option<(&'a str, Grammar, Cow<'a, [u8]>)> + Sync,
+    {
+        let admitted: Vec<(usize, Outcome)> = which
+            .par_iter()
+            .filter(|&&i| i < outcomes.len())
+            .filter_map(|&i| {
+                let (rel, grammar, bytes) = source(i)?;
+                let outcome = self.parse_cached(rel, grammar, &bytes, None);
+                Some((i, outcome.spilled_to(self.spill.as_ref())))
+            })
+            .collect();
+        for (i, outcome) in admitted {
+            outcomes[i] = outcome;
+        }
+    }
+
     /// The prefilter's second phase: a file without trigger words is parsed
     /// when it meets what the analysis of the parsed files asks of the
     /// others ([`analysis::demand`]): it calls one of the network wrappers

@@ -231,6 +231,21 @@ pub fn walk_and_process(
         Some((candidate.rel.as_str(), candidate.grammar, Cow::Owned(bytes)))
     };
     timings::stage("prefilter, second phase", || {
+        // An unchanged tree admits the same files: the outcome of an
+        // earlier scan is kept with the facts, under the tree's contents.
+        let store = engine.segment_store::<Vec<usize>>("second-phase");
+        let key = store
+            .as_ref()
+            .and_then(|_| tree_key(&walked, &outcomes, options.max_file_size));
+        if let (Some(store), Some(key)) = (&store, &key) {
+            if let Some(admitted) = store.get(key, Grammar::TypeScript) {
+                engine.admit(&mut outcomes, admitted, read);
+                return;
+            }
+        }
+        let waiting: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::NoTrigger))
+            .collect();
         engine.recheck_untriggered(
             &mut outcomes,
             rules,
@@ -243,9 +258,39 @@ pub fn walk_and_process(
             },
             read,
         );
+        if let (Some(store), Some(key)) = (store, key) {
+            let admitted = waiting
+                .into_iter()
+                .filter(|&i| !matches!(outcomes[i], Outcome::NoTrigger))
+                .collect();
+            store.learn(&key, Grammar::TypeScript, admitted);
+            store.flush();
+        }
     });
 
     Ok((walked, outcomes))
+}
+
+/// The identity of a walked tree after the prefilter's first phase: every
+/// file's path, content and outcome, hashed. `None` when a file cannot be
+/// read again.
+fn tree_key(walked: &walk::WalkOutput, outcomes: &[Outcome], max_file_size: u64) -> Option<gix::ObjectId> {
+    let ids: Vec<Option<gix::ObjectId>> = walked
+        .files
+        .par_iter()
+        .map(|c| {
+            let bytes = input::read_bytes(&c.path, Links::Refuse, max_file_size).ok()?;
+            crate::pipeline::cache::content_id(&bytes)
+        })
+        .collect();
+    let mut listing = Vec::new();
+    for ((candidate, id), outcome) in walked.files.iter().zip(ids).zip(outcomes) {
+        listing.extend_from_slice(candidate.rel.as_bytes());
+        listing.push(0);
+        listing.extend_from_slice(id?.as_bytes());
+        listing.push(u8::from(matches!(outcome, Outcome::NoTrigger)));
+    }
+    crate::pipeline::cache::content_id(&listing)
 }
 
 /// A source file held in memory (e.g. a git blob).
