@@ -314,26 +314,22 @@ impl Engine {
                     .filter_map(|i| Some((i, words(i)?)))
                     .collect()
             });
-            let admitted: Vec<(usize, Outcome)> = waiting
+            let admitted: Vec<usize> = waiting
                 .par_iter()
                 .filter(|(i, (path, file_words))| {
                     matches!(outcomes[*i], Outcome::NoTrigger) && wanted.admits(path, file_words)
                 })
-                .filter_map(|(i, _)| {
-                    let (rel, grammar, bytes) = source(*i)?;
-                    let outcome = self.parse_cached(rel, grammar, &bytes, None);
-                    Some((*i, outcome.spilled_to(self.spill.as_ref())))
-                })
+                .map(|(i, _)| *i)
                 .collect();
             if admitted.is_empty() {
                 break;
             }
-            for (i, outcome) in admitted {
-                if matches!(outcome, Outcome::Facts(_)) {
-                    order.push(i);
-                }
-                outcomes[i] = outcome;
-            }
+            self.admit(outcomes, &admitted, &source);
+            order.extend(
+                admitted
+                    .into_iter()
+                    .filter(|&i| matches!(outcomes[i], Outcome::Facts(_))),
+            );
         }
     }
 }
