@@ -321,9 +321,8 @@ pub fn file_words(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
     // Functions are found by their calls; an export list binds nothing
     // the analysis reads.
 
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
     let mut tokens: HashSet<&[u8]> = HashSet::new();
-    for token in bytes.split(|&b| !is_ident(b)) {
+    for token in bytes.split(|&b| !is_identifier_byte(b)) {
         if !token.is_empty() && !token[0].is_ascii_digit() {
             tokens.insert(token);
         }

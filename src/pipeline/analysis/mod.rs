@@ -231,10 +231,12 @@ fn new_wrappers(index: &ProjectIndex, rules: &RuleSet, state: &mut DemandState) 
         .into_par_iter()
         .filter(|&i| renewed[i])
         .flat_map_iter(|i| {
-            let mut defined = defined_by(i, &|project| calls::find_sinks(project, i, rules));
+            // One opening of the file's facts for its sinks and routes.
+            let facts = index.file(i).facts();
+            let project = index.open(i, &facts);
+            let mut defined = wrappers::wrappers_from(&project, i, &calls::find_sinks(&project, i, rules));
             if routes::may_define_routes(&index.file(i).summary, rules) {
-                let facts = index.file(i).facts();
-                defined.extend(routes::route_wrappers(&index.open(i, &facts), i, rules));
+                defined.extend(routes::route_wrappers(&project, i, rules));
             }
             defined
         })
