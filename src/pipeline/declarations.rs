@@ -104,14 +104,31 @@ pub fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<(&[u8], Declared)> 
     out
 }
 
-/// A type declaration, nested ones too, and what follows its name up to
-/// its body (`rest`): the types it extends, adopts or is composed of.
+/// The keyword and name of a type declaration, nested ones too; what
+/// follows up to its body is read by [`declaration_head`].
 static TYPE_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:class|struct|enum|protocol|interface|object|extension|actor|record)\s+[A-Za-z_$][\w$.]*(?P<rest>[^{;]{0,400})",
+        r"\b(?:class|struct|enum|protocol|interface|object|extension|actor|record)\s+[A-Za-z_$][\w$.]*",
     )
     .expect("type declaration pattern")
 });
+
+/// The longest head [`declaration_head`] reads after a declared name.
+const HEAD_LIMIT: usize = 400;
+
+/// What follows a declared type's name up to its body or the end of the
+/// statement (`{` or `;`), at most [`HEAD_LIMIT`] bytes: the types it
+/// extends, adopts or is composed of. Scanned by hand: as a bounded
+/// repetition in the pattern it made the regex engine's automaton
+/// hundreds of times slower.
+fn declaration_head(rest: &[u8]) -> &[u8] {
+    let rest = &rest[..rest.len().min(HEAD_LIMIT)];
+    let end = rest
+        .iter()
+        .position(|&b| b == b'{' || b == b';')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
 
 /// The capitalised names in the heads of the type declarations of `bytes`
 /// (`Endpoint` of `enum Timelines: Endpoint {`, `ApiBase` of `class Api
@@ -120,11 +137,12 @@ static TYPE_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
 /// too many only admits a file.
 pub fn adopted_types(bytes: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
-    for c in TYPE_DECLARATION.captures_iter(bytes) {
-        let Some(rest) = c.name("rest") else { continue };
+    let mut at = 0;
+    while let Some(m) = TYPE_DECLARATION.find_at(bytes, at) {
+        let head = declaration_head(&bytes[m.end()..]);
+        at = m.end() + head.len();
         out.extend(
-            rest.as_bytes()
-                .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+            head.split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
                 .filter(|t| t.first().is_some_and(u8::is_ascii_uppercase)),
         );
     }

@@ -31,6 +31,7 @@
 //! reads an unchanged trigger-less blob).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashSet;
 
 use std::collections::{HashMap, HashSet};
 
@@ -299,12 +300,50 @@ fn seeded_hash(seed: u32, bytes: &[u8], fold_case: bool) -> u32 {
     hash
 }
 
-/// `receiver.member`: the receiver's last name (a call in between,
-/// `api().get`, and Swift/Kotlin optional chaining allowed) and the member.
-static MEMBER_ACCESS: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-    regex::bytes::Regex::new(r"([A-Za-z_$][\w$]*)(?:\(\s*\))?[?!]?\s*\.\s*([A-Za-z_$][\w$]*)")
-        .expect("member access pattern")
-});
+/// Every `receiver.member` of `bytes`: the receiver's last name (a call in
+/// between, `api().get`, and Swift/Kotlin optional chaining allowed) and
+/// the member, whitespace around the dot allowed. A member is the next
+/// access's receiver (`this.client.get` gives `this.client` and
+/// `client.get`). Scanned by hand from each dot: a pattern for it tries
+/// a match at every identifier of the file.
+fn member_accesses(bytes: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let is_space = |b: &u8| b.is_ascii_whitespace();
+    memchr::memchr_iter(b'.', bytes).filter_map(move |dot| {
+        let after = &bytes[dot + 1..];
+        let after = &after[after.iter().take_while(|b| is_space(b)).count()..];
+        let member = identifier_at_start(after)?;
+        let mut end = dot - bytes[..dot].iter().rev().take_while(|b| is_space(b)).count();
+        // `a?.b`, Kotlin's `a!!.b`.
+        end -= bytes[..end]
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|b| matches!(b, b'?' | b'!'))
+            .count();
+        if end > 0 && bytes[end - 1] == b')' {
+            let inside = bytes[..end - 1].iter().rev().take_while(|b| is_space(b)).count();
+            let open = end - 1 - inside;
+            if open > 0 && bytes[open - 1] == b'(' {
+                end = open - 1;
+            }
+        }
+        let start = end
+            - bytes[..end]
+                .iter()
+                .rev()
+                .take_while(|&&b| is_identifier_byte(b))
+                .count();
+        let receiver = &bytes[start..end];
+        let receiver = &receiver[receiver.iter().take_while(|b| b.is_ascii_digit()).count()..];
+        (!receiver.is_empty()).then_some((receiver, member))
+    })
+}
+
+/// The identifier `bytes` starts with, if any (not starting with a digit).
+fn identifier_at_start(bytes: &[u8]) -> Option<&[u8]> {
+    let len = bytes.iter().take_while(|&&b| is_identifier_byte(b)).count();
+    (len > 0 && !bytes[0].is_ascii_digit()).then(|| &bytes[..len])
+}
 
 /// The sorted, distinct hashes of what a file holds, for the second phase
 /// (see [`Wanted`]): every identifier token (letters, digits, `_`, `$`,
@@ -321,7 +360,7 @@ pub fn file_words(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
     // Functions are found by their calls; an export list binds nothing
     // the analysis reads.
 
-    let mut tokens: HashSet<&[u8]> = HashSet::new();
+    let mut tokens: FxHashSet<&[u8]> = FxHashSet::default();
     for token in bytes.split(|&b| !is_identifier_byte(b)) {
         if !token.is_empty() && !token[0].is_ascii_digit() {
             tokens.insert(token);
@@ -341,16 +380,7 @@ pub fn file_words(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
             out.extend(words(&token).iter().map(|w| word_hash(w)));
         }
     }
-    let mut accesses: HashSet<(&[u8], &[u8])> = HashSet::new();
-    let mut at = 0;
-    // A member is the next access's receiver (`this.client.get`).
-    while let Some(c) = MEMBER_ACCESS.captures_at(bytes, at) {
-        let (Some(receiver), Some(member)) = (c.get(1), c.get(2)) else {
-            break;
-        };
-        accesses.insert((receiver.as_bytes(), member.as_bytes()));
-        at = member.start();
-    }
+    let accesses: FxHashSet<(&[u8], &[u8])> = member_accesses(bytes).collect();
     for (receiver, member) in accesses {
         out.push(member_hash(member, receiver));
         for word in words(&String::from_utf8_lossy(receiver)) {
@@ -631,6 +661,34 @@ mod tests {
             !wanted.admits("a.swift", &words_of("let e: Endpoint = .home; let apibase = 1")),
             "naming a type is not adopting it"
         );
+    }
+
+    #[test]
+    fn member_accesses_take_the_receivers_last_name() {
+        let src = b"this.client.get(u); api().post(x); a?.b; c!!.d; e ( ).f; g\n  .h(); ...rest; 1.5; 2x.y; o.\n  p";
+        let found: Vec<(String, String)> = member_accesses(src)
+            .map(|(r, m)| {
+                (
+                    String::from_utf8_lossy(r).into(),
+                    String::from_utf8_lossy(m).into(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("this", "client"),
+            ("client", "get"),
+            ("api", "post"),
+            ("a", "b"),
+            ("c", "d"),
+            ("g", "h"),
+            ("x", "y"),
+            ("o", "p"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(r, m)| (r.to_string(), m.to_string()))
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
