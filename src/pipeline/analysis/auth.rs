@@ -88,7 +88,7 @@ pub fn client_hook_auth(project: &Project, framework: &Framework) -> Option<Stri
                 return false;
             };
             index
-                .types
+                .types(summary.lang)
                 .ancestors(class)
                 .iter()
                 .any(|t| hooks.types.iter().any(|h| h == t))

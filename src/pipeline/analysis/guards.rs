@@ -11,16 +11,18 @@
 //!   (`dns.lookup`, `getaddrinfo`, `InetAddress.getByName`…) or checks IP
 //!   ranges (`isPrivate`, `ipaddr.parse`, `net.isIP`…), or compares against at
 //!   least two private-range literals (`127.`, `10.`, `192.168.`, `169.254.`,
-//!   `localhost`, `::1`…).
+//!   `localhost`, `::1`…). A detected guard guards calls from code that can
+//!   call it (its language, or Kotlin and Java together): a Gradle plugin's
+//!   `apply` is no guard of an app's Java `Glide….apply(options)`.
 
 use std::collections::HashSet;
 
 use super::names;
-use crate::model::{FileFacts, Span};
+use crate::model::{FileFacts, Lang, Span};
 
 pub struct Guards {
     configured: HashSet<String>,
-    detected: HashSet<String>,
+    detected: HashSet<(Lang, String)>,
 }
 
 const DNS_CALLS: &[&str] = &[
@@ -63,17 +65,25 @@ const PRIVATE_MARKERS: &[&str] = &[
 impl Guards {
     /// The guards of a project whose files detected `detected` (see
     /// [`detected_in`]).
-    pub fn new<'a>(detected: impl IntoIterator<Item = &'a str>, configured: &[String]) -> Guards {
+    pub fn new<'a>(detected: impl IntoIterator<Item = (Lang, &'a str)>, configured: &[String]) -> Guards {
         Guards {
             configured: configured.iter().map(|g| simple(g).to_string()).collect(),
-            detected: detected.into_iter().map(str::to_string).collect(),
+            detected: detected
+                .into_iter()
+                .map(|(lang, name)| (lang, name.to_string()))
+                .collect(),
         }
     }
 
-    /// True when a call to `callee` validates a host.
-    pub fn is_guard(&self, callee: &str) -> bool {
+    /// True when a call to `callee` from code in `lang` validates a host.
+    pub fn is_guard(&self, callee: &str, lang: Lang) -> bool {
         let name = simple(callee);
-        self.configured.contains(name) || self.detected.contains(name) || name_reads_as_guard(name)
+        self.configured.contains(name)
+            || self
+                .detected
+                .iter()
+                .any(|(from, guard)| guard == name && from.interoperates(lang))
+            || name_reads_as_guard(name)
     }
 }
 
@@ -122,6 +132,8 @@ fn is_dns_call(callee: &str, facts: &FileFacts) -> bool {
     DNS_CALLS.contains(&last)
         && (last != "parse" || callee.starts_with("ipaddr"))
         && (last != "check" || callee.to_ascii_lowercase().contains("block"))
+        // Gradle's `signingConfigs.getByName("release")` is no lookup.
+        && (!last.ends_with("ByName") || callee.contains("Inet"))
         && (last != "lookup" && last != "resolve"
             || callee.starts_with("dns")
             || facts.imports.iter().any(|i| i.source.contains("dns")))
@@ -183,6 +195,39 @@ pub fn name_reads_as_guard(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_detected_guard_guards_calls_from_languages_that_can_call_it() {
+        let guards = Guards::new([(Lang::Kotlin, "apply")], &[]);
+        assert!(guards.is_guard("checker.apply", Lang::Kotlin));
+        assert!(guards.is_guard("checker.apply", Lang::Java));
+        assert!(!guards.is_guard("checker.apply", Lang::Swift));
+        assert!(!guards.is_guard("apply", Lang::Typescript));
+        let configured = Guards::new([], &["policy.allow".to_string()]);
+        assert!(configured.is_guard("allow", Lang::Swift));
+    }
+
+    #[test]
+    fn dns_calls_need_their_receiver() {
+        let facts = FileFacts::empty("App.kt", crate::model::Lang::Kotlin);
+        for yes in [
+            "InetAddress.getByName",
+            "java.net.InetAddress.getAllByName",
+            "dns.lookup",
+            "ipaddr.parse",
+        ] {
+            assert!(is_dns_call(yes, &facts), "{yes}");
+        }
+        for no in [
+            "signingConfigs.getByName",
+            "tasks.getByName",
+            "lookup",
+            "JSON.parse",
+            "validator.check",
+        ] {
+            assert!(!is_dns_call(no, &facts), "{no}");
+        }
+    }
 
     #[test]
     fn guard_names() {

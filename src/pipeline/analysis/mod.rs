@@ -69,7 +69,7 @@ pub fn analyse_project<T: Send>(
     let guards = guards::Guards::new(
         files
             .iter()
-            .flat_map(|f| f.detected_guards.iter().map(String::as_str)),
+            .flat_map(|f| f.detected_guards.iter().map(|g| (f.summary.lang, g.as_str()))),
         &options.guards,
     );
     let (sinks, wrappers) = sinks_and_wrappers(&index, rules, &guards);
@@ -156,7 +156,7 @@ pub fn demand(files: &[&ParsedFile], rules: &RuleSet, state: &mut DemandState) -
         let call = match &w.class {
             Some(class) => {
                 let class = types::simple(class).to_string();
-                if index.types.defines(&class) {
+                if index.types(index.file(w.file).summary.lang).defines(&class) {
                     demand.supertypes.insert(class.clone());
                 }
                 Some(if generic {
@@ -190,7 +190,7 @@ pub fn demand(files: &[&ParsedFile], rules: &RuleSet, state: &mut DemandState) -
         // A type the project defines is adopted by files naming it; one it
         // does not define yet may be declared by a file not parsed.
         match &w.param_type {
-            Some(t) if index.types.defines(t) => {
+            Some(t) if index.types(index.file(w.file).summary.lang).defines(t) => {
                 demand.supertypes.insert(t.clone());
             }
             Some(t) => demand.declared.push(declared_hash(

@@ -138,7 +138,7 @@ pub fn builder_args<'a>(value: &'a Expr, scope: &Scope<'a>) -> Vec<String> {
     let Expr::Call(call) = value else {
         return Vec::new();
     };
-    let types = &scope.project.project_index().types;
+    let types = scope.types();
     let builder_type = match &call.callee {
         Expr::Member(owner, _) => owner.path(),
         Expr::Ident(name) => Some(name.clone()),
@@ -378,7 +378,7 @@ fn body_fields<'a>(value: &'a Expr, scope: Option<Scope<'a>>, depth: usize) -> V
         // `JSONEncoder().encode(order)`): the encoder writes its fields.
         Expr::Ident(name) => {
             if let Some(s) = scope {
-                let types = &s.project.project_index().types;
+                let types = s.types();
                 if let Some(ty) = s.param_type(name) {
                     fields.extend(types.members(&ty).into_iter().map(|f| (f, &FIELD_VALUE)));
                 }

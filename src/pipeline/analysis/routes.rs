@@ -59,7 +59,7 @@ pub fn route_data(
     };
     let facts = project.facts(file);
     let scope = project.scope(file, Some(function));
-    let types = &project.project_index().types;
+    let types = scope.types();
     let mut keys: Vec<(String, String)> = Vec::new();
     for site in facts
         .calls
@@ -269,26 +269,26 @@ pub struct RouteBuilders<'w> {
     /// (language, adopting type) → the wrapper whose parameter it fills,
     /// and that parameter's type.
     by_type: std::collections::HashMap<(crate::model::Lang, String), (&'w Wrapper, &'w str)>,
-    types: &'w crate::pipeline::analysis::types::TypeIndex,
+    index: &'w ProjectIndex<'w>,
 }
 
 impl<'w> RouteBuilders<'w> {
     pub fn new(index: &'w ProjectIndex, wrappers: &'w [Wrapper]) -> RouteBuilders<'w> {
-        let types = &index.types;
         let mut by_type = std::collections::HashMap::new();
         for wrapper in wrappers {
             let Some(param_type) = wrapper.param_type.as_deref() else {
                 continue;
             };
+            let lang = index.file(wrapper.file).summary.lang;
+            let types = index.types(lang);
             if !types.defines(param_type) {
                 continue;
             }
             for adopter in types.descendants(param_type).into_iter().skip(1) {
-                let lang = index.file(wrapper.file).summary.lang;
                 by_type.entry((lang, adopter)).or_insert((wrapper, param_type));
             }
         }
-        RouteBuilders { by_type, types }
+        RouteBuilders { by_type, index }
     }
 
     /// Records the route builders `facts` declares.
@@ -304,10 +304,13 @@ impl<'w> RouteBuilders<'w> {
             // Types are indexed by simple name: this declaration itself must
             // adopt the bound (a nested `Instance.Statuses: Codable` is not
             // the `Statuses: Endpoint` of another file).
-            let adopts = decl
-                .supertypes
-                .iter()
-                .any(|s| self.types.ancestors(s).iter().any(|t| t == bound));
+            let adopts = decl.supertypes.iter().any(|s| {
+                self.index
+                    .types(facts.lang)
+                    .ancestors(s)
+                    .iter()
+                    .any(|t| t == bound)
+            });
             if !adopts {
                 continue;
             }

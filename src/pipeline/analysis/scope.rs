@@ -71,8 +71,9 @@ pub struct ProjectIndex<'a> {
     /// Simple function name (`request` of `Client.request`) → (file,
     /// function) pairs: a call's callee is known by its last name only.
     functions: HashMap<String, Vec<(usize, usize)>>,
-    /// Class hierarchy and field types across files.
-    pub types: super::types::TypeIndex,
+    /// Class hierarchy and field types across files, by language family
+    /// (see [`ProjectIndex::types`]).
+    types: super::types::TypeIndexes,
     /// Per framework of the sink catalog, the project's one base URL;
     /// computed on first use (see `rules::outbound_call`).
     pub framework_bases: std::sync::OnceLock<Vec<Option<super::url::Value>>>,
@@ -106,7 +107,7 @@ impl<'a> ProjectIndex<'a> {
             by_path,
             exports,
             functions,
-            types: super::types::TypeIndex::new(files.iter().map(|f| &f.summary)),
+            types: super::types::TypeIndexes::new(files.iter().map(|f| &f.summary)),
             framework_bases: std::sync::OnceLock::new(),
             framework_auth: std::sync::OnceLock::new(),
         }
@@ -122,6 +123,11 @@ impl<'a> ProjectIndex<'a> {
 
     pub fn file(&self, file: usize) -> &'a ParsedFile {
         self.files[file]
+    }
+
+    /// The class hierarchy and field types code in `lang` can name.
+    pub fn types(&self, lang: crate::model::Lang) -> &super::types::TypeIndex {
+        self.types.of(lang)
     }
 
     /// The project seen from `file`, whose full facts are `facts`: lookups
@@ -266,6 +272,11 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     pub fn facts(&self) -> &'a FileFacts {
         self.project.facts(self.file)
+    }
+
+    /// The types this scope's code can name.
+    pub fn types(&self) -> &'a super::types::TypeIndex {
+        self.project.project_index().types(self.facts().lang)
     }
 
     fn index(&self) -> &'a FileIndex {

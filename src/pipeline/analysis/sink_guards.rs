@@ -109,7 +109,7 @@ fn guard_for(
     facts
         .calls
         .iter()
-        .filter(|c| c.function == site.function && guards.is_guard(&c.callee))
+        .filter(|c| c.function == site.function && guards.is_guard(&c.callee, facts.lang))
         // A guard is handed what it checks: `config.apply { … }` is a
         // scope function, not a function named `apply` that checks hosts.
         .filter(|c| c.call.args.iter().any(|a| !matches!(a.value, Expr::Function)))

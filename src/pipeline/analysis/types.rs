@@ -10,12 +10,15 @@
 //! a call on this receiver run a method declared in that class?".
 //!
 //! Types are known by their simple name (`Inner` of `Outer.Inner`): the
-//! supertypes a declaration writes are simple names too. Built once per
-//! analysis from the files' summaries, linear in their size.
+//! supertypes a declaration writes are simple names too. Each language
+//! family has its own index ([`TypeIndexes`]): an Android and an iOS app of
+//! one repository both declare a `User`, and a Kotlin request body is never
+//! the Swift struct. Built once per analysis from the files' summaries,
+//! linear in their size.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::model::FileFacts;
+use crate::model::{FileFacts, Lang};
 
 /// How many types a walk up or down the hierarchy visits at most: real
 /// hierarchies are a few levels deep; a cycle or a huge generated tree
@@ -34,6 +37,32 @@ pub struct TypeIndex {
     declared: HashSet<String>,
     /// Declared other than by an extension: the project's own types.
     defined: HashSet<String>,
+}
+
+/// One [`TypeIndex`] per family of languages that name each other's
+/// types: TypeScript, Swift, and the JVM's Kotlin and Java.
+#[derive(Debug, Default)]
+pub struct TypeIndexes([TypeIndex; 3]);
+
+impl TypeIndexes {
+    pub fn new<'f>(files: impl Iterator<Item = &'f FileFacts> + Clone) -> TypeIndexes {
+        TypeIndexes(
+            [0, 1, 2].map(|family| TypeIndex::new(files.clone().filter(|f| family_of(f.lang) == family))),
+        )
+    }
+
+    /// The types code in `lang` can name.
+    pub fn of(&self, lang: Lang) -> &TypeIndex {
+        &self.0[family_of(lang)]
+    }
+}
+
+fn family_of(lang: Lang) -> usize {
+    match lang {
+        Lang::Typescript => 0,
+        Lang::Swift => 1,
+        Lang::Kotlin | Lang::Java => 2,
+    }
 }
 
 /// `Inner` of `Outer.Inner`.
@@ -250,5 +279,27 @@ mod tests {
         assert_eq!(index.members("NewOrder"), vec!["note", "phone"]);
         assert!(index.members("String").is_empty());
         assert!(index.members("Missing").is_empty());
+    }
+
+    #[test]
+    fn each_language_family_names_its_own_types() {
+        let field = |name: &str| TypedName {
+            name: name.into(),
+            type_name: "String".into(),
+            class: Some("User".into()),
+            function: None,
+        };
+        let mut kotlin = FileFacts::empty("android/User.kt", Lang::Kotlin);
+        kotlin.types = vec![decl("User", &["Parcelable"])];
+        kotlin.typed = vec![field("email")];
+        let mut swift = FileFacts::empty("ios/User.swift", Lang::Swift);
+        swift.types = vec![decl("User", &["Codable"])];
+        swift.typed = vec![field("carplayConfiguration")];
+        let types = TypeIndexes::new([&kotlin, &swift].into_iter());
+        assert_eq!(types.of(Lang::Kotlin).members("User"), ["email"]);
+        assert_eq!(types.of(Lang::Java).members("User"), ["email"]);
+        assert_eq!(types.of(Lang::Swift).members("User"), ["carplayConfiguration"]);
+        assert!(types.of(Lang::Typescript).members("User").is_empty());
+        assert_eq!(types.of(Lang::Swift).ancestors("User"), ["User", "Codable"]);
     }
 }

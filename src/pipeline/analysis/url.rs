@@ -255,7 +255,7 @@ fn resolve_member(expr: &Expr, object: &Expr, prop: &str, scope: &Scope, hops: u
             // own types adopt (`request: R` with `R: APIRequest` and
             // `struct BalanceRequest: APIRequest`) is one of the app's
             // request descriptions, not user input.
-            let types = &scope.project.project_index().types;
+            let types = scope.types();
             let own_type = scope
                 .param_type(r)
                 .is_some_and(|t| types.defines(&t) && types.descendants(&t).len() > 1);
@@ -347,7 +347,7 @@ pub(crate) fn returned_value<'s>(callee: &str, scope: &Scope<'s>) -> Option<(&'s
         return None;
     }
     let class = scope.function?.rsplit_once('.')?.0;
-    let types = &scope.project.project_index().types;
+    let types = scope.types();
     let mut classes = types.ancestors(class);
     for below in types.descendants(class) {
         classes.extend(types.ancestors(&below));

@@ -123,29 +123,17 @@ pub fn wrappers_from(project: &Project, file: usize, sinks: &[Sink]) -> Vec<Wrap
 /// constructed there (`dataTask(for: RoomsRequest(updatedSince: date))`
 /// with `RoomsRequest: Request`), also through a local (`let request =
 /// RoomsRequest(…); dataTask(for: request)`)?
-fn is_route(
-    project: &Project,
-    scope: &super::scope::Scope,
-    expr: &Expr,
-    wrapper: &Wrapper,
-    hops: usize,
-) -> bool {
+fn is_route(scope: &super::scope::Scope, expr: &Expr, wrapper: &Wrapper, hops: usize) -> bool {
     match expr {
         Expr::Str(_) => true,
         Expr::Concat(parts) => matches!(parts.first(), Some(Expr::Str(_))),
         Expr::Call(call) => wrapper.param_type.as_deref().is_some_and(|bound| {
             call.callee.last_name().is_some_and(|built| {
-                built != bound
-                    && project
-                        .project_index()
-                        .types
-                        .ancestors(built)
-                        .iter()
-                        .any(|t| t == bound)
+                built != bound && scope.types().ancestors(built).iter().any(|t| t == bound)
             })
         }),
         Expr::Ident(name) if hops == 0 => match scope.lookup(name) {
-            Some((Expr::Call(call), _)) => is_route(project, scope, &Expr::Call(call.clone()), wrapper, 1),
+            Some((Expr::Call(call), _)) => is_route(scope, &Expr::Call(call.clone()), wrapper, 1),
             _ => false,
         },
         _ => false,
@@ -326,7 +314,7 @@ pub fn wrapper_calls(
         // A route written at the call (`"users.forgotPassword"`,
         // `` `rooms.info?roomId=${id}` `` without a parameter of the calling
         // function) handed to a URL-building wrapper.
-        let route_literal = arg.is_some_and(|a| is_route(project, &scope, &a.value, wrapper, 0));
+        let route_literal = arg.is_some_and(|a| is_route(&scope, &a.value, wrapper, 0));
         let own_param = |label: &str| {
             let root = label.split('.').next().unwrap_or(label);
             scope.param(root).is_some()
@@ -386,7 +374,7 @@ fn links(project: &Project, file: usize, site: &CallSite, name: &str, wrapper: &
     if !project.facts(wrapper.file).lang.interoperates(facts.lang) {
         return false;
     }
-    let types = &project.project_index().types;
+    let types = project.project_index().types(facts.lang);
     let caller_class = site
         .function
         .as_deref()
@@ -511,8 +499,8 @@ const SINGLETON_NAMES: &[&str] = &[
 /// type itself (`ApiClient.get`), a singleton (`ApiService.shared`) or a
 /// field of a typed owner (`AppEnvironment.client`, `this.deps.api`).
 fn receiver_type(project: &Project, file: usize, site: &CallSite, receiver: &str) -> Option<String> {
-    let types = &project.project_index().types;
     let facts = project.facts(file);
+    let types = project.project_index().types(facts.lang);
     let caller_class = site
         .function
         .as_deref()
