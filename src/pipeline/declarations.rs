@@ -73,33 +73,88 @@ pub enum Declared {
     Listed,
 }
 
+/// The keywords that say what a declaration of `grammar` declares: the
+/// last of them before the declared name is its kind.
+fn keywords(grammar: Grammar) -> &'static [&'static [u8]] {
+    match grammar {
+        Grammar::TypeScript | Grammar::Tsx => &[
+            b"function",
+            b"class",
+            b"interface",
+            b"type",
+            b"enum",
+            b"const",
+            b"let",
+            b"var",
+            b"namespace",
+        ],
+        Grammar::Swift => &[
+            b"class",
+            b"struct",
+            b"enum",
+            b"protocol",
+            b"actor",
+            b"extension",
+            b"func",
+            b"let",
+            b"var",
+            b"typealias",
+        ],
+        Grammar::Kotlin => &[
+            b"class",
+            b"interface",
+            b"object",
+            b"fun",
+            b"val",
+            b"var",
+            b"typealias",
+        ],
+        Grammar::Java => &[b"class", b"interface", b"enum", b"record"],
+    }
+}
+
 /// The names `bytes` declares for other files (see [`TYPESCRIPT`]), in
 /// order of appearance, with repeats.
+///
+/// Each match is read by hand rather than through the pattern's groups:
+/// resolving groups cost most of the search. A match ends with the
+/// declared name (or a TypeScript export list's `}`); the keyword before
+/// it gives the kind, a `private` before that leaves it out.
 pub fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<(&[u8], Declared)> {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let keywords = keywords(grammar);
     let mut out = Vec::new();
-    for c in declarations(grammar).captures_iter(bytes) {
-        if c.name("mods")
-            .is_some_and(|m| m.as_bytes().windows(7).any(|w| w == b"private"))
-        {
-            continue;
-        }
-        let kind = match c.name("kw").map(|k| k.as_bytes()) {
-            Some(b"func" | b"fun") => Declared::Function,
-            Some(k) if k.starts_with(b"function") => Declared::Function,
-            Some(b"const" | b"let" | b"var" | b"val") | None => Declared::Value,
-            Some(_) => Declared::Type,
-        };
-        if let Some(name) = c.name("name").or(c.name("cjs")) {
-            out.push((name.as_bytes(), kind));
-        }
-        if let Some(list) = c.name("list") {
+    for m in declarations(grammar).find_iter(bytes) {
+        let text = m.as_bytes();
+        if matches!(grammar, Grammar::TypeScript | Grammar::Tsx) && text.ends_with(b"}") {
+            let list = &text[text.iter().position(|&b| b == b'{').map_or(0, |i| i + 1)..text.len() - 1];
             out.extend(
-                list.as_bytes()
-                    .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$'))
+                list.split(|&b| !is_word_byte(b))
                     .filter(|t| !t.is_empty() && *t != b"as" && *t != b"type" && *t != b"default")
                     .map(|t| (t, Declared::Listed)),
             );
+            continue;
         }
+        let words: Vec<&[u8]> = text
+            .split(|&b| !is_word_byte(b))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let Some((&name, before)) = words.split_last() else {
+            continue;
+        };
+        let keyword = before.iter().rposition(|w| keywords.contains(w));
+        let modifiers = &before[..keyword.unwrap_or(0)];
+        if modifiers.iter().any(|w| *w == b"private" || *w == b"fileprivate") {
+            continue;
+        }
+        let kind = match keyword.map(|k| before[k]) {
+            // The Java pattern names no kind: its classes count as values.
+            _ if grammar == Grammar::Java => Declared::Value,
+            Some(b"func" | b"fun" | b"function") => Declared::Function,
+            Some(b"const" | b"let" | b"var" | b"val") | None => Declared::Value,
+            Some(_) => Declared::Type,
+        };
+        out.push((name, kind));
     }
     out
 }
@@ -159,4 +214,82 @@ pub fn module_stem(path: &str) -> Option<&str> {
         stem = parts.next().unwrap_or(stem);
     }
     (!stem.is_empty()).then_some(stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(grammar: Grammar, src: &str) -> Vec<(String, Declared)> {
+        declared_names(grammar, src.as_bytes())
+            .into_iter()
+            .map(|(name, kind)| (String::from_utf8_lossy(name).into_owned(), kind))
+            .collect()
+    }
+
+    fn owned(expected: &[(&str, Declared)]) -> Vec<(String, Declared)> {
+        expected.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+    }
+
+    #[test]
+    fn typescript_declarations_with_their_kind() {
+        let src = "export default async function* load(u) {}\nexport const type = 1;\nexport abstract class Api {}\n\
+                   export { a, b as c, type D }\nmodule.exports.legacy = f;\nexports.other = g;\n  export const nested = 1;\n";
+        use Declared::*;
+        assert_eq!(
+            names(Grammar::TypeScript, src),
+            owned(&[
+                ("load", Function),
+                ("type", Value),
+                ("Api", Type),
+                ("a", Listed),
+                ("b", Listed),
+                ("c", Listed),
+                ("D", Listed),
+                ("legacy", Value),
+                ("other", Value),
+            ])
+        );
+    }
+
+    #[test]
+    fn swift_kotlin_and_java_declarations_with_their_kind() {
+        use Declared::*;
+        let swift = "@MainActor\nfinal class Http {}\nprivate struct Row {}\nfileprivate func hidden() {}\n\
+                     public func send() {}\nextension URLSession {}\nlet shared = 1\n";
+        assert_eq!(
+            names(Grammar::Swift, swift),
+            owned(&[
+                ("Http", Type),
+                ("send", Function),
+                ("URLSession", Type),
+                ("shared", Value)
+            ])
+        );
+        let kotlin =
+            "fun interface Listener {}\nsuspend fun <T> Call<T>.await(): T = TODO()\nval Foo.bar get() = 1\n\
+                      private class Hidden\n@Keep data class Order(val id: String)\n";
+        assert_eq!(
+            names(Grammar::Kotlin, kotlin),
+            owned(&[
+                ("Listener", Type),
+                ("await", Function),
+                ("bar", Value),
+                ("Order", Type)
+            ])
+        );
+        let java =
+            "public class Api {\n  private static class Hidden {}\n  public interface Callback {}\n}\n";
+        assert_eq!(
+            names(Grammar::Java, java),
+            owned(&[("Api", Value), ("Callback", Value)])
+        );
+    }
+
+    #[test]
+    fn adopted_types_are_read_from_declaration_heads() {
+        let src = b"enum Timelines: Endpoint, Sendable {\nclass Api extends compose(ApiBase, Orders) {\nstruct Plain;";
+        let found: Vec<&[u8]> = adopted_types(src);
+        assert_eq!(found, [&b"Endpoint"[..], b"Sendable", b"ApiBase", b"Orders"]);
+    }
 }

@@ -30,11 +30,12 @@
 //! too broadly only adds a file; when the scope grows past [`MAX_SHARE`] of
 //! the files the diff reads the whole tree instead, which is exact.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::hash::Hasher;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::git::Side;
 use crate::model::Grammar;
@@ -112,7 +113,7 @@ impl Blob {
         }
     }
 
-    fn names_any(&self, names: &HashSet<u32>) -> bool {
+    fn names_any(&self, names: &FxHashSet<u32>) -> bool {
         self.tokens.iter().any(|t| names.contains(t))
     }
 
@@ -123,18 +124,16 @@ impl Blob {
 }
 
 /// Declared names by [`family`].
-type Names = HashMap<u8, HashSet<u32>>;
+type Names = FxHashMap<u8, FxHashSet<u32>>;
 
 /// The paths of both sides with their blobs, and what each blob names and
 /// declares.
 pub(super) struct Scope {
     /// Path → (base blob, head blob).
     paths: Vec<(String, [Option<gix::ObjectId>; 2])>,
-    blobs: HashMap<gix::ObjectId, Blob>,
-    /// Name → the paths declaring it (and their family), built on first use.
-    declared_by: OnceLock<HashMap<u32, Vec<(usize, u8)>>>,
+    blobs: FxHashMap<gix::ObjectId, Blob>,
     /// The names files with a strong trigger declare, built on first use.
-    network_names: OnceLock<HashSet<u32>>,
+    network_names: OnceLock<FxHashSet<u32>>,
 }
 
 impl Scope {
@@ -153,7 +152,7 @@ impl Scope {
         B: AsRef<[u8]>,
     {
         let mut by_path: std::collections::BTreeMap<&str, [Option<gix::ObjectId>; 2]> = Default::default();
-        let mut work: HashMap<gix::ObjectId, (&str, Grammar)> = HashMap::new();
+        let mut work: FxHashMap<gix::ObjectId, (&str, Grammar)> = FxHashMap::default();
         for (i, side) in [base, head].into_iter().enumerate() {
             for (rel, (grammar, id)) in &side.files {
                 by_path.entry(rel.as_str()).or_default()[i] = Some(*id);
@@ -184,7 +183,6 @@ impl Scope {
         Scope {
             paths: by_path.into_iter().map(|(p, ids)| (p.to_string(), ids)).collect(),
             blobs,
-            declared_by: OnceLock::new(),
             network_names: OnceLock::new(),
         }
     }
@@ -261,7 +259,7 @@ impl Scope {
         }
         let mut added = Vec::new();
         for round in 0..DEPENDENT_DEPTH {
-            let mut names = Names::new();
+            let mut names = Names::default();
             for blob in frontier.iter().flat_map(|&i| self.blobs_of(i)) {
                 names.entry(blob.family).or_default().extend(&blob.declared);
             }
@@ -298,37 +296,32 @@ impl Scope {
     /// (see [`Scope::relevant`]), the wrappers and constants a call goes
     /// through, not every screen an app's root view names.
     fn add_dependencies(&self, inside: &mut [bool], mut frontier: Vec<usize>) {
-        let declared_by = self.declared_by.get_or_init(|| {
-            let mut map: HashMap<u32, Vec<(usize, u8)>> = HashMap::new();
-            for i in 0..self.paths.len() {
-                for blob in self.blobs_of(i) {
-                    for name in &blob.declared {
-                        map.entry(*name).or_default().push((i, blob.family));
-                    }
-                }
-            }
-            map
-        });
         for round in 0..DEPTH {
-            let mut next: BTreeSet<usize> = BTreeSet::new();
-            for &i in &frontier {
-                for blob in self.blobs_of(i) {
-                    for token in &blob.tokens {
-                        for &(j, family) in declared_by.get(token).into_iter().flatten() {
-                            if !inside[j] && family == blob.family && (round == 0 || self.relevant(j)) {
-                                next.insert(j);
-                            }
-                        }
-                    }
-                }
+            let mut named = Names::default();
+            for blob in frontier.iter().flat_map(|&i| self.blobs_of(i)) {
+                named.entry(blob.family).or_default().extend(&blob.tokens);
             }
+            // One pass over what every file declares: cheaper than a map
+            // from each declared name to its files, built for a few lookups.
+            let next: Vec<usize> = (0..self.paths.len())
+                .into_par_iter()
+                .filter(|&j| {
+                    !inside[j]
+                        && self.blobs_of(j).any(|b| {
+                            named
+                                .get(&b.family)
+                                .is_some_and(|names| b.declared.iter().any(|d| names.contains(d)))
+                        })
+                        && (round == 0 || self.relevant(j))
+                })
+                .collect();
             if next.is_empty() {
                 break;
             }
             for &j in &next {
                 inside[j] = true;
             }
-            frontier = next.into_iter().collect();
+            frontier = next;
         }
     }
 
@@ -336,14 +329,12 @@ impl Scope {
     /// a caller names a wrapper's class, module or function with a specific
     /// name; a name in more than [`COMMON_SHARE`] % of the files links
     /// nothing but would pull in most of the tree.
-    fn specific(&self, names: HashSet<u32>) -> HashSet<u32> {
+    fn specific(&self, names: FxHashSet<u32>) -> FxHashSet<u32> {
         let limit = (self.blobs.len() * COMMON_SHARE / 100).max(20);
-        let mut counts: HashMap<u32, usize> = names.iter().map(|n| (*n, 0)).collect();
-        for blob in self.blobs.values() {
-            for (name, n) in counts.iter_mut() {
-                if blob.tokens.binary_search(name).is_ok() {
-                    *n += 1;
-                }
+        let mut counts: FxHashMap<u32, usize> = names.iter().map(|n| (*n, 0)).collect();
+        for token in self.blobs.values().flat_map(|b| &b.tokens) {
+            if let Some(n) = counts.get_mut(token) {
+                *n += 1;
             }
         }
         counts
