@@ -77,6 +77,11 @@ impl FactsCache {
         self.dir.join(fan).join(format!("{rest}.{}", grammar.cache_tag()))
     }
 
+    /// Are facts of content `id` parsed as `grammar` cached?
+    pub fn contains(&self, id: &gix::ObjectId, grammar: Grammar) -> bool {
+        self.entry_path(id, grammar).is_file()
+    }
+
     /// The cached facts of content `id` parsed as `grammar`, relabelled to
     /// the path `rel`.
     pub fn get(&self, id: &gix::ObjectId, grammar: Grammar, rel: &str) -> Option<FileFacts> {

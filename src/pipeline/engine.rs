@@ -135,6 +135,11 @@ impl Engine {
         })
     }
 
+    /// The prefilter deciding which files are parsed.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
     /// Uses the facts cache under `root` (see [`crate::pipeline::cache`]); entries are
     /// keyed by this build, the rules and the prefilter setting.
     pub fn with_cache(mut self, root: Option<&std::path::Path>, rules: &RuleSet) -> Self {
@@ -184,6 +189,20 @@ impl Engine {
 
     fn compiled(&self, grammar: Grammar) -> Option<&CompiledQueries> {
         self.queries.get(grammar as usize)?.get()
+    }
+
+    /// Will this blob be parsed: its facts are not cached and it passes
+    /// the prefilter? (The second phase may still admit one that does not.)
+    pub fn will_parse(&self, id: &gix::ObjectId, grammar: Grammar, bytes: &[u8]) -> bool {
+        !self.cache.as_ref().is_some_and(|c| c.contains(id, grammar))
+            && self.prefilter.may_match(grammar, bytes)
+    }
+
+    /// Compiles `grammar`'s queries now, when the caller knows files of it
+    /// will be parsed: ahead of that, on a thread that would otherwise
+    /// wait, compiling does not hold up the parsing threads.
+    pub fn prepare(&self, grammar: Grammar) {
+        self.compiled(grammar);
     }
 
     /// Prefilter, parse and extract of one file.

@@ -93,6 +93,36 @@ pub(super) fn extract(
     work.iter().map(|(key, _)| *key).zip(outcomes).collect()
 }
 
+/// How many changed blobs [`grammars_to_parse`] reads at most: past that,
+/// the change is large enough for every grammar it touches to be parsed.
+const PROBED_CHANGES: usize = 32;
+
+/// The grammars of the changed blobs (those differing between `sides`)
+/// that will be parsed (see [`Engine::will_parse`]), so that their queries
+/// can compile ahead of parsing.
+pub(super) fn grammars_to_parse<B: AsRef<[u8]>>(
+    engine: &Engine,
+    sides: [&Side; 2],
+    read: impl Fn(&gix::ObjectId) -> Option<B>,
+) -> Vec<Grammar> {
+    let mut parsed: Vec<Grammar> = Vec::new();
+    let mut probed = 0;
+    for (a, b) in [(sides[0], sides[1]), (sides[1], sides[0])] {
+        for (rel, (grammar, id)) in &a.files {
+            if parsed.contains(grammar) || b.files.get(rel).is_some_and(|(_, other)| other == id) {
+                continue;
+            }
+            probed += 1;
+            let parses = probed > PROBED_CHANGES
+                || read(id).is_some_and(|bytes| engine.will_parse(id, *grammar, bytes.as_ref()));
+            if parses {
+                parsed.push(*grammar);
+            }
+        }
+    }
+    parsed
+}
+
 /// Blob contents by id, from the work tree or the object database.
 type ReadBlob<'a> = dyn Fn(&gix::Repository, &gix::ObjectId) -> Option<Cow<'a, [u8]>> + Sync + 'a;
 
@@ -151,4 +181,56 @@ fn process_blobs<'a>(
             },
         )
         .unzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::cache::content_id;
+
+    #[test]
+    fn only_the_grammars_of_changed_blobs_that_parse_are_prepared() {
+        let rules = RuleSet::builtin().expect("built-in rules");
+        let engine = Engine::new(&rules, true).expect("engine");
+        let blobs: HashMap<gix::ObjectId, &str> = [
+            "export const load = () => fetch('https://api.example.com/v1');\n",
+            "export const add = (a: number, b: number) => a + b;\n",
+            "struct Row { let title: String }\n",
+            "let unchanged = 1\n",
+        ]
+        .into_iter()
+        .map(|src| (content_id(src.as_bytes()).expect("id"), src))
+        .collect();
+        let id = |src: &str| content_id(src.as_bytes()).expect("id");
+        let mut base = Side::default();
+        let mut head = Side::default();
+        let unchanged = (Grammar::Swift, id("let unchanged = 1\n"));
+        base.files.insert("Shared.swift".into(), unchanged);
+        head.files.insert("Shared.swift".into(), unchanged);
+        base.files.insert(
+            "src/math.ts".into(),
+            (
+                Grammar::TypeScript,
+                id("export const add = (a: number, b: number) => a + b;\n"),
+            ),
+        );
+        head.files.insert(
+            "src/api.ts".into(),
+            (
+                Grammar::TypeScript,
+                id("export const load = () => fetch('https://api.example.com/v1');\n"),
+            ),
+        );
+        head.files.insert(
+            "Row.swift".into(),
+            (Grammar::Swift, id("struct Row { let title: String }\n")),
+        );
+        let read = |id: &gix::ObjectId| blobs.get(id).map(|s| s.as_bytes());
+        assert_eq!(
+            grammars_to_parse(&engine, [&base, &head], read),
+            [Grammar::TypeScript]
+        );
+        // Nothing changed: nothing to prepare.
+        assert!(grammars_to_parse(&engine, [&base, &base], read).is_empty());
+    }
 }

@@ -47,7 +47,6 @@ use crate::model::{Endpoint, Finding, Location, Skipped, Stats};
 use crate::pipeline::analysis::ParsedFile;
 use crate::pipeline::engine::{Engine, Outcome};
 use crate::pipeline::platform::{self, date, ConfigFile, PlatformScan};
-use crate::pipeline::prefilter::Prefilter;
 use crate::pipeline::walk::policy::{exclude_overrides, PathPolicy};
 use crate::run::{scan, timings};
 pub use compare::compare;
@@ -295,13 +294,23 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let index = (!options.whole).then(|| {
         timings::stage("scope", || {
             let store = engine.segment_store::<scope::Blob>("diff-scope");
-            let index = Scope::index(
-                &base,
-                &head,
-                &Prefilter::new(rules),
-                store.as_ref(),
-                || sync.to_thread_local(),
-                |repo, id| git::read_blob(repo, &disk, id),
+            // The changed files are parsed next: their grammars' queries
+            // compile while the blobs are indexed.
+            let parsed_grammars = extract::grammars_to_parse(&engine, [&base, &head], |id| {
+                git::read_blob(&sync.to_thread_local(), &disk, id)
+            });
+            let (index, ()) = rayon::join(
+                || {
+                    Scope::index(
+                        &base,
+                        &head,
+                        engine.prefilter(),
+                        store.as_ref(),
+                        || sync.to_thread_local(),
+                        |repo, id| git::read_blob(repo, &disk, id),
+                    )
+                },
+                || parsed_grammars.into_iter().for_each(|g| engine.prepare(g)),
             );
             if let Some(store) = store {
                 store.flush();
