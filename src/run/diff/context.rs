@@ -64,10 +64,7 @@ impl Signals {
             .into_iter()
             .filter(|t| t.len() > 2 && !t.contains('*'))
             .collect();
-        let text_tokens = texts
-            .iter()
-            .map(|t| identifier_tokens(t.as_bytes()).collect())
-            .collect();
+        let text_tokens = texts.iter().map(|t| identifier_tokens(t.as_bytes())).collect();
         let texts = (!texts.is_empty())
             .then(|| {
                 AhoCorasick::builder()

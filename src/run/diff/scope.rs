@@ -31,7 +31,6 @@
 //! the files the diff reads the whole tree instead, which is exact.
 
 use std::collections::BTreeSet;
-use std::hash::Hasher;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -69,14 +68,17 @@ fn family(grammar: Grammar) -> u8 {
     }
 }
 
-/// A token's hash, ASCII case-insensitively: a host written `API.Example.com`
-/// is still found; two names differing in case only add a file.
+/// A token's hash (FNV-1a), ASCII case-insensitively: a host written
+/// `API.Example.com` is still found; two names differing in case only add
+/// a file.
 fn hash(token: &[u8]) -> u32 {
-    let mut h = rustc_hash::FxHasher::default();
-    for b in token {
-        h.write_u8(b.to_ascii_lowercase());
-    }
-    h.finish() as u32
+    token.iter().fold(HASH_START, |h, &b| hash_step(h, b))
+}
+
+const HASH_START: u32 = 0x811c_9dc5;
+
+fn hash_step(h: u32, b: u8) -> u32 {
+    (h ^ u32::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
 }
 
 /// The identifier tokens of a blob and the names it declares (hashed),
@@ -94,7 +96,7 @@ pub(super) struct Blob {
 
 impl Blob {
     fn new(path: &str, grammar: Grammar, bytes: &[u8], strong: &Prefilter) -> Blob {
-        let mut tokens: Vec<u32> = identifier_tokens(bytes).collect();
+        let mut tokens = identifier_tokens(bytes);
         tokens.sort_unstable();
         tokens.dedup();
         let mut declared: Vec<u32> = declarations::declared_names(grammar, bytes)
@@ -380,14 +382,29 @@ impl Scope {
     }
 }
 
-/// The identifier tokens of `bytes`, hashed: what a file names, and what a
-/// host or library name must all be among for a file to hold it.
-pub(super) fn identifier_tokens(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+/// The identifier tokens of `bytes` (letters, digits, `_`, `$`, non-ASCII;
+/// not starting with a digit), hashed in the same pass: what a file
+/// names, and what a host or library name must all be among for a file
+/// to hold it.
+pub(super) fn identifier_tokens(bytes: &[u8]) -> Vec<u32> {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-    bytes
-        .split(move |&b| !is_ident(b))
-        .filter(|t| !t.is_empty() && !t[0].is_ascii_digit())
-        .map(hash)
+    let mut out = Vec::with_capacity(bytes.len() / 8);
+    // The hash of the current token; `None` outside one or in a number.
+    let mut current: Option<u32> = None;
+    let mut in_token = false;
+    for &b in bytes {
+        if !is_ident(b) {
+            out.extend(current.take());
+            in_token = false;
+        } else if in_token {
+            current = current.map(|h| hash_step(h, b));
+        } else {
+            in_token = true;
+            current = (!b.is_ascii_digit()).then(|| hash_step(HASH_START, b));
+        }
+    }
+    out.extend(current);
+    out
 }
 
 /// The hash [`Scope`] gives an identifier token, for matching names.
@@ -401,6 +418,16 @@ mod tests {
 
     fn declared(path: &str, grammar: Grammar, src: &str) -> Vec<u32> {
         Blob::new(path, grammar, src.as_bytes(), &Prefilter::disabled()).declared
+    }
+
+    #[test]
+    fn identifier_tokens_skip_numbers_and_ignore_case() {
+        let found = identifier_tokens(b"const API_url = 42 + x9.$ref(3px, \xc3\xa9t\xc3\xa9);");
+        let expected: Vec<u32> = ["const", "api_URL", "x9", "$ref", "\u{e9}t\u{e9}"]
+            .iter()
+            .map(|t| token_hash(t))
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
