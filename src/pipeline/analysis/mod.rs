@@ -213,14 +213,15 @@ fn new_wrappers(index: &ProjectIndex, rules: &RuleSet, state: &mut DemandState) 
 
     let from = state.files;
     let n = index.len();
-    // An earlier file naming what a new file declares may read differently
-    // now (a call through `ContactPicture.getLoader()` links once
-    // `ContactPicture` is parsed): it is searched again as a new one.
+    // An earlier file whose calls start from what a new file declares may
+    // read differently now (a call through `ContactPicture.getLoader()`
+    // links once `ContactPicture` is parsed): it is searched again as a new
+    // one.
     let declared_now: std::collections::HashSet<u32> = (from..n)
         .flat_map(|i| parsed::declared_names(&index.file(i).summary))
         .collect();
     let renewed: Vec<bool> = (0..n)
-        .map(|i| i >= from || index.file(i).referenced.iter().any(|h| declared_now.contains(h)))
+        .map(|i| i >= from || index.file(i).receivers.iter().any(|h| declared_now.contains(h)))
         .collect();
     let defined_by = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
         let facts = index.file(i).facts();

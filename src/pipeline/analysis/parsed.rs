@@ -22,6 +22,20 @@ use crate::pipeline::spill::{Slot, Spill};
 /// [`crate::pipeline::prefilter::declared_hash`], for the prefilter's second
 /// phase (see [`super::demand`]).
 pub fn referenced_names(facts: &FileFacts) -> Vec<u32> {
+    names_read(facts, false)
+}
+
+/// The part of [`referenced_names`] that a call's receiver starts from (the
+/// objects of member calls and accesses, the types of parameters): what
+/// can make one of the file's calls a sink or a wrapper call once another
+/// file declaring it is parsed (`ContactPicture` of
+/// `ContactPicture.getLoader().load(url)`). A name only handed to a call
+/// changes the value sent, not whether the call is one.
+pub fn receiver_names(facts: &FileFacts) -> Vec<u32> {
+    names_read(facts, true)
+}
+
+fn names_read(facts: &FileFacts, objects_only: bool) -> Vec<u32> {
     use crate::pipeline::prefilter::{declared_hash, Declared};
 
     /// Where a name is read: a bare name is a value; the object of a member
@@ -75,6 +89,9 @@ pub fn referenced_names(facts: &FileFacts) -> Vec<u32> {
     }
     // Swift, Kotlin and Java read a type's static members
     // (`ApiConfig.BASE_URL`); TypeScript only exported values.
+    if objects_only {
+        names.retain(|(_, read)| *read == Read::Object);
+    }
     let types_have_members = facts.lang != Lang::Typescript;
     let mut out: Vec<u32> = Vec::new();
     let mut push = |name: &str, read: Read| {
@@ -174,6 +191,9 @@ pub struct ParsedFile {
     /// declare, as [`crate::pipeline::prefilter::declared_hash`]es, sorted
     /// (see [`referenced_names`]).
     pub referenced: Vec<u32>,
+    /// The part of `referenced` a call's receiver starts from (see
+    /// [`receiver_names`]).
+    pub receivers: Vec<u32>,
     body: Body,
 }
 
@@ -231,6 +251,7 @@ impl ParsedFile {
             detected_guards: super::guards::detected_in(&facts),
             callee_names,
             referenced: referenced_names(&facts),
+            receivers: receiver_names(&facts),
             body: Body::Held(Box::new(facts)),
         }
     }
@@ -327,6 +348,30 @@ mod tests {
     use super::*;
     use crate::model::Lang;
     use crate::model::{Binding, Expr, Span};
+
+    #[test]
+    fn receivers_are_the_names_calls_start_from() {
+        use crate::pipeline::prefilter::{declared_hash, Declared};
+        let facts = crate::pipeline::extract::facts_of(
+            "app/Sync.kt",
+            "fun sync(api: Backend) {\n    ContactPicture.getLoader().load(BASE_URL)\n    api.push(TIMEOUT)\n}\n",
+        );
+        let receivers = receiver_names(&facts);
+        let referenced = referenced_names(&facts);
+        for ty in ["ContactPicture", "Backend"] {
+            assert!(
+                receivers.contains(&declared_hash(Declared::Type, ty.as_bytes())),
+                "{ty}"
+            );
+        }
+        for value in ["BASE_URL", "TIMEOUT"] {
+            let hash = declared_hash(Declared::Value, value.as_bytes());
+            assert!(
+                referenced.contains(&hash) && !receivers.contains(&hash),
+                "{value}"
+            );
+        }
+    }
 
     fn function(name: &str, params: &[&str]) -> Function {
         Function {
