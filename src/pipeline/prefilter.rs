@@ -75,12 +75,8 @@ static BARE_HOST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock
 });
 
 impl Prefilter {
-    pub fn new(rules: &RuleSet) -> Prefilter {
-        Prefilter::with_words(rules, Vec::new())
-    }
-
-    /// Also lets through files containing any of `extra` (the service
-    /// catalog's client library names, so SDK imports reach the inventory),
+    /// The strong tier of `rules`, plus files containing any of `extra` (the
+    /// service catalog's client library names, so SDK imports reach the inventory),
     /// in the languages their shape says (see [`library_langs`]). Only the
     /// strong tier of trigger words counts (see [`strong_words`]).
     pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
