@@ -70,6 +70,23 @@ pub(super) fn read_blob<'a>(
     }
 }
 
+/// [`read_blob`] into `buffer` (a caller's, reused from blob to blob: the
+/// object database then decodes without allocating).
+pub(super) fn read_blob_into<'b>(
+    repo: &gix::Repository,
+    disk: &HashMap<gix::ObjectId, Vec<u8>>,
+    id: &gix::ObjectId,
+    buffer: &'b mut Vec<u8>,
+) -> Option<&'b [u8]> {
+    use gix::objs::FindExt;
+    if let Some(bytes) = disk.get(id) {
+        buffer.clear();
+        buffer.extend_from_slice(bytes);
+        return Some(&buffer[..]);
+    }
+    repo.objects.find_blob(id, buffer).ok().map(|blob| blob.data)
+}
+
 pub(super) fn open_repository(path: &Path) -> Result<gix::Repository, Error> {
     gix::discover(path)
         .map_err(|e| Error::Usage(format!("{} is not in a git repository: {e}", path.display())))

@@ -307,7 +307,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                         engine.prefilter(),
                         store.as_ref(),
                         || sync.to_thread_local(),
-                        |repo, id| git::read_blob(repo, &disk, id),
+                        |repo, id, buffer| git::read_blob_into(repo, &disk, id, buffer),
                     )
                 },
                 || parsed_grammars.into_iter().for_each(|g| engine.prepare(g)),

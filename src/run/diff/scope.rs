@@ -140,19 +140,17 @@ pub(super) struct Scope {
 
 impl Scope {
     /// Reads every distinct blob of both sides once, on all threads, each
-    /// with its own object-database handle (`local`); a blob `store`
-    /// knows is not read.
-    pub(super) fn index<R, B>(
+    /// with its own object-database handle (`local`) and a buffer `read`
+    /// decodes into, reused from blob to blob; a blob `store` knows is not
+    /// read.
+    pub(super) fn index<R>(
         base: &Side,
         head: &Side,
         strong: &Prefilter,
         store: Option<&SegmentStore<Blob>>,
         local: impl Fn() -> R + Sync + Send,
-        read: impl Fn(&mut R, &gix::ObjectId) -> Option<B> + Sync + Send,
-    ) -> Scope
-    where
-        B: AsRef<[u8]>,
-    {
+        read: impl for<'b> Fn(&mut R, &gix::ObjectId, &'b mut Vec<u8>) -> Option<&'b [u8]> + Sync + Send,
+    ) -> Scope {
         let mut by_path: std::collections::BTreeMap<&str, [Option<gix::ObjectId>; 2]> = Default::default();
         let mut work: FxHashMap<gix::ObjectId, (&str, Grammar)> = FxHashMap::default();
         for (i, side) in [base, head].into_iter().enumerate() {
@@ -163,24 +161,27 @@ impl Scope {
         }
         let blobs = work
             .into_par_iter()
-            .map_init(local, |handle, (id, (rel, grammar))| {
-                if let Some(known) = store.and_then(|s| s.get(&id, grammar)) {
-                    return (id, known.clone());
-                }
-                let blob = match read(handle, &id) {
-                    Some(bytes) => Blob::new(rel, grammar, bytes.as_ref(), strong),
-                    None => Blob {
-                        tokens: Vec::new(),
-                        declared: Vec::new(),
-                        strong: false,
-                        family: family(grammar),
-                    },
-                };
-                if let Some(store) = store {
-                    store.learn(&id, grammar, blob.clone());
-                }
-                (id, blob)
-            })
+            .map_init(
+                || (local(), Vec::new()),
+                |(handle, buffer), (id, (rel, grammar))| {
+                    if let Some(known) = store.and_then(|s| s.get(&id, grammar)) {
+                        return (id, known.clone());
+                    }
+                    let blob = match read(handle, &id, buffer) {
+                        Some(bytes) => Blob::new(rel, grammar, bytes, strong),
+                        None => Blob {
+                            tokens: Vec::new(),
+                            declared: Vec::new(),
+                            strong: false,
+                            family: family(grammar),
+                        },
+                    };
+                    if let Some(store) = store {
+                        store.learn(&id, grammar, blob.clone());
+                    }
+                    (id, blob)
+                },
+            )
             .collect();
         Scope {
             paths: by_path.into_iter().map(|(p, ids)| (p.to_string(), ids)).collect(),
