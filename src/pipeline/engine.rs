@@ -135,6 +135,11 @@ impl Engine {
         })
     }
 
+    /// Does this engine keep facts in a cache (which keys them by content)?
+    pub fn has_cache(&self) -> bool {
+        self.cache.is_some()
+    }
+
     /// The prefilter deciding which files are parsed.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter

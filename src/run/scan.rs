@@ -208,22 +208,37 @@ pub fn walk_and_process(
         .with_cache(options.cache.as_deref(), rules)
         .with_spill(spill.clone());
     let progress = Progress::start("scanning", walked.files.len(), options.progress);
-    let mut outcomes: Vec<Outcome> = timings::stage("read, parse and extract", || {
-        walked
-            .files
-            .par_iter()
-            .map(|candidate| {
-                let outcome = match input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size) {
-                    Ok(bytes) => engine
-                        .process(&candidate.rel, candidate.grammar, &bytes)
-                        .spilled_to(spill.as_ref()),
-                    Err(_) => Outcome::Unreadable,
-                };
-                progress.tick();
-                outcome
-            })
-            .collect()
-    });
+    // With a cache, each file's content id is computed once here: the
+    // cache keys facts by it and the second phase's outcome is kept under
+    // all of them (see `tree_key`).
+    let identify = engine.has_cache();
+    let (mut outcomes, ids): (Vec<Outcome>, Vec<Option<gix::ObjectId>>) =
+        timings::stage("read, parse and extract", || {
+            walked
+                .files
+                .par_iter()
+                .map(|candidate| {
+                    let read = input::read_bytes(&candidate.path, Links::Refuse, options.max_file_size);
+                    let (outcome, id) = match read {
+                        Ok(bytes) => {
+                            let id = identify
+                                .then(|| crate::pipeline::cache::content_id(&bytes))
+                                .flatten();
+                            let outcome = match &id {
+                                Some(id) => {
+                                    engine.process_blob(&candidate.rel, candidate.grammar, id, &bytes)
+                                }
+                                None => engine.process(&candidate.rel, candidate.grammar, &bytes),
+                            };
+                            (outcome.spilled_to(spill.as_ref()), id)
+                        }
+                        Err(_) => (Outcome::Unreadable, None),
+                    };
+                    progress.tick();
+                    (outcome, id)
+                })
+                .unzip()
+        });
     drop(progress);
     let read = |i: usize| {
         let candidate = &walked.files[i];
@@ -234,9 +249,7 @@ pub fn walk_and_process(
         // An unchanged tree admits the same files: the outcome of an
         // earlier scan is kept with the facts, under the tree's contents.
         let store = engine.segment_store::<Vec<usize>>("second-phase");
-        let key = store
-            .as_ref()
-            .and_then(|_| tree_key(&walked, &outcomes, options.max_file_size));
+        let key = store.as_ref().and_then(|_| tree_key(&walked, &ids, &outcomes));
         if let (Some(store), Some(key)) = (&store, &key) {
             if let Some(admitted) = store.get(key, Grammar::TypeScript) {
                 engine.admit(&mut outcomes, admitted, read);
@@ -272,22 +285,18 @@ pub fn walk_and_process(
 }
 
 /// The identity of a walked tree after the prefilter's first phase: every
-/// file's path, content and outcome, hashed. `None` when a file cannot be
-/// read again.
-fn tree_key(walked: &walk::WalkOutput, outcomes: &[Outcome], max_file_size: u64) -> Option<gix::ObjectId> {
-    let ids: Vec<Option<gix::ObjectId>> = walked
-        .files
-        .par_iter()
-        .map(|c| {
-            let bytes = input::read_bytes(&c.path, Links::Refuse, max_file_size).ok()?;
-            crate::pipeline::cache::content_id(&bytes)
-        })
-        .collect();
+/// file's path, content id (`ids`, from the first phase) and outcome,
+/// hashed. `None` when a file's content id is unknown (it was unreadable).
+fn tree_key(
+    walked: &walk::WalkOutput,
+    ids: &[Option<gix::ObjectId>],
+    outcomes: &[Outcome],
+) -> Option<gix::ObjectId> {
     let mut listing = Vec::new();
     for ((candidate, id), outcome) in walked.files.iter().zip(ids).zip(outcomes) {
         listing.extend_from_slice(candidate.rel.as_bytes());
         listing.push(0);
-        listing.extend_from_slice(id?.as_bytes());
+        listing.extend_from_slice((*id)?.as_bytes());
         listing.push(u8::from(matches!(outcome, Outcome::NoTrigger)));
     }
     crate::pipeline::cache::content_id(&listing)
