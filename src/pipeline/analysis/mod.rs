@@ -152,11 +152,12 @@ pub fn demand(files: &[&ParsedFile], rules: &RuleSet, state: &mut DemandState) -
         ..Demand::default()
     };
     for w in wrappers {
+        let types = index.types(index.file(w.file).summary.lang);
         let generic = wrappers::is_generic_method(&w.simple);
         let call = match &w.class {
             Some(class) => {
                 let class = types::simple(class).to_string();
-                if index.types(index.file(w.file).summary.lang).defines(&class) {
+                if types.defines(&class) {
                     demand.supertypes.insert(class.clone());
                 }
                 Some(if generic {
@@ -190,7 +191,7 @@ pub fn demand(files: &[&ParsedFile], rules: &RuleSet, state: &mut DemandState) -
         // A type the project defines is adopted by files naming it; one it
         // does not define yet may be declared by a file not parsed.
         match &w.param_type {
-            Some(t) if index.types(index.file(w.file).summary.lang).defines(t) => {
+            Some(t) if types.defines(t) => {
                 demand.supertypes.insert(t.clone());
             }
             Some(t) => demand.declared.push(declared_hash(

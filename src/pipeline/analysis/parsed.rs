@@ -12,6 +12,14 @@ use std::sync::Arc;
 use crate::model::{Expr, FileFacts, Function, Lang, Lines};
 use crate::pipeline::spill::{Slot, Spill};
 
+/// Where a name is read: a bare name is a value; the object of a member
+/// access a value or a type (`Config.shared`).
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    Bare,
+    Object,
+}
+
 /// The names `facts`' expressions start from (call arguments, the objects
 /// of member calls, bound values, parameter defaults: `BASE_PATH`,
 /// `ApiConfig` of `ApiConfig.BASE_URL`, `Api` of `Api.shared.get(…)`) and
@@ -21,30 +29,14 @@ use crate::pipeline::spill::{Slot, Spill};
 /// its imports, so its other names are left out. Hashed with
 /// [`crate::pipeline::prefilter::declared_hash`], for the prefilter's second
 /// phase (see [`super::demand`]).
-pub fn referenced_names(facts: &FileFacts) -> Vec<u32> {
-    names_read(facts, false)
-}
-
-/// The part of [`referenced_names`] that a call's receiver starts from (the
+///
+/// Returned with the part of them a call's receiver starts from (the
 /// objects of member calls and accesses, the types of parameters): what
 /// can make one of the file's calls a sink or a wrapper call once another
 /// file declaring it is parsed (`ContactPicture` of
 /// `ContactPicture.getLoader().load(url)`). A name only handed to a call
-/// changes the value sent, not whether the call is one.
-pub fn receiver_names(facts: &FileFacts) -> Vec<u32> {
-    names_read(facts, true)
-}
-
-fn names_read(facts: &FileFacts, objects_only: bool) -> Vec<u32> {
-    use crate::pipeline::prefilter::{declared_hash, Declared};
-
-    /// Where a name is read: a bare name is a value; the object of a member
-    /// access a value or a type (`Config.shared`).
-    #[derive(Clone, Copy, PartialEq)]
-    enum Read {
-        Bare,
-        Object,
-    }
+/// changes the value sent, not whether the call is one. Both are sorted.
+pub fn referenced_names(facts: &FileFacts) -> (Vec<u32>, Vec<u32>) {
     fn roots<'e>(expr: &'e Expr, read: Read, out: &mut Vec<(&'e str, Read)>) {
         match expr {
             Expr::Ident(name) => out.push((name, read)),
@@ -87,11 +79,21 @@ fn names_read(facts: &FileFacts, objects_only: bool) -> Vec<u32> {
             roots(default, Read::Bare, &mut names);
         }
     }
+    let objects: Vec<(&str, Read)> = names
+        .iter()
+        .copied()
+        .filter(|(_, read)| *read == Read::Object)
+        .collect();
+    (hashed(facts, names), hashed(facts, objects))
+}
+
+/// The [`crate::pipeline::prefilter::declared_hash`]es of `names` as
+/// `facts` reads them, and of its parameters' types, sorted.
+fn hashed(facts: &FileFacts, names: Vec<(&str, Read)>) -> Vec<u32> {
+    use crate::pipeline::prefilter::{declared_hash, Declared};
+
     // Swift, Kotlin and Java read a type's static members
     // (`ApiConfig.BASE_URL`); TypeScript only exported values.
-    if objects_only {
-        names.retain(|(_, read)| *read == Read::Object);
-    }
     let types_have_members = facts.lang != Lang::Typescript;
     let mut out: Vec<u32> = Vec::new();
     let mut push = |name: &str, read: Read| {
@@ -192,7 +194,7 @@ pub struct ParsedFile {
     /// (see [`referenced_names`]).
     pub referenced: Vec<u32>,
     /// The part of `referenced` a call's receiver starts from (see
-    /// [`receiver_names`]).
+    /// [`referenced_names`]).
     pub receivers: Vec<u32>,
     body: Body,
 }
@@ -231,6 +233,7 @@ impl ParsedFile {
             parse_error: facts.parse_error,
             ..FileFacts::empty(&facts.path, facts.lang)
         };
+        let (referenced, receivers) = referenced_names(&facts);
         let mut callee_names: Vec<u32> = facts
             .calls
             .iter()
@@ -250,8 +253,8 @@ impl ParsedFile {
             declared_types: declared_types(&facts.lines),
             detected_guards: super::guards::detected_in(&facts),
             callee_names,
-            referenced: referenced_names(&facts),
-            receivers: receiver_names(&facts),
+            referenced,
+            receivers,
             body: Body::Held(Box::new(facts)),
         }
     }
@@ -356,8 +359,7 @@ mod tests {
             "app/Sync.kt",
             "fun sync(api: Backend) {\n    ContactPicture.getLoader().load(BASE_URL)\n    api.push(TIMEOUT)\n}\n",
         );
-        let receivers = receiver_names(&facts);
-        let referenced = referenced_names(&facts);
+        let (referenced, receivers) = referenced_names(&facts);
         for ty in ["ContactPicture", "Backend"] {
             assert!(
                 receivers.contains(&declared_hash(Declared::Type, ty.as_bytes())),
