@@ -73,6 +73,12 @@ pub enum Declared {
     Listed,
 }
 
+/// A byte of an identifier token as every language here writes one:
+/// letters, digits, `_`, `$` and any non-ASCII byte (a UTF-8 letter).
+pub fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
 /// The keywords that say what a declaration of `grammar` declares: the
 /// last of them before the declared name is its kind.
 fn keywords(grammar: Grammar) -> &'static [&'static [u8]] {
@@ -121,7 +127,6 @@ fn keywords(grammar: Grammar) -> &'static [&'static [u8]] {
 /// declared name (or a TypeScript export list's `}`); the keyword before
 /// it gives the kind, a `private` before that leaves it out.
 pub fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<(&[u8], Declared)> {
-    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
     let keywords = keywords(grammar);
     let mut out = Vec::new();
     for m in declarations(grammar).find_iter(bytes) {
@@ -129,14 +134,14 @@ pub fn declared_names(grammar: Grammar, bytes: &[u8]) -> Vec<(&[u8], Declared)> 
         if matches!(grammar, Grammar::TypeScript | Grammar::Tsx) && text.ends_with(b"}") {
             let list = &text[text.iter().position(|&b| b == b'{').map_or(0, |i| i + 1)..text.len() - 1];
             out.extend(
-                list.split(|&b| !is_word_byte(b))
+                list.split(|&b| !is_identifier_byte(b))
                     .filter(|t| !t.is_empty() && *t != b"as" && *t != b"type" && *t != b"default")
                     .map(|t| (t, Declared::Listed)),
             );
             continue;
         }
         let words: Vec<&[u8]> = text
-            .split(|&b| !is_word_byte(b))
+            .split(|&b| !is_identifier_byte(b))
             .filter(|w| !w.is_empty())
             .collect();
         let Some((&name, before)) = words.split_last() else {

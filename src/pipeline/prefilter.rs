@@ -37,6 +37,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::catalog::rules::RuleSet;
 use crate::model::{Grammar, Lang};
+use crate::pipeline::declarations::is_identifier_byte;
 pub use crate::pipeline::declarations::Declared;
 
 pub struct Prefilter {
@@ -75,10 +76,10 @@ static BARE_HOST: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock
 });
 
 impl Prefilter {
-    /// The strong tier of `rules`, plus files containing any of `extra` (the
-    /// service catalog's client library names, so SDK imports reach the inventory),
-    /// in the languages their shape says (see [`library_langs`]). Only the
-    /// strong tier of trigger words counts (see [`strong_words`]).
+    /// The strong tier of `rules`' trigger words (see [`strong_words`]),
+    /// plus files containing any of `extra` (the service catalog's client
+    /// library names, so SDK imports reach the inventory), in the languages
+    /// their shape says (see [`library_langs`]).
     pub fn with_words(rules: &RuleSet, extra: Vec<String>) -> Prefilter {
         let mut words = strong_words(rules);
         for word in extra {
@@ -489,10 +490,6 @@ impl Wanted {
                         .is_some_and(|also| also.iter().any(|a| file_words.binary_search(a).is_ok()))
             })
     }
-}
-
-fn is_identifier_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 fn is_identifier(w: &str) -> bool {

@@ -388,13 +388,12 @@ impl Scope {
 /// names, and what a host or library name must all be among for a file
 /// to hold it.
 pub(super) fn identifier_tokens(bytes: &[u8]) -> Vec<u32> {
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
     let mut out = Vec::with_capacity(bytes.len() / 8);
     // The hash of the current token; `None` outside one or in a number.
     let mut current: Option<u32> = None;
     let mut in_token = false;
     for &b in bytes {
-        if !is_ident(b) {
+        if !declarations::is_identifier_byte(b) {
             out.extend(current.take());
             in_token = false;
         } else if in_token {
