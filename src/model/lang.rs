@@ -65,10 +65,21 @@ impl Lang {
         matches!(self, Lang::Kotlin | Lang::Java)
     }
 
+    /// The family of languages whose code names each other's types,
+    /// functions and constants: TypeScript (0), Swift (1), the JVM's Kotlin
+    /// and Java (2).
+    pub fn family(self) -> u8 {
+        match self {
+            Lang::Typescript => 0,
+            Lang::Swift => 1,
+            Lang::Kotlin | Lang::Java => 2,
+        }
+    }
+
     /// Can code in `self` call functions and read constants declared in
     /// `other` within one project? Same language, or both on the JVM.
     pub fn interoperates(self, other: Lang) -> bool {
-        self == other || (self.is_jvm() && other.is_jvm())
+        self.family() == other.family()
     }
 }
 

@@ -47,21 +47,13 @@ pub struct TypeIndexes([TypeIndex; 3]);
 impl TypeIndexes {
     pub fn new<'f>(files: impl Iterator<Item = &'f FileFacts> + Clone) -> TypeIndexes {
         TypeIndexes(
-            [0, 1, 2].map(|family| TypeIndex::new(files.clone().filter(|f| family_of(f.lang) == family))),
+            [0, 1, 2].map(|family| TypeIndex::new(files.clone().filter(|f| f.lang.family() == family))),
         )
     }
 
     /// The types code in `lang` can name.
     pub fn of(&self, lang: Lang) -> &TypeIndex {
-        &self.0[family_of(lang)]
-    }
-}
-
-fn family_of(lang: Lang) -> usize {
-    match lang {
-        Lang::Typescript => 0,
-        Lang::Swift => 1,
-        Lang::Kotlin | Lang::Java => 2,
+        &self.0[usize::from(lang.family())]
     }
 }
 

@@ -59,13 +59,10 @@ const COMMON_SHARE: usize = 5;
 pub(super) const MAX_SHARE: usize = 30;
 
 /// Files of one family can name each other's declarations (Kotlin and
-/// Java do); a TypeScript file naming a Kotlin class is no caller of it.
+/// Java do); a TypeScript file naming a Kotlin class is no caller of it
+/// (see [`crate::model::Lang::family`]).
 fn family(grammar: Grammar) -> u8 {
-    match grammar {
-        Grammar::TypeScript | Grammar::Tsx => 0,
-        Grammar::Swift => 1,
-        Grammar::Kotlin | Grammar::Java => 2,
-    }
+    grammar.lang().family()
 }
 
 /// A token's hash (FNV-1a), ASCII case-insensitively: a host written
@@ -122,6 +119,13 @@ impl Blob {
     /// Does this blob name one of `names`, declared in its family?
     fn names_any_of(&self, names: &Names) -> bool {
         names.get(&self.family).is_some_and(|n| self.names_any(n))
+    }
+
+    /// Does this blob declare one of `names`, named in its family?
+    fn declares_any_of(&self, names: &Names) -> bool {
+        names
+            .get(&self.family)
+            .is_some_and(|n| self.declared.iter().any(|d| n.contains(d)))
     }
 }
 
@@ -310,11 +314,7 @@ impl Scope {
                 .into_par_iter()
                 .filter(|&j| {
                     !inside[j]
-                        && self.blobs_of(j).any(|b| {
-                            named
-                                .get(&b.family)
-                                .is_some_and(|names| b.declared.iter().any(|d| names.contains(d)))
-                        })
+                        && self.blobs_of(j).any(|b| b.declares_any_of(&named))
                         && (round == 0 || self.relevant(j))
                 })
                 .collect();
