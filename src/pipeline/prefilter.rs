@@ -52,6 +52,8 @@ struct Matchers {
     /// Identifier words, case-sensitively: a hit counts where it is a whole
     /// identifier.
     tokens: Option<AhoCorasick>,
+    /// The same words' [`word_hash`]es, for [`Prefilter::may_match_tokens`].
+    token_hashes: FxHashSet<u32>,
     /// Other words, anywhere, case-insensitively: a plain "is there a
     /// match" search, the fastest an automaton does.
     anywhere: Option<AhoCorasick>,
@@ -131,6 +133,7 @@ impl Prefilter {
                     .flatten()
             };
             matchers[i].tokens = build(&tokens, false, MatchKind::LeftmostLongest);
+            matchers[i].token_hashes = tokens.iter().map(word_hash).collect();
             let anywhere: Vec<&str> = anywhere.iter().map(String::as_str).collect();
             matchers[i].anywhere = build(&anywhere, true, MatchKind::LeftmostFirst);
         }
@@ -159,8 +162,28 @@ impl Prefilter {
         m.tokens.as_ref().is_some_and(|ac| {
             ac.find_iter(bytes)
                 .any(|hit| whole_identifier(bytes, hit.start(), hit.end()))
-        }) || m.anywhere.as_ref().is_some_and(|ac| ac.is_match(bytes))
-            || (m.bare_hosts && BARE_HOST.is_match(bytes))
+        }) || m.other_words_match(bytes)
+    }
+
+    /// [`Self::may_match`] for a caller that already holds the file's
+    /// identifier tokens as [`word_hash`]es (the diff's scope): an
+    /// identifier word counts when its hash is among them, in any case. A
+    /// superset of `may_match` that skips its search for identifier words.
+    pub fn may_match_tokens(&self, grammar: Grammar, bytes: &[u8], tokens: &[u32]) -> bool {
+        let Some(all) = &self.matchers else {
+            return true;
+        };
+        let m = &all[lang_index(grammar.lang())];
+        tokens.iter().any(|t| m.token_hashes.contains(t)) || m.other_words_match(bytes)
+    }
+}
+
+impl Matchers {
+    /// Does `bytes` hold one of the words that count anywhere, or a bare
+    /// host literal?
+    fn other_words_match(&self, bytes: &[u8]) -> bool {
+        self.anywhere.as_ref().is_some_and(|ac| ac.is_match(bytes))
+            || (self.bare_hosts && BARE_HOST.is_match(bytes))
     }
 }
 
@@ -251,8 +274,8 @@ fn rule_triggers_are_strong(rule: &crate::catalog::rules::Rule) -> bool {
 
 /// Hash of a word, case-insensitively. A collision only lets a file through
 /// the second phase (one more parse), the same way with or without a cache.
-pub fn word_hash(word: &str) -> u32 {
-    seeded_hash(0x811c_9dc5, word.as_bytes(), true)
+pub fn word_hash(word: impl AsRef<[u8]>) -> u32 {
+    seeded_hash(0x811c_9dc5, word.as_ref(), true)
 }
 
 /// Hash of a type or value a file declares (see
@@ -369,12 +392,12 @@ pub fn file_words(grammar: Grammar, bytes: &[u8]) -> Vec<u32> {
             out.push(type_hash(token));
         }
         let token = String::from_utf8_lossy(token);
-        out.push(word_hash(&token));
+        out.push(word_hash(token.as_bytes()));
         let multiword = token
             .bytes()
             .any(|b| b.is_ascii_uppercase() || b == b'_' || b == b'$');
         if multiword {
-            out.extend(words(&token).iter().map(|w| word_hash(w)));
+            out.extend(words(&token).iter().map(word_hash));
         }
     }
     let accesses: FxHashSet<(&[u8], &[u8])> = member_accesses(bytes).collect();
@@ -459,7 +482,7 @@ impl Wanted {
                         .with
                         .entry(word_hash(method))
                         .or_default()
-                        .extend(words.iter().map(|w| word_hash(w)));
+                        .extend(words.iter().map(word_hash));
                 }
             }
         }

@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 
 use aho_corasick::AhoCorasick;
 
-use super::scope::{identifier_tokens, token_hash};
+use super::scope::identifier_tokens;
 use super::surface::Change;
 use super::DiffReport;
 use crate::pipeline::inventory::module_of;
+use crate::pipeline::prefilter::word_hash;
 
 /// Title prefix of the communication of a module's hosts outside the catalog.
 const MODULE_HOSTS: &str = "Other hosts called from ";
@@ -53,7 +54,7 @@ impl Signals {
                 modules.insert(module.to_string());
             }
             let sites = c.call_sites_added.iter().chain(&c.call_sites_removed);
-            names.extend(sites.filter_map(|s| base_name(s.url.as_deref()?)).map(token_hash));
+            names.extend(sites.filter_map(|s| base_name(s.url.as_deref()?)).map(word_hash));
         }
         Signals::new(texts, names, modules)
     }
@@ -100,7 +101,7 @@ impl Signals {
         }
         // A module's unknown hosts: any file of it with a URL scheme.
         if !self.modules.is_empty()
-            && URL_SCHEMES.iter().any(|s| has(&token_hash(s)))
+            && URL_SCHEMES.iter().any(|s| has(&word_hash(s)))
             && self.modules.contains(&module_of(path))
         {
             return true;
@@ -140,12 +141,12 @@ mod tests {
     fn hosts_are_found_in_the_text_and_names_among_the_tokens() {
         let signals = Signals::new(
             ["api.example.com".to_string()].into(),
-            [token_hash("serverUrl")].into(),
+            [word_hash("serverUrl")].into(),
             BTreeSet::new(),
         );
         let text = |s: &'static str| move || Some(s.as_bytes().to_vec());
         let mut tokens: Vec<u32> = ["fetch", "https", "api", "example", "com", "x", "other"]
-            .map(token_hash)
+            .map(word_hash)
             .to_vec();
         tokens.sort_unstable();
         assert!(signals.heard_in("src/a.ts", &tokens, text("fetch('https://api.example.com/x')")));
@@ -156,6 +157,6 @@ mod tests {
             )),
             "{tokens:?}"
         );
-        assert!(signals.heard_in("src/a.ts", &[token_hash("serverUrl")], text("")));
+        assert!(signals.heard_in("src/a.ts", &[word_hash("serverUrl")], text("")));
     }
 }

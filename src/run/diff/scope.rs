@@ -40,7 +40,7 @@ use super::git::Side;
 use crate::model::Grammar;
 use crate::pipeline::cache::SegmentStore;
 use crate::pipeline::declarations;
-use crate::pipeline::prefilter::Prefilter;
+use crate::pipeline::prefilter::{word_hash, Prefilter};
 
 /// Rounds of dependencies: the analysis's wrapper depth.
 const DEPTH: usize = crate::pipeline::analysis::wrappers::MAX_DEPTH;
@@ -65,19 +65,6 @@ fn family(grammar: Grammar) -> u8 {
     grammar.lang().family()
 }
 
-/// A token's hash (FNV-1a), ASCII case-insensitively: a host written
-/// `API.Example.com` is still found; two names differing in case only add
-/// a file.
-fn hash(token: &[u8]) -> u32 {
-    token.iter().fold(HASH_START, |h, &b| hash_step(h, b))
-}
-
-const HASH_START: u32 = 0x811c_9dc5;
-
-fn hash_step(h: u32, b: u8) -> u32 {
-    (h ^ u32::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
-}
-
 /// The identifier tokens of a blob and the names it declares (hashed),
 /// kept in the facts cache by blob (see [`Scope::index`]).
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -100,14 +87,14 @@ impl Blob {
             .into_iter()
             .map(|(name, _)| name)
             .chain(declarations::module_stem(path).map(str::as_bytes))
-            .map(hash)
+            .map(word_hash)
             .collect();
         declared.sort_unstable();
         declared.dedup();
         Blob {
+            strong: strong.may_match_tokens(grammar, bytes, &tokens),
             tokens,
             declared,
-            strong: strong.may_match(grammar, bytes),
             family: family(grammar),
         }
     }
@@ -388,28 +375,23 @@ impl Scope {
 /// names, and what a host or library name must all be among for a file
 /// to hold it.
 pub(super) fn identifier_tokens(bytes: &[u8]) -> Vec<u32> {
+    let is_identifier = |i: usize| bytes.get(i).is_some_and(|&b| declarations::is_identifier_byte(b));
     let mut out = Vec::with_capacity(bytes.len() / 8);
-    // The hash of the current token; `None` outside one or in a number.
-    let mut current: Option<u32> = None;
-    let mut in_token = false;
-    for &b in bytes {
-        if !declarations::is_identifier_byte(b) {
-            out.extend(current.take());
-            in_token = false;
-        } else if in_token {
-            current = current.map(|h| hash_step(h, b));
-        } else {
-            in_token = true;
-            current = (!b.is_ascii_digit()).then(|| hash_step(HASH_START, b));
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_identifier(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while is_identifier(i) {
+            i += 1;
+        }
+        if !bytes[start].is_ascii_digit() {
+            out.push(word_hash(&bytes[start..i]));
         }
     }
-    out.extend(current);
     out
-}
-
-/// The hash [`Scope`] gives an identifier token, for matching names.
-pub(super) fn token_hash(token: &str) -> u32 {
-    hash(token.as_bytes())
 }
 
 #[cfg(test)]
@@ -425,9 +407,18 @@ mod tests {
         let found = identifier_tokens(b"const API_url = 42 + x9.$ref(3px, \xc3\xa9t\xc3\xa9);");
         let expected: Vec<u32> = ["const", "api_URL", "x9", "$ref", "\u{e9}t\u{e9}"]
             .iter()
-            .map(|t| token_hash(t))
+            .map(word_hash)
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn strong_blobs_are_found_from_their_tokens() {
+        let prefilter = Prefilter::from_words(vec!["fetch".into(), "://".into()]);
+        let strong = |src: &str| Blob::new("a.ts", Grammar::TypeScript, src.as_bytes(), &prefilter).strong;
+        assert!(strong("await fetch(u)"));
+        assert!(strong("const u = 'https://a.example'"));
+        assert!(!strong("prefetch(u)"), "a word counts as a whole identifier");
     }
 
     #[test]
@@ -438,10 +429,10 @@ mod tests {
             "export async function postJson(u) {}\nexport default class Api {}\n  const local = 1;\n",
         );
         for name in ["postJson", "Api", "client"] {
-            assert!(ts.contains(&token_hash(name)), "{name}");
+            assert!(ts.contains(&word_hash(name)), "{name}");
         }
         assert!(
-            !ts.contains(&token_hash("local")),
+            !ts.contains(&word_hash("local")),
             "indented declarations are not top-level"
         );
         let swift = declared(
@@ -450,10 +441,10 @@ mod tests {
             "@MainActor\nfinal class HttpClient {}\nextension URLSession {}\npublic func send() {}\nprivate struct Row: View {}\n",
         );
         for name in ["HttpClient", "URLSession", "send", "Http"] {
-            assert!(swift.contains(&token_hash(name)), "{name}");
+            assert!(swift.contains(&word_hash(name)), "{name}");
         }
         assert!(
-            !swift.contains(&token_hash("Row")),
+            !swift.contains(&word_hash("Row")),
             "a private type is the file's own"
         );
         let kotlin = declared(
@@ -462,7 +453,7 @@ mod tests {
             "data class Order(val id: String)\ninternal object Backend {}\nsuspend fun <T> Call<T>.await(): T = TODO()\n",
         );
         for name in ["Order", "Backend", "await"] {
-            assert!(kotlin.contains(&token_hash(name)), "{name}");
+            assert!(kotlin.contains(&word_hash(name)), "{name}");
         }
     }
 }
