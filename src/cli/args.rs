@@ -192,13 +192,13 @@ pub struct DiffArgs {
     /// `allowed_services` and whose hosts are not all in `allowed_hosts`.
     #[arg(long)]
     pub fail_on_new_communication: bool,
-    /// Print the wall-clock time of each stage (read trees, parse,
-    /// renames, analysis, compare, render) to stderr.
     /// Analyse every file of both sides, not only the changed files and
     /// the files their analysis depends on: slower, and the count of
     /// unchanged findings covers the whole tree.
     #[arg(long)]
     pub whole: bool,
+    /// Print the wall-clock time of each stage (read trees, renames, scope,
+    /// parse, analysis, compare, render) to stderr.
     #[arg(long)]
     pub timings: bool,
     /// Prefix of the `path#Lline` links of `-f markdown` (e.g.
