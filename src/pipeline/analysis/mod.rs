@@ -302,44 +302,58 @@ fn sinks_and_wrappers(
     use std::collections::HashSet;
 
     let n = index.len();
-    // Runs `pass` over file `i` opened, and finds the wrappers its sinks
+    // Annotates the sinks found in file `i` and finds the wrappers they
     // define while the file's functions are at hand.
-    let with_open = |i: usize, pass: &dyn Fn(&Project) -> Vec<calls::Sink>| {
-        let facts = index.file(i).facts();
-        let project = index.open(i, &facts);
-        let mut found = pass(&project);
+    let annotated = |project: &Project, i: usize, mut found: Vec<calls::Sink>| {
         for sink in &mut found {
-            sink_guards::annotate(&project, i, sink, guards, &rules.sinks);
+            sink_guards::annotate(project, i, sink, guards, &rules.sinks);
         }
-        let defined = wrappers::wrappers_from(&project, i, &found);
+        let defined = wrappers::wrappers_from(project, i, &found);
         (found, defined)
     };
-    let (mut sinks, defined): (Vec<Vec<calls::Sink>>, Vec<Vec<wrappers::Wrapper>>) = (0..n)
+    // One opening of each file for its direct sinks and, when it may
+    // declare a framework's routes, their interface methods (whose callers
+    // send the route).
+    let opened: Vec<(Vec<calls::Sink>, Vec<wrappers::Wrapper>, Vec<wrappers::Wrapper>)> = (0..n)
         .into_par_iter()
-        .map(|i| with_open(i, &|project| calls::find_sinks(project, i, rules)))
-        .unzip();
-    let mut wrappers: Vec<wrappers::Wrapper> = defined.into_iter().flatten().collect();
-    // Framework routes' interface methods: their callers send the route.
-    if !rules.sinks.frameworks.is_empty() {
-        let routes: Vec<Vec<wrappers::Wrapper>> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                if !routes::may_define_routes(&index.file(i).summary, rules) {
-                    return Vec::new();
-                }
-                let facts = index.file(i).facts();
-                routes::route_wrappers(&index.open(i, &facts), i, rules)
-            })
-            .collect();
-        wrappers.extend(routes.into_iter().flatten());
+        .map(|i| {
+            let facts = index.file(i).facts();
+            let project = index.open(i, &facts);
+            let (found, defined) = annotated(&project, i, calls::find_sinks(&project, i, rules));
+            let routes = if !rules.sinks.frameworks.is_empty()
+                && routes::may_define_routes(&index.file(i).summary, rules)
+            {
+                routes::route_wrappers(&project, i, rules)
+            } else {
+                Vec::new()
+            };
+            (found, defined, routes)
+        })
+        .collect();
+    let mut sinks = Vec::with_capacity(n);
+    let mut wrappers: Vec<wrappers::Wrapper> = Vec::new();
+    let mut routes: Vec<wrappers::Wrapper> = Vec::new();
+    for (found, defined, routed) in opened {
+        sinks.push(found);
+        wrappers.extend(defined);
+        routes.extend(routed);
     }
+    // Route methods follow every directly defined wrapper.
+    wrappers.extend(routes);
     let mut seen_wrappers: HashSet<String> = wrappers.iter().map(|w| w.function.clone()).collect();
+    // A round opens only the files that may call a wrapper the previous
+    // round found (the first: any wrapper). A call of an older one gives
+    // the same sinks as before, which `known` already holds.
+    let mut fresh = wrappers.len();
     for _ in 0..wrappers::MAX_DEPTH {
-        if wrappers.is_empty() {
+        if fresh == 0 {
             break;
         }
         let by_name = wrappers::by_name(&wrappers);
-        let names: rustc_hash::FxHashSet<u32> = by_name.keys().map(|k| parsed::name_hash(k)).collect();
+        let names: rustc_hash::FxHashSet<u32> = wrappers[wrappers.len() - fresh..]
+            .iter()
+            .map(|w| parsed::name_hash(&w.simple))
+            .collect();
         let found: Vec<(Vec<calls::Sink>, Vec<wrappers::Wrapper>)> = (0..n)
             .into_par_iter()
             .map(|i| {
@@ -347,9 +361,13 @@ fn sinks_and_wrappers(
                     return Default::default();
                 }
                 let known: HashSet<usize> = sinks[i].iter().map(|s| s.span.start_byte).collect();
-                with_open(i, &|project| {
-                    wrappers::wrapper_calls(project, i, &by_name, &known)
-                })
+                let facts = index.file(i).facts();
+                let project = index.open(i, &facts);
+                annotated(
+                    &project,
+                    i,
+                    wrappers::wrapper_calls(&project, i, &by_name, &known),
+                )
             })
             .collect();
         let mut next = Vec::new();
@@ -361,6 +379,7 @@ fn sinks_and_wrappers(
             }
             sinks[i].extend(new_sinks);
         }
+        fresh = next.len();
         wrappers.extend(next);
     }
     (sinks, wrappers)
