@@ -106,7 +106,7 @@ fn hashed(facts: &FileFacts, names: Vec<(&str, Read)>) -> Vec<u32> {
     if facts.lang == Lang::Typescript {
         // The exported name of an imported one (`import { a as b }`), and
         // the module's stem (a default or namespace import).
-        let used: std::collections::HashMap<&str, Read> = names.into_iter().collect();
+        let used: rustc_hash::FxHashMap<&str, Read> = names.into_iter().collect();
         for import in &facts.imports {
             let mut uses_module = false;
             for local in &import.names {
@@ -127,7 +127,7 @@ fn hashed(facts: &FileFacts, names: Vec<(&str, Read)>) -> Vec<u32> {
         }
     }
     // A parameter's type: a request body's fields are its type's.
-    let params: std::collections::HashSet<(&str, &str)> = facts
+    let params: rustc_hash::FxHashSet<(&str, &str)> = facts
         .functions
         .iter()
         .flat_map(|f| f.params.iter().map(move |p| (f.name.as_str(), p.name.as_str())))

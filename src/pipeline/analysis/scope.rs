@@ -2,7 +2,7 @@
 //! local and module-level bindings, class fields, and constants exported by
 //! other files of the project.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::parsed::ParsedFile;
 use crate::model::Lang;
@@ -12,12 +12,12 @@ use crate::model::{Expr, FileFacts, Function, Param};
 pub struct FileIndex {
     bindings: HashMap<String, Vec<usize>>,
     functions: HashMap<String, usize>,
-    imported: std::collections::HashSet<String>,
+    imported: rustc_hash::FxHashSet<String>,
 }
 
 impl FileIndex {
     pub fn new(facts: &FileFacts) -> FileIndex {
-        let mut bindings: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut bindings: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, b) in facts.bindings.iter().enumerate() {
             bindings.entry(b.name.clone()).or_default().push(i);
             // `this.x = …` is also reachable as `self.x` and vice versa.
@@ -39,7 +39,7 @@ impl FileIndex {
                 }
             }
         }
-        let mut functions = HashMap::new();
+        let mut functions = HashMap::default();
         for (i, f) in facts.functions.iter().enumerate() {
             functions.entry(f.name.clone()).or_insert(i);
         }
@@ -85,9 +85,9 @@ pub struct ProjectIndex<'a> {
 impl<'a> ProjectIndex<'a> {
     pub fn new(files: &'a [&'a ParsedFile]) -> ProjectIndex<'a> {
         let indices = files.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut by_path = HashMap::new();
+        let mut exports: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+        let mut functions: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+        let mut by_path = HashMap::default();
         for (fi, file) in files.iter().enumerate() {
             let facts = &file.summary;
             by_path.entry(facts.path.as_str()).or_insert(fi);

@@ -16,7 +16,8 @@
 //! the Swift struct. Built once per analysis from the files' summaries,
 //! linear in their size.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::VecDeque;
 
 use crate::model::{FileFacts, Lang};
 

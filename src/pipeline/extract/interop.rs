@@ -10,7 +10,7 @@
 //! precomputed `CallSite::callee` changes; the lowered expression keeps the
 //! source's own names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::Node;
 

@@ -8,6 +8,7 @@ mod java_tests;
 
 use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
@@ -151,9 +152,9 @@ pub fn extract(
     let names = query.capture_names();
     let mut imports: BTreeMap<usize, Import> = BTreeMap::new();
     let mut module_objects = interop::ModuleObjects::default();
-    let mut seen_types = std::collections::HashSet::new();
-    let mut seen_typed = std::collections::HashSet::new();
-    let mut returned = std::collections::HashSet::new();
+    let mut seen_types = FxHashSet::default();
+    let mut seen_typed = FxHashSet::default();
+    let mut returned = FxHashSet::default();
     with_cursor(|cursor| {
         let mut progress = |_: &tree_sitter::QueryCursorState| {
             checks += 1;
@@ -340,7 +341,7 @@ pub fn extract(
     dedup_wrapped_calls(&mut facts.calls);
     module_objects.canonicalise(&mut facts.calls);
     // Nested `require` patterns match twice: keep one import per statement.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     facts.imports = imports
         .into_values()
         .filter(|i| seen.insert((i.source.clone(), i.span.line, i.names.clone())))
@@ -457,7 +458,7 @@ fn inferred_type(binding: &Binding, lang: Lang, owner: impl FnOnce() -> Option<S
 struct FunctionNames {
     /// Node id → name of the nearest named function among the node and its
     /// ancestors.
-    inclusive: std::collections::HashMap<usize, Option<String>>,
+    inclusive: FxHashMap<usize, Option<String>>,
 }
 
 impl FunctionNames {
@@ -488,12 +489,11 @@ impl FunctionNames {
 /// A wrapper that lowers to the call it wraps (Kotlin `requireNotNull(c.newCall(r))`)
 /// yields the same call twice: keep the inner site.
 fn dedup_wrapped_calls(calls: &mut Vec<CallSite>) {
-    let mut groups: std::collections::HashMap<&crate::model::CallExpr, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut groups: FxHashMap<&crate::model::CallExpr, Vec<usize>> = FxHashMap::default();
     for (i, site) in calls.iter().enumerate() {
         groups.entry(&site.call).or_default().push(i);
     }
-    let mut drop = std::collections::HashSet::new();
+    let mut drop = FxHashSet::default();
     for indices in groups.values_mut().filter(|g| g.len() > 1) {
         // By start, outermost first: the spans a site wraps follow it, so the
         // scan below stops early (thousands of nested identical calls stay
