@@ -65,14 +65,17 @@ fn family(grammar: Grammar) -> u8 {
     grammar.lang().family()
 }
 
-/// The identifier tokens of a blob and the names it declares (hashed),
-/// kept in the facts cache by blob (see [`Scope::index`]).
+/// The identifier tokens of a blob and the names it declares, as the
+/// prefilter's [`word_hash`]es (ASCII case-insensitive: a host written
+/// `API.Example.com` is still found; two names differing in case only add
+/// a file), kept in the facts cache by blob (see [`Scope::index`]).
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Blob {
     /// Sorted, distinct.
     tokens: Vec<u32>,
     declared: Vec<u32>,
-    /// Holds a strong prefilter trigger.
+    /// May hold a strong prefilter trigger (see
+    /// [`Prefilter::may_match_tokens`]: a wider test only adds files).
     strong: bool,
     /// See [`family`].
     family: u8,
@@ -371,8 +374,7 @@ impl Scope {
 }
 
 /// The identifier tokens of `bytes` (letters, digits, `_`, `$`, non-ASCII;
-/// not starting with a digit), hashed in the same pass: what a file
-/// names, and what a host or library name must all be among for a file
+/// not starting with a digit), hashed: what a file names, and what a host or library name must all be among for a file
 /// to hold it.
 pub(super) fn identifier_tokens(bytes: &[u8]) -> Vec<u32> {
     let is_identifier = |i: usize| bytes.get(i).is_some_and(|&b| declarations::is_identifier_byte(b));
