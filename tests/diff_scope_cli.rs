@@ -154,3 +154,29 @@ fn a_scoped_diff_is_the_same_with_a_cold_and_a_warm_cache() {
         "the cache was written"
     );
 }
+
+#[test]
+fn a_change_to_no_source_file_indexes_no_blob() {
+    let repo = history();
+    repo.write(
+        "README.md",
+        "# Shop\n\nCalls https://api.other.example for nothing.\n",
+    );
+    repo.write(
+        "src/shop/orders.test.ts",
+        "test(\"orders\", async () => { await fetch(\"https://api.test.example/orders\"); });\n",
+    );
+    repo.commit("docs");
+    let scoped = repo.diff_json(&["server", "docs"]);
+    let whole = repo.diff_json(&["server", "docs", "--whole"]);
+    assert_eq!(scoped["files"]["analysed"], 0, "{:#}", scoped["files"]);
+    assert_eq!(comparable(scoped), comparable(whole));
+    let out = super::egress_scan()
+        .args(["diff", "server", "docs", "-f", "json", "--timings", "--repo"])
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("read trees"), "{stderr}");
+    assert!(!stderr.contains("scope"), "no blob is indexed: {stderr}");
+}

@@ -291,7 +291,7 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
     let base_platform = platform_of(&base, &options.base);
     let head_platform = platform_of(&head, options.head.as_deref().unwrap_or("HEAD"));
     // The files to analyse (see `scope`): `None` reads the whole tree.
-    let index = (!options.whole).then(|| {
+    let build_index = || {
         timings::stage("scope", || {
             let store = engine.segment_store::<scope::Blob>("diff-scope");
             // The changed files are parsed next: their grammars' queries
@@ -317,8 +317,21 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
             }
             index
         })
-    });
-    let mut analysed = index.as_ref().and_then(|index| index.plan(&index.changed()));
+    };
+    // When no source file differs (a change to docs, CI or tests only),
+    // nothing is analysed and the blobs are indexed only if the comparison
+    // of the platform configuration asks for context.
+    let sources_differ = base.files.len() != head.files.len()
+        || base
+            .files
+            .iter()
+            .any(|(p, (_, id))| head.files.get(p).map(|v| v.1) != Some(*id));
+    let mut index: Option<Scope> = (!options.whole && sources_differ).then(build_index);
+    let mut analysed = match &index {
+        Some(index) => index.plan(&index.changed()),
+        None if options.whole => None,
+        None => Some(BTreeSet::new()),
+    };
     let mut extracted = Extracted::new();
     let sides = Sides {
         base: &base,
@@ -345,13 +358,14 @@ fn diff_in_pool(options: &DiffOptions, rules: &RuleSet, config: &Config) -> Resu
                 &renamed,
             )
         });
-        let (Some(index), Some(scope)) = (&index, &analysed) else {
+        let Some(scope) = &analysed else {
             break report;
         };
         let talks = context::Signals::of(&report);
         if talks.is_empty() {
             break report;
         }
+        let index = index.get_or_insert_with(build_index);
         let grown = timings::stage("scope", || {
             index.context_for(scope, |path, id, tokens| {
                 talks.heard_in(path, tokens, || read(id))
